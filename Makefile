@@ -1,0 +1,31 @@
+# Two commands do all the set-up:  `make lab` (install, open the notebooks)
+# and `make test` (install, run unit tests + every notebook in fast mode).
+PYTHON ?= python3
+VENV ?= .venv
+# The CPU build of PyTorch is enough; override, e.g. make lab TORCH=torch==2.11.0
+TORCH ?= torch==2.13.0
+BIN := $(VENV)/bin
+
+.PHONY: install lab test sync clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
+
+test: install
+	TUTORIAL_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider
+
+# After editing a notebook's .py source, regenerate its .ipynb pair.
+sync: install
+	$(BIN)/jupytext --sync notebooks/*.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,122 @@
+"""Faces: CelebA in its official layout -> 64x64 tensors, and the shipped sample.
+
+CelebA's aligned release is a folder of JPEGs and a partition file::
+
+    img_align_celeba/000001.jpg ...
+    list_eval_partition.txt          "000001.jpg 0" per line; 0 train, 1 valid, 2 test
+
+Every face goes through the usual DCGAN preparation: crop the central square whose
+side is 108/178 of the image width (108 pixels of a 178x218 image), then resize it to
+64x64 with an antialiasing filter. The crop is relative to the width, so a copy of
+CelebA stored at another resolution (half size, say) gives the same faces.
+
+Introduced in notebook 01; the training notebook (11) reads the full data set with it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+IMAGE_SIZE = 64
+CROP_FRACTION = 108 / 178
+SPLITS = {"train": 0, "valid": 1, "test": 2}
+
+# data/ sits beside the package in the repository (the package is installed editable).
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SAMPLE_FACES = DATA_DIR / "sample_faces.png"
+
+
+def prepare_face(image: Image.Image, size: int = IMAGE_SIZE) -> torch.Tensor:
+    """Central square crop (side 108/178 of the width), antialiased resize to size x size.
+
+    Returns a float32 tensor (3, size, size) in [0, 1].
+    """
+    image = image.convert("RGB")
+    width, height = image.size
+    side = round(CROP_FRACTION * width)
+    left, top = (width - side) // 2, (height - side) // 2
+    square = image.crop((left, top, left + side, top + side))
+    # PIL's bicubic filter widens its kernel when it shrinks: that is the antialiasing.
+    small = square.resize((size, size), Image.Resampling.BICUBIC)
+    return torch.from_numpy(np.asarray(small).copy()).permute(2, 0, 1).float() / 255
+
+
+def celeba_files(root: str | Path, split: str = "train") -> list[Path]:
+    """The image files of one split ("train", "valid" or "test"), in id order."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {sorted(SPLITS)}, got {split!r}")
+    root = Path(root)
+    partition = root / "list_eval_partition.txt"
+    if not partition.is_file():
+        raise FileNotFoundError(
+            f"{partition} not found: expected CelebA's official layout "
+            "(img_align_celeba/ and list_eval_partition.txt) under {root}"
+        )
+    wanted = str(SPLITS[split])
+    names = []
+    for line in partition.read_text().split("\n"):
+        fields = line.split()
+        if len(fields) == 2 and fields[1] == wanted:
+            names.append(fields[0])
+    return [root / "img_align_celeba" / name for name in sorted(names)]
+
+
+def load_celeba(
+    root: str | Path, split: str = "train", n: int | None = None, progress: bool = False
+) -> torch.Tensor:
+    """Read one split of CelebA as a float32 tensor (N, 3, 64, 64) in [0, 1].
+
+    ``n`` keeps the first n faces of the split (in id order); ``progress`` shows tqdm.
+    """
+    files = celeba_files(root, split)[:n]
+    if not files:
+        raise ValueError(f"no {split!r} images listed in {Path(root)}")
+    if progress:
+        from tqdm.auto import tqdm
+
+        files = tqdm(files, desc=f"CelebA {split}", unit="img")
+    faces = []
+    for path in files:
+        with Image.open(path) as image:
+            faces.append(prepare_face(image))
+    return torch.stack(faces)
+
+
+def to_grid(x: torch.Tensor, ncols: int = 8) -> torch.Tensor:
+    """Tile a batch (N, C, H, W) into one image (C, rows * H, ncols * W), row-major."""
+    N, C, H, W = x.shape
+    nrows = -(-N // ncols)
+    padded = torch.zeros(nrows * ncols, C, H, W, dtype=x.dtype)
+    padded[:N] = x.cpu()
+    grid = padded.view(nrows, ncols, C, H, W).permute(2, 0, 3, 1, 4)
+    return grid.reshape(C, nrows * H, ncols * W)
+
+
+def save_png(x: torch.Tensor, path: str | Path, ncols: int = 8) -> None:
+    """Save a batch of [0, 1] images as one PNG grid (lossless, 8 bits)."""
+    grid = (to_grid(x.detach().clamp(0, 1), ncols) * 255).round().to(torch.uint8)
+    Image.fromarray(grid.permute(1, 2, 0).numpy()).save(path)
+
+
+def load_sample_faces(n: int = 16) -> torch.Tensor:
+    """The first n of the 64 shipped test faces: float32 (n, 3, 64, 64) in [0, 1].
+
+    They are CelebA test-partition faces (data/README.md says which and how they were
+    made), stored as one lossless 8x8 PNG grid, data/sample_faces.png.
+    """
+    if not 1 <= n <= 64:
+        raise ValueError(f"n must be between 1 and 64 (64 faces are shipped), got {n}")
+    if not SAMPLE_FACES.is_file():
+        raise FileNotFoundError(
+            f"{SAMPLE_FACES} is missing; it is made by "
+            "`python -m tutorial_lib sample-faces --data /path/to/celeba`"
+        )
+    with Image.open(SAMPLE_FACES) as image:
+        grid = torch.from_numpy(np.asarray(image.convert("RGB")).copy())
+    grid = grid.permute(2, 0, 1).float() / 255  # (3, 8 * 64, 8 * 64)
+    C, S = 3, IMAGE_SIZE
+    faces = grid.view(C, 8, S, 8, S).permute(1, 3, 0, 2, 4).reshape(64, C, S, S)
+    return faces[:n].contiguous()

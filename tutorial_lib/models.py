@@ -1,0 +1,174 @@
+"""The DCGAN of Radford, Metz and Chintala (ICLR 2016) for 64x64 faces.
+
+Generator G: z (B, 100) -> image (B, 3, 64, 64) in [0, 1]
+    project z to a 4x4x(8 ngf) block, then four stride-2 transposed convolutions
+    (4x4 -> 8 -> 16 -> 32 -> 64), batch norm and ReLU between them, tanh at the end.
+Discriminator D: image (B, 3, 64, 64) in [0, 1] -> logit l (B,)
+    four stride-2 convolutions (64 -> 32 -> 16 -> 8 -> 4), batch norm and LeakyReLU(0.2),
+    then a 4x4 convolution to one number. D(x) = sigmoid(l(x)) is the probability that
+    x is real; the prior of notebook 03 uses l itself.
+
+The networks work in [-1, 1] (tanh's range) as the DCGAN recipe does; that is an
+internal detail: both sides of this module speak [0, 1] images.
+
+Introduced in notebook 02; trained by tutorial_lib.train (notebook 11).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .data import DATA_DIR
+
+WEIGHTS_FILE = DATA_DIR / "weights" / "dcgan_celeba64.pt"
+TRAIN_COMMAND = "python -m tutorial_lib train --data /path/to/celeba --epochs 25"
+
+
+@dataclass
+class DCGANConfig:
+    nz: int = 100  # latent dimension, as in the DCGAN paper
+    ngf: int = 64  # generator feature maps at the last hidden layer (x8, x4, x2, x1)
+    ndf: int = 64  # discriminator feature maps at the first layer (x1, x2, x4, x8)
+    nc: int = 3  # RGB
+
+
+def _up(c_in: int, c_out: int) -> list[nn.Module]:
+    """Double the resolution: 4x4 transposed convolution, stride 2, then BN + ReLU."""
+    return [
+        nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False),
+        nn.BatchNorm2d(c_out),
+        nn.ReLU(inplace=True),
+    ]
+
+
+def _down(c_in: int, c_out: int, batch_norm: bool = True) -> list[nn.Module]:
+    """Halve the resolution: 4x4 convolution, stride 2, then (BN +) LeakyReLU(0.2)."""
+    layers: list[nn.Module] = [nn.Conv2d(c_in, c_out, 4, 2, 1, bias=not batch_norm)]
+    if batch_norm:
+        layers.append(nn.BatchNorm2d(c_out))
+    layers.append(nn.LeakyReLU(0.2, inplace=True))
+    return layers
+
+
+class Generator(nn.Module):
+    def __init__(self, config: DCGANConfig = DCGANConfig()):
+        super().__init__()
+        self.config = config
+        nz, ngf = config.nz, config.ngf
+        self.net = nn.Sequential(
+            # z as a (B, nz, 1, 1) image -> (B, 8 ngf, 4, 4)
+            nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, bias=False),
+            nn.BatchNorm2d(ngf * 8),
+            nn.ReLU(inplace=True),
+            *_up(ngf * 8, ngf * 4),  # (B, 4 ngf, 8, 8)
+            *_up(ngf * 4, ngf * 2),  # (B, 2 ngf, 16, 16)
+            *_up(ngf * 2, ngf),  # (B, ngf, 32, 32)
+            nn.ConvTranspose2d(ngf, config.nc, 4, 2, 1, bias=False),  # (B, 3, 64, 64)
+            nn.Tanh(),
+        )
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """z (B, nz) -> images (B, 3, 64, 64) in [0, 1]."""
+        out = self.net(z[:, :, None, None])  # tanh range [-1, 1]
+        return (out + 1) / 2
+
+
+class Discriminator(nn.Module):
+    def __init__(self, config: DCGANConfig = DCGANConfig()):
+        super().__init__()
+        self.config = config
+        ndf = config.ndf
+        self.net = nn.Sequential(
+            *_down(config.nc, ndf, batch_norm=False),  # (B, ndf, 32, 32); no BN on input
+            *_down(ndf, ndf * 2),  # (B, 2 ndf, 16, 16)
+            *_down(ndf * 2, ndf * 4),  # (B, 4 ndf, 8, 8)
+            *_down(ndf * 4, ndf * 8),  # (B, 8 ndf, 4, 4)
+            nn.Conv2d(ndf * 8, 1, 4, 1, 0),  # (B, 1, 1, 1): the logit
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Images (B, 3, 64, 64) in [0, 1] -> logits l (B,); D(x) = sigmoid(l)."""
+        return self.net(2 * x - 1).flatten()
+
+
+def init_weights(module: nn.Module) -> None:
+    """The DCGAN initialisation: conv weights ~ N(0, 0.02), BN scale ~ N(1, 0.02)."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)
+
+
+def make_dcgan(config: DCGANConfig = DCGANConfig(), seed: int = 0):
+    """A freshly initialised (G, D) pair; the same seed gives the same weights."""
+    torch.manual_seed(seed)  # nn.init draws from the global generator; fix it here
+    G, D = Generator(config), Discriminator(config)
+    G.apply(init_weights)
+    D.apply(init_weights)
+    return G, D
+
+
+def freeze(*models: nn.Module) -> None:
+    """Eval mode and no gradients for the parameters.
+
+    Eval mode matters for restoration: in training mode batch norm would use the
+    statistics of the batch, so one face's result would depend on its batch mates.
+    """
+    for model in models:
+        model.eval()
+        model.requires_grad_(False)
+
+
+def default_device() -> torch.device:
+    """CUDA when present, else the CPU (pass device="mps" by hand on a Mac)."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def save_weights(G: Generator, D: Discriminator, path: str | Path, **meta) -> None:
+    """One file with both networks and their config, loadable with weights_only=True."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(
+        {
+            "config": asdict(G.config),
+            "generator": G.state_dict(),
+            "discriminator": D.state_dict(),
+            "meta": meta,
+        },
+        path,
+    )
+
+
+def load_pretrained(device=None, path: str | Path | None = None):
+    """The shipped DCGAN (G, D), in eval mode with frozen parameters.
+
+    ``device`` None picks the best available (see default_device); ``path`` defaults to
+    data/weights/dcgan_celeba64.pt, made by ``python -m tutorial_lib train`` (data/README.md
+    records the run).
+    """
+    path = Path(path) if path is not None else WEIGHTS_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"pretrained weights not found at {path}; they are made by `{TRAIN_COMMAND}`"
+        )
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        config = DCGANConfig(**state["config"])
+        G, D = Generator(config), Discriminator(config)
+        G.load_state_dict(state["generator"])
+        D.load_state_dict(state["discriminator"])
+    except Exception as error:  # a truncated file, another format, other layer shapes
+        raise ValueError(
+            f"{path} is not a usable DCGAN weights file (expected a dict with 'config', "
+            f"'generator' and 'discriminator' as written by save_weights): {error}"
+        ) from error
+    device = torch.device(device) if device is not None else default_device()
+    G, D = G.to(device), D.to(device)
+    freeze(G, D)
+    return G, D
