@@ -5,7 +5,8 @@ Each step, with real faces x (horizontally flipped at random) and z ~ N(0, I):
     G step:  minimise  BCE(l(G(z)), 1)                       (the non-saturating loss)
 with Adam (lr 2e-4, beta1 0.5) on batches of 128. The shipped generator is an
 exponential moving average of G's weights (decay 0.999): averaging smooths the
-oscillation of the minimax game and gives cleaner faces for the same training.
+oscillation of the minimax game and gives cleaner faces for the same training. Its
+batch-norm statistics are then recomputed for the averaged weights.
 
 Every epoch writes to the run folder: checkpoint.pt (resumed from automatically),
 log.csv (losses and D's accuracy) and samples_EEE.png (64 faces from fixed z).
@@ -49,6 +50,30 @@ def _update_ema(G_ema, G, decay: float) -> None:
             p_ema.lerp_(p, 1 - decay)
         for b_ema, b in zip(G_ema.buffers(), G.buffers()):
             b_ema.copy_(b)  # batch-norm running statistics are not averaged
+
+
+@torch.no_grad()
+def recalibrate_batch_norm(G, seed: int = 0, batches: int = 16, batch_size: int = 128):
+    """Reset G's batch-norm running statistics to those of its own current weights.
+
+    The averaged generator's weights are not the weights whose statistics batch norm
+    tracked during training, so in eval mode they would be normalised with the wrong
+    means and variances. A few training-mode passes over fresh z, with momentum None
+    (a plain average over the passes), give the right ones ("standing statistics").
+    """
+    norms = [m for m in G.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    saved = [m.momentum for m in norms]
+    device = next(G.parameters()).device
+    generator = torch.Generator(device).manual_seed(seed)
+    G.train()
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None
+    for _ in range(batches):
+        G(torch.randn(batch_size, G.config.nz, generator=generator, device=device))
+    for m, momentum in zip(norms, saved):
+        m.momentum = momentum
+    G.eval()
 
 
 def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progress=None):
@@ -160,7 +185,7 @@ def train(
         log.append(stats)
         if bar is not None:
             bar.set_postfix(loss_D=f"{stats['loss_D']:.3f}", loss_G=f"{stats['loss_G']:.3f}")
-        G_ema.eval()
+        recalibrate_batch_norm(G_ema, config.seed)  # overwritten by the next step's copy
         with torch.no_grad():
             save_png(G_ema(fixed_z), run_dir / f"samples_{epoch + 1:03d}.png")
         torch.save(
@@ -184,4 +209,5 @@ def train(
         bar.close()
     if config.ema_decay == 0:
         G_ema.load_state_dict(G.state_dict())
+    recalibrate_batch_norm(G_ema, config.seed)
     return G_ema, D, log

@@ -1,0 +1,185 @@
+"""Tests of tutorial_lib.metrics: known answers, agreement with skimage, bad input."""
+import math
+
+import numpy as np
+import pytest
+import torch
+from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+
+from tutorial_lib.data import load_sample_faces
+from tutorial_lib.metrics import psnr, ssim
+
+TOL = 1e-4
+
+
+def _rand(shape, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.rand(shape, generator=g)
+
+
+def _noisy(x, std=0.05, seed=1):
+    g = torch.Generator().manual_seed(seed)
+    return (x + std * torch.randn(x.shape, generator=g)).clamp(0, 1)
+
+
+def _blur(x):
+    # 3x3 box blur with edge replication: a smooth, structured degradation
+    padded = torch.nn.functional.pad(x, (1, 1, 1, 1), mode="replicate")
+    return torch.nn.functional.avg_pool2d(padded, 3, stride=1)
+
+
+def _hwc(img):
+    # one (C, H, W) tensor to a float64 (H, W, C) array, so skimage works in float64
+    return img.permute(1, 2, 0).double().numpy()
+
+
+def _skimage_ssim(x, y):
+    return np.array([
+        structural_similarity(_hwc(a), _hwc(b), channel_axis=-1, data_range=1,
+                              gaussian_weights=True, sigma=1.5,
+                              use_sample_covariance=False)
+        for a, b in zip(x, y)
+    ])
+
+
+def _skimage_psnr(x, y):
+    return np.array([
+        peak_signal_noise_ratio(_hwc(a), _hwc(b), data_range=1) for a, b in zip(x, y)
+    ])
+
+
+def _pairs():
+    x = _rand((4, 3, 64, 64))
+    faces = load_sample_faces(8)
+    return {
+        "random vs random": (x, _rand((4, 3, 64, 64), seed=2)),
+        "random vs noisy": (x, _noisy(x)),
+        "faces vs noisy": (faces, _noisy(faces, std=0.1)),
+        "faces vs blurred": (faces, _blur(faces)),
+    }
+
+
+# --- known answers ------------------------------------------------------------
+
+def test_psnr_known_answer():
+    # MSE = 0.1^2 = 0.01, so PSNR = 10 log10(100) = 20 dB
+    out = psnr(torch.zeros(2, 3, 16, 16), torch.full((2, 3, 16, 16), 0.1))
+    assert out.shape == (2,)
+    assert torch.allclose(out, torch.full((2,), 20.0), atol=1e-4)
+
+
+def test_identical_images():
+    x = _rand((3, 3, 32, 32))
+    assert torch.isinf(psnr(x, x)).all() and (psnr(x, x) > 0).all()
+    assert torch.allclose(ssim(x, x), torch.ones(3), atol=1e-6)
+
+
+def test_output_shape_and_dtype():
+    x, y = _rand((5, 3, 20, 24)), _rand((5, 3, 20, 24), seed=3)
+    for f in (psnr, ssim):
+        assert f(x, y).shape == (5,) and f(x, y).dtype == torch.float32
+        assert f(x.double(), y.double()).dtype == torch.float64
+
+
+def test_ssim_drops_with_degradation():
+    faces = load_sample_faces(4)
+    mild, strong = ssim(faces, _noisy(faces, 0.02)), ssim(faces, _noisy(faces, 0.2))
+    assert (strong < mild).all() and (mild < 1).all()
+
+
+# --- agreement with scikit-image ----------------------------------------------
+
+@pytest.mark.parametrize("case", list(_pairs()))
+def test_agrees_with_skimage(case):
+    x, y = _pairs()[case]
+    np.testing.assert_allclose(psnr(x, y).double().numpy(), _skimage_psnr(x, y),
+                               rtol=0, atol=TOL)
+    np.testing.assert_allclose(ssim(x, y).double().numpy(), _skimage_ssim(x, y),
+                               rtol=0, atol=TOL)
+
+
+def test_grayscale_agrees_with_skimage():
+    x = load_sample_faces(3).mean(dim=1, keepdim=True)  # (3, 1, 64, 64)
+    y = _noisy(x)
+    ours = ssim(x, y).double().numpy()
+    # a 2-D image with channel_axis=None and a one-channel image give the same answer
+    for i in range(3):
+        a, b = x[i, 0].double().numpy(), y[i, 0].double().numpy()
+        ref = structural_similarity(a, b, data_range=1, gaussian_weights=True,
+                                    sigma=1.5, use_sample_covariance=False)
+        assert abs(ours[i] - ref) < TOL
+        ref = peak_signal_noise_ratio(a, b, data_range=1)
+        assert abs(psnr(x, y)[i].item() - ref) < TOL
+    np.testing.assert_allclose(ours, _skimage_ssim(x, y), rtol=0, atol=TOL)
+
+
+def test_non_square_agrees_with_skimage():
+    x = _rand((2, 3, 40, 23), seed=5)
+    y = _noisy(x, 0.1)
+    np.testing.assert_allclose(ssim(x, y).double().numpy(), _skimage_ssim(x, y),
+                               rtol=0, atol=TOL)
+
+
+# --- each image of a batch is scored on its own -------------------------------
+
+@pytest.mark.parametrize("metric", [psnr, ssim])
+def test_per_image_independence(metric):
+    x = load_sample_faces(4)
+    y = _noisy(x, std=0.1)
+    batch = metric(x, y)
+    for i in range(4):
+        alone = metric(x[i:i + 1], y[i:i + 1])
+        assert torch.allclose(batch[i:i + 1], alone, atol=1e-6)
+    # changing one image changes only its own score
+    y2 = y.clone()
+    y2[0] = _blur(y[:1])[0]
+    changed = metric(x, y2)
+    assert not math.isclose(changed[0].item(), batch[0].item(), abs_tol=1e-3)
+    assert torch.allclose(changed[1:], batch[1:], atol=1e-6)
+
+
+# --- bad input ----------------------------------------------------------------
+
+@pytest.mark.parametrize("metric", [psnr, ssim])
+def test_shape_mismatch(metric):
+    with pytest.raises(ValueError, match="same shape"):
+        metric(torch.rand(2, 3, 16, 16), torch.rand(2, 3, 16, 15))
+
+
+@pytest.mark.parametrize("metric", [psnr, ssim])
+def test_wrong_ndim(metric):
+    with pytest.raises(ValueError, match=r"shape \(N, C, H, W\)"):
+        metric(torch.rand(3, 16, 16), torch.rand(3, 16, 16))
+
+
+@pytest.mark.parametrize("metric", [psnr, ssim])
+def test_wrong_channels(metric):
+    with pytest.raises(ValueError, match="C = 1 or 3"):
+        metric(torch.rand(1, 2, 16, 16), torch.rand(1, 2, 16, 16))
+
+
+@pytest.mark.parametrize("metric", [psnr, ssim])
+def test_values_out_of_range(metric):
+    x = torch.rand(1, 3, 16, 16)
+    with pytest.raises(ValueError, match=r"y must have values in \[0, 1\]"):
+        metric(x, x * 255)
+
+
+@pytest.mark.parametrize("metric", [psnr, ssim])
+def test_nan(metric):
+    x = torch.rand(1, 3, 16, 16)
+    y = x.clone()
+    y[0, 0, 3, 3] = float("nan")
+    with pytest.raises(ValueError, match="y contains NaN"):
+        metric(x, y)
+
+
+def test_integer_input():
+    x = torch.randint(0, 256, (1, 3, 16, 16), dtype=torch.uint8)
+    with pytest.raises(ValueError, match="float tensor"):
+        psnr(x, x)
+
+
+def test_ssim_too_small():
+    with pytest.raises(ValueError, match="at least 11 x 11"):
+        ssim(torch.rand(1, 3, 10, 16), torch.rand(1, 3, 10, 16))

@@ -1,0 +1,161 @@
+"""Operators: shapes, adjoints, known answers and the statistics of each corruption."""
+import pytest
+import torch
+
+import tutorial_lib as tl
+from tutorial_lib.operators import central_hole_mask
+
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+OBSERVED_SHAPE = {
+    "inpainting": (2, 3, 64, 64),
+    "colorization": (2, 1, 64, 64),
+    "super_resolution": (2, 3, 16, 16),
+    "denoising": (2, 3, 64, 64),
+    "quantization": (2, 3, 64, 64),
+}
+
+
+def _rand(*shape, seed=0, device="cpu"):
+    return torch.rand(*shape, generator=torch.Generator().manual_seed(seed)).to(device)
+
+
+def test_registry_names_the_five_tasks():
+    assert tl.TASKS == tuple(OBSERVED_SHAPE)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", tl.TASKS)
+def test_shapes(name, device):
+    op = tl.make_operator(name)
+    x = _rand(2, 3, 64, 64, device=device)
+    assert op.A(x).shape == OBSERVED_SHAPE[name]
+    assert op.corrupt(x).shape == OBSERVED_SHAPE[name]
+    assert op.corrupt(x).device.type == device
+    assert op.A_adjoint(op.A(x)).shape == x.shape
+    assert op.naive_inverse(op.corrupt(x)).shape == x.shape
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", tl.TASKS)
+def test_adjoint_dot_product(name, device):
+    """<A x, y> = <x, A* y> for random x and y, in float64."""
+    op = tl.make_operator(name)
+    x = _rand(3, 3, 64, 64, seed=1, device=device).double()
+    y = _rand(*op.A(x).shape, seed=2, device=device).double()
+    lhs = (op.A(x) * y).sum()
+    rhs = (x * op.A_adjoint(y)).sum()
+    assert torch.allclose(lhs, rhs, rtol=1e-10), (lhs.item(), rhs.item())
+
+
+@pytest.mark.parametrize("name", tl.TASKS)
+def test_corruption_is_deterministic_under_a_seed(name):
+    op = tl.make_operator(name)
+    x = _rand(2, 3, 64, 64)
+    assert torch.equal(op.corrupt(x, seed=3), op.corrupt(x, seed=3))
+
+
+@pytest.mark.parametrize("name", tl.TASKS)
+def test_corruption_stays_an_image(name):
+    y = tl.make_operator(name).corrupt(_rand(4, 3, 64, 64))
+    assert y.min() >= 0 and y.max() <= 1
+
+
+def test_inpainting_hole_is_the_central_32x32_patch():
+    x = torch.full((1, 3, 64, 64), 0.5)
+    y = tl.make_operator("inpainting").corrupt(x)
+    assert torch.all(y[..., 16:48, 16:48] == 0)
+    assert (y == 0).sum().item() == 3 * 32 * 32
+    assert torch.all(y[..., :16, :] == 0.5) and torch.all(y[..., :, 48:] == 0.5)
+
+
+def test_all_ones_mask_is_the_identity():
+    x = _rand(1, 3, 64, 64)
+    op = tl.make_operator("inpainting")
+    assert torch.equal(x * torch.ones(1, 1, 64, 64), x)  # what A does with M = 1
+    M = central_hole_mask(64, 64, 32)
+    assert torch.equal(op.A(x), x * M)
+
+
+def test_weighted_mask_is_largest_next_to_the_hole():
+    op = tl.make_operator("inpainting", weighted=True)
+    W = op.weights(torch.zeros(1, 3, 64, 64))[0, 0]
+    assert torch.all(W[16:48, 16:48] == 0)  # missing pixels carry no weight
+    assert W[15, 32] > W[10, 32] > 0  # one pixel above the hole beats six above
+    assert W[0, 0] == 0  # farther than the window from the hole
+    assert tl.make_operator("inpainting").weights(torch.zeros(1, 3, 64, 64)) is None
+
+
+def test_colorization_is_bt601_luma():
+    x = torch.zeros(1, 3, 4, 4)
+    x[:, 0], x[:, 1], x[:, 2] = 1.0, 0.5, 0.25
+    gray = tl.make_operator("colorization").A(x)
+    assert torch.allclose(gray, torch.full((1, 1, 4, 4), 0.299 + 0.5 * 0.587 + 0.25 * 0.114))
+
+
+def test_downsampling_a_constant_image_gives_the_constant():
+    y = tl.make_operator("super_resolution").A(torch.full((1, 3, 64, 64), 0.3))
+    assert torch.allclose(y, torch.full((1, 3, 16, 16), 0.3))
+
+
+def test_super_resolution_averages_blocks():
+    x = torch.arange(16.0).view(1, 1, 4, 4).expand(1, 3, 4, 4) / 16
+    y = tl.make_operator("super_resolution").A(x)
+    assert torch.allclose(y, x.mean(dim=(2, 3), keepdim=True))
+
+
+def test_denoising_noise_has_std_0_1():
+    x = torch.full((8, 3, 64, 64), 0.5)  # mid-gray: clipping at 0 and 1 is 5 sigma away
+    noise = tl.make_operator("denoising").corrupt(x, seed=0) - x
+    assert abs(noise.mean().item()) < 2e-3
+    assert abs(noise.std().item() - 0.1) < 2e-3
+
+
+def test_quantization_has_five_levels():
+    y = tl.make_operator("quantization").corrupt(_rand(4, 3, 64, 64))
+    levels = torch.unique(y)
+    assert torch.allclose(levels, torch.tensor([0, 0.25, 0.5, 0.75, 1.0]))
+
+
+def test_quantization_rounds_to_the_nearest_level():
+    x = torch.tensor([0.0, 0.12, 0.13, 0.6, 0.9]).view(1, 1, 1, 5).expand(1, 3, 1, 5)
+    y = tl.make_operator("quantization").corrupt(x.contiguous())
+    assert torch.allclose(y[0, 0, 0], torch.tensor([0.0, 0.0, 0.25, 0.5, 1.0]))
+
+
+def test_naive_inverses():
+    x = _rand(1, 3, 64, 64)
+    gray = tl.make_operator("colorization").corrupt(x)
+    rgb = tl.make_operator("colorization").naive_inverse(gray)
+    assert torch.equal(rgb[:, 0], gray[:, 0]) and torch.equal(rgb[:, 2], gray[:, 0])
+    sr = tl.make_operator("super_resolution")
+    const = torch.full((1, 3, 16, 16), 0.4)
+    assert torch.allclose(sr.naive_inverse(const), torch.full((1, 3, 64, 64), 0.4))
+
+
+def test_unknown_operator_name_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown operator 'deblurring'; expected one of"):
+        tl.make_operator("deblurring")
+
+
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        (torch.rand(3, 64, 64), r"shape \(N, C, H, W\) with C = 3, got \(3, 64, 64\)"),
+        (torch.rand(1, 4, 64, 64), r"C = 3, got \(1, 4, 64, 64\)"),
+        (torch.rand(1, 3, 64, 64) * 255, r"values in \[0, 1\], got range"),
+        (torch.full((1, 3, 64, 64), float("nan")), "contains NaN"),
+        (torch.zeros(1, 3, 64, 64, dtype=torch.uint8), "float tensor"),
+    ],
+)
+def test_corrupt_rejects_bad_images(x, message):
+    with pytest.raises(ValueError, match=message):
+        tl.make_operator("denoising").corrupt(x)
+
+
+def test_bad_operator_options():
+    with pytest.raises(ValueError, match="levels must be >= 2, got 1"):
+        tl.make_operator("quantization", levels=1)
+    with pytest.raises(ValueError, match="sigma must be >= 0"):
+        tl.make_operator("denoising", sigma=-0.1)
+    with pytest.raises(ValueError, match="hole must be between 1 and 63 pixels, got 64"):
+        tl.make_operator("inpainting", hole=64).A(torch.zeros(1, 3, 64, 64))

@@ -1,0 +1,36 @@
+"""The set-up files agree: pyproject.toml and environment.yml list the same packages."""
+import re
+import tomllib
+from pathlib import Path
+
+import tutorial_lib as tl
+
+ROOT = Path(__file__).resolve().parent.parent
+CONDA_NAMES = {"pytorch": "torch"}  # conda-forge name -> PyPI name
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ ;\[]", requirement.strip(), maxsplit=1)[0].lower()
+
+
+def test_pyproject_and_environment_list_the_same_packages():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    pip_names = {_name(r) for r in pyproject["project"]["dependencies"]}
+    text = (ROOT / "environment.yml").read_text()
+    section = text.split("dependencies:", 1)[1]  # after the channels
+    conda = []
+    for line in section.splitlines():
+        match = re.match(r"^  - ([A-Za-z][\w.-]*)", line)  # top-level entries only
+        if match and match.group(1) not in ("python", "pip"):
+            conda.append(CONDA_NAMES.get(match.group(1), match.group(1)).lower())
+    assert set(conda) == pip_names
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make lab" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_fast_switch_is_read_from_the_environment():
+    assert tl.fast_or("real", "fast") == ("fast" if tl.FAST else "real")

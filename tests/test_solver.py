@@ -1,0 +1,203 @@
+"""restore(): known answers, the objective's terms, restarts, seeds, batches, errors."""
+import pytest
+import torch
+
+import tutorial_lib as tl
+
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+def _z(n, nz, seed):
+    return torch.randn(n, nz, generator=torch.Generator().manual_seed(seed))
+
+
+@pytest.mark.parametrize("name", ["super_resolution", "colorization", "denoising"])
+def test_linear_generator_gives_the_least_squares_answer(linear_gan, name):
+    """With G(z) = 0.5 + W z, p = 2 and lam = 0, argmin_z ||A G(z) - y||^2 is lstsq."""
+    G, D = linear_gan
+    op = tl.make_operator(name)
+    z_true = _z(1, 8, seed=1)
+    noise = 0.01 * torch.randn(op.A(G(z_true)).shape, generator=torch.Generator().manual_seed(2))
+    y = (op.A(G(z_true)) + noise).clamp(0, 1)
+    # the same problem as an explicit matrix: A(0.5 + W z) = A(0.5) + (A W) z
+    AW = torch.stack([op.A(G.W[:, k].view(1, 3, 64, 64)).flatten() for k in range(8)], 1)
+    rhs = (y - op.A(torch.full((1, 3, 64, 64), 0.5))).flatten()
+    z_lstsq = torch.linalg.lstsq(AW.double(), rhs.double()[:, None]).solution.T.float()
+    r = tl.restore(y, op, G, D, lam=0, p=2, steps=400, lr=0.05, restarts=1, blend=False)
+    assert torch.allclose(r.z, z_lstsq, atol=1e-3), (r.z - z_lstsq).abs().max()
+
+
+@pytest.mark.parametrize("name", tl.TASKS)
+def test_recovers_a_generated_face(dcgan, name):
+    """y = A(G(z*)): restore finds an image within 30 dB of G(z*); the data term collapses."""
+    G, D = dcgan
+    op = tl.make_operator(name)
+    x_true = G(_z(2, 100, seed=7))
+    y = op.A(x_true)  # no noise: an exact answer exists
+    r = tl.restore(y, op, G, D, lam=0, p=2, steps=300, lr=0.05, restarts=2, blend=False)
+    data = r.history["data"]
+    assert torch.all(data[-1] < 1e-3 * data[0]), data[[0, -1]]
+    if name in ("inpainting", "denoising", "quantization"):  # A keeps enough to pin x
+        assert torch.all(tl.psnr(r.x, x_true) >= 30), tl.psnr(r.x, x_true)
+    start = G(_z(2, 100, seed=0))  # a random face is far: the 30 dB bar means something
+    assert torch.all(tl.psnr(start, x_true) < 25)
+
+
+def test_history_holds_each_term_and_the_total(dcgan):
+    G, D = dcgan
+    op = tl.make_operator("denoising")
+    y = op.corrupt(G(_z(2, 100, seed=3)).clamp(0, 1))
+    r = tl.restore(y, op, G, D, lam=0.5, p=1, steps=5, restarts=2)
+    h = r.history
+    assert set(h) == {"data", "prior_D", "prior_z", "total"}
+    assert all(v.shape == (6, 2) for v in h.values())  # steps + 1 evaluations
+    assert torch.allclose(h["total"], h["data"] + 0.5 * (h["prior_D"] + h["prior_z"]))
+    assert torch.allclose(h["total"][-1], r.objective)
+    assert torch.allclose(h["prior_z"][-1], 0.5 * (r.z**2).sum(1))
+    assert torch.allclose(h["prior_D"][-1], -D(r.x_gan), atol=1e-5)
+
+
+def test_the_restart_with_the_lowest_objective_is_kept(dcgan):
+    """Four starts together give what the best of the four gives alone.
+
+    In float64, so that the batch of four and the single runs take the same path
+    (Adam's first steps follow the gradient's sign, which float32 rounding can flip).
+    """
+    G, D = (net.double() for net in dcgan)
+    try:
+        op = tl.make_operator("super_resolution")
+        y = op.A(G(_z(1, 100, seed=5).double()))
+        starts = _z(4, 100, seed=6).view(1, 4, 100)
+        both = tl.restore(y, op, G, D, steps=20, restarts=4, z_init=starts)
+        alone = [tl.restore(y, op, G, D, steps=20, restarts=1, z_init=starts[:, i])
+                 for i in range(4)]
+        objectives = torch.cat([r.objective for r in alone])
+        assert objectives.max() > objectives.min() + 1e-3  # the starts do differ
+        best = alone[objectives.argmin()]
+        assert torch.allclose(both.objective, best.objective, rtol=1e-9)
+        assert torch.allclose(both.z, best.z, atol=1e-9)
+    finally:
+        G.float(), D.float()
+
+
+def test_same_seed_same_result_other_seed_other_result(dcgan):
+    G, D = dcgan
+    op = tl.make_operator("colorization")
+    y = op.A(G(_z(2, 100, seed=9)))
+    a, b = (tl.restore(y, op, G, D, steps=10, restarts=2, seed=1) for _ in range(2))
+    c = tl.restore(y, op, G, D, steps=10, restarts=2, seed=2)
+    assert torch.equal(a.x, b.x) and torch.equal(a.z, b.z)
+    assert not torch.allclose(a.z, c.z)
+
+
+def test_a_face_does_not_depend_on_its_batch_mates(dcgan):
+    """Same face, other batch mates: the same result (float64, see above)."""
+    G, D = (net.double() for net in dcgan)
+    try:
+        op = tl.make_operator("inpainting")
+        y = op.A(G(_z(3, 100, seed=11).double()))
+        ab = tl.restore(y[[0, 1]], op, G, D, steps=15, restarts=2)
+        ac = tl.restore(y[[0, 2]], op, G, D, steps=15, restarts=2)
+        assert torch.allclose(ab.x[0], ac.x[0], atol=1e-9)
+        assert torch.allclose(ab.z[0], ac.z[0], atol=1e-9)
+        assert not torch.allclose(ab.x[1], ac.x[1], atol=1e-3)
+    finally:
+        G.float(), D.float()
+
+
+def test_clip_keeps_z_in_the_box(dcgan):
+    G, D = dcgan
+    op = tl.make_operator("denoising")
+    y = op.A(G(_z(1, 100, seed=4)))
+    r = tl.restore(y, op, G, D, steps=10, restarts=1, clip=0.5)
+    assert r.z.abs().max() <= 0.5
+
+
+def test_inpainting_blend_keeps_the_known_pixels(dcgan):
+    G, D = dcgan
+    op = tl.make_operator("inpainting")
+    x = G(_z(1, 100, seed=6)).clamp(0, 1)
+    y = op.corrupt(x)
+    r = tl.restore(y, op, G, D, steps=5, restarts=1, blend=True)
+    known = op.mask(y).expand_as(y).bool()
+    assert torch.allclose(r.x[known], y[known], atol=1e-6)
+    assert not torch.allclose(r.x_gan[known], y[known], atol=1e-3)
+
+
+def test_callback_sees_the_current_best_images(dcgan):
+    G, D = dcgan
+    op = tl.make_operator("denoising")
+    y = op.A(G(_z(2, 100, seed=8)))
+    calls = []
+    tl.restore(y, op, G, D, steps=20, restarts=2, callback_every=10,
+               callback=lambda step, x: calls.append((step, tuple(x.shape))))
+    assert calls == [(0, (2, 3, 64, 64)), (10, (2, 3, 64, 64)), (20, (2, 3, 64, 64))]
+
+
+def test_warm_start_continues_from_z_init(dcgan):
+    G, D = dcgan
+    op = tl.make_operator("denoising")
+    y = op.A(G(_z(1, 100, seed=12)))
+    first = tl.restore(y, op, G, D, lam=0, steps=100, restarts=1)
+    warm = tl.restore(y, op, G, D, lam=0, steps=1, restarts=1, z_init=first.z)
+    assert warm.history["data"][0, 0] == pytest.approx(first.objective[0].item(), rel=1e-4)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cpu_and_cuda_agree(dcgan):
+    G, D = dcgan
+    op = tl.make_operator("super_resolution")
+    y = op.A(G(_z(2, 100, seed=13)))
+    cpu = tl.restore(y, op, G, D, steps=50, restarts=2)
+    G.cuda(), D.cuda()
+    try:
+        gpu = tl.restore(y.cuda(), op, G, D, steps=50, restarts=2)
+    finally:
+        G.cpu(), D.cpu()
+    # float32 convolutions differ in rounding (and cuDNN may use TF32): close, not equal
+    assert (tl.psnr(gpu.x.cpu(), cpu.x) > 35).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(lam=-1), "lam must be >= 0, got -1"),
+        (dict(p=0), "p must be > 0, got 0"),
+        (dict(steps=0), "steps and restarts must be >= 1, got 0"),
+        (dict(restarts=0), "steps and restarts must be >= 1, got 500, 0"),
+        (dict(lr=0), "lr must be > 0"),
+    ],
+)
+def test_bad_hyperparameters(dcgan, kwargs, message):
+    G, D = dcgan
+    op = tl.make_operator("denoising")
+    with pytest.raises(ValueError, match=message):
+        tl.restore(torch.rand(1, 3, 64, 64), op, G, D, **kwargs)
+
+
+def test_bad_observations(dcgan):
+    G, D = dcgan
+    sr = tl.make_operator("super_resolution")
+    with pytest.raises(ValueError, match=r"y must have shape \(N, 3, 16, 16\) for super_res"):
+        tl.restore(torch.rand(1, 3, 64, 64), sr, G, D)
+    with pytest.raises(ValueError, match=r"C = 1, got \(1, 3, 64, 64\)"):
+        tl.restore(torch.rand(1, 3, 64, 64), tl.make_operator("colorization"), G, D)
+    with pytest.raises(ValueError, match="contains NaN"):
+        tl.restore(torch.full((1, 3, 16, 16), float("nan")), sr, G, D)
+    with pytest.raises(ValueError, match="blend=True but denoising has no blending"):
+        tl.restore(torch.rand(1, 3, 64, 64), tl.make_operator("denoising"), G, D, blend=True)
+    with pytest.raises(ValueError, match=r"z_init must be \(N, nz\) or \(N, k, nz\)"):
+        tl.restore(torch.rand(1, 3, 64, 64), tl.make_operator("denoising"), G, D,
+                   restarts=2, z_init=torch.zeros(1, 3, 100))
+    with pytest.raises(ValueError, match="op must be an Operator"):
+        tl.restore(torch.rand(1, 3, 64, 64), "denoising", G, D)
+
+
+def test_training_mode_is_refused(dcgan):
+    G, D = dcgan
+    G.train()
+    try:
+        with pytest.raises(ValueError, match="G is in training mode"):
+            tl.restore(torch.rand(1, 3, 64, 64), tl.make_operator("denoising"), G, D)
+    finally:
+        G.eval()

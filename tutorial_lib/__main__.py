@@ -1,0 +1,115 @@
+"""Command line: ``python -m tutorial_lib COMMAND ...``; ``--help`` lists the commands.
+
+    prepare       CelebA split -> one .pt file of 64x64 faces (uint8), for fast reloads
+    sample-faces  write data/sample_faces.png from the first 64 test faces
+    train         train the DCGAN (tutorial_lib.train) and export the weights
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        sys.exit(f"error: {path} exists; pass --force to overwrite it")
+
+
+def load_faces(data: str, split: str) -> torch.Tensor:
+    """A CelebA folder (official layout) or a .pt file written by `prepare`."""
+    from .data import load_celeba
+
+    path = Path(data)
+    if path.suffix == ".pt":
+        return torch.load(path, weights_only=True).float() / 255
+    return load_celeba(path, split, progress=True)
+
+
+def cmd_prepare(args) -> None:
+    from .data import load_celeba
+
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    faces = load_celeba(args.data, args.split, progress=True)
+    torch.save((faces * 255).round().to(torch.uint8), out)
+    print(f"wrote {len(faces)} {args.split} faces to {out}")
+
+
+def cmd_sample_faces(args) -> None:
+    from .data import SAMPLE_FACES, celeba_files, load_celeba, save_png
+
+    _refuse_overwrite(SAMPLE_FACES, args.force)
+    faces = load_celeba(args.data, "test", n=64)
+    save_png(faces, SAMPLE_FACES)
+    ids = [path.name for path in celeba_files(args.data, "test")[:64]]
+    SAMPLE_FACES.with_suffix(".txt").write_text("\n".join(ids) + "\n")
+    print(f"wrote {SAMPLE_FACES} ({ids[0]} .. {ids[-1]})")
+
+
+def cmd_train(args) -> None:
+    from .models import save_weights
+    from .train import TrainConfig, train
+
+    weights = Path(args.weights)
+    _refuse_overwrite(weights, args.force)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    faces = load_faces(args.data, "train")
+    config = TrainConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size)
+    G, D, log = train(faces, args.run_dir, config, device=args.device)
+    last = log[-1]
+    save_weights(
+        G,
+        D,
+        weights,
+        command=" ".join(["python -m tutorial_lib"] + sys.argv[1:]),
+        images=len(faces),
+        train_config=asdict(config),
+        final_loss_D=last["loss_D"],
+        final_loss_G=last["loss_G"],
+        seconds=sum(entry["seconds"] for entry in log),
+        device=str(args.device or "default"),
+        torch_version=torch.__version__,
+    )
+    print(f"wrote {weights} after {last['epoch']} epochs")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tutorial_lib", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("prepare", help="CelebA split -> .pt file of 64x64 faces")
+    p.add_argument("--data", required=True, help="CelebA folder (official layout)")
+    p.add_argument("--split", default="train", choices=["train", "valid", "test"])
+    p.add_argument("--out", required=True)
+    p.add_argument("--force", action="store_true", help="overwrite --out")
+    p.set_defaults(run=cmd_prepare)
+
+    p = sub.add_parser("sample-faces", help="write data/sample_faces.png")
+    p.add_argument("--data", required=True, help="CelebA folder (official layout)")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(run=cmd_sample_faces)
+
+    p = sub.add_parser("train", help="train the DCGAN and export its weights")
+    p.add_argument("--data", required=True, help="CelebA folder, or a .pt from prepare")
+    p.add_argument("--epochs", type=int, default=25)
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default=None, help="cpu, cuda, ... (default: best)")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    p.add_argument("--run-dir", default="runs/dcgan", help="checkpoints, log, samples")
+    p.add_argument("--weights", default="data/weights/dcgan_celeba64.pt")
+    p.add_argument("--force", action="store_true", help="overwrite --weights")
+    p.set_defaults(run=cmd_train)
+
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

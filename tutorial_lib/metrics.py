@@ -1,0 +1,99 @@
+"""Image quality metrics: PSNR and SSIM, one number per image of a batch.
+
+Both compare a restoration x with the ground truth y, float (N, C, H, W) in [0, 1]:
+
+    PSNR = 10 log10(1 / MSE),   MSE = mean over C, H, W of (x - y)^2   (in dB)
+
+    SSIM = mean over pixels and channels of
+               (2 mu_x mu_y + C1) (2 s_xy + C2)
+           -----------------------------------------
+           (mu_x^2 + mu_y^2 + C1) (s_x^2 + s_y^2 + C2)
+
+where mu, s^2 and s_xy are the local means, variances and covariance under an 11 x 11
+Gaussian window (sigma 1.5), C1 = 0.01^2, C2 = 0.03^2, and the mean is taken over the
+pixels whose window fits inside the image. This is Wang et al. (2004), and it agrees
+with skimage.metrics.structural_similarity(..., gaussian_weights=True, sigma=1.5,
+use_sample_covariance=False, data_range=1).
+
+Introduced in notebook 01 ("The restoration problem"); used by every task notebook.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from .checks import check_images, check_same_shape
+
+SIGMA = 1.5
+RADIUS = 5  # int(3.5 * sigma + 0.5): the 11-tap window of Wang et al.
+C1 = 0.01**2  # (K1 * data range)^2 with data range 1
+C2 = 0.03**2
+
+
+def _check_pair(x: torch.Tensor, y: torch.Tensor) -> None:
+    check_images(x, "x", channels=(1, 3))
+    check_images(y, "y", channels=(1, 3))
+    check_same_shape(x, y)
+
+
+def psnr(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Peak signal-to-noise ratio in dB, 10 log10(1 / MSE), one value per image.
+
+    Higher is better; identical images give +inf (the MSE is 0).
+
+    >>> psnr(torch.zeros(1, 3, 8, 8), torch.full((1, 3, 8, 8), 0.1))  # MSE = 0.01
+    tensor([20.])
+    """
+    _check_pair(x, y)
+    # float64 so that small errors are not lost to rounding before the log
+    mse = (x.double() - y.double()).pow(2).flatten(1).mean(dim=1)
+    return (10 * torch.log10(1 / mse)).to(x.dtype)
+
+
+def _gaussian_window(device: torch.device) -> torch.Tensor:
+    """Normalised 1-D Gaussian exp(-t^2 / (2 sigma^2)), t = -5..5, as in scipy."""
+    t = torch.arange(-RADIUS, RADIUS + 1, dtype=torch.float64, device=device)
+    w = torch.exp(-(t**2) / (2 * SIGMA**2))
+    return w / w.sum()
+
+
+def _local_mean(img: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """Gaussian-weighted mean of each window that fits inside the image.
+
+    The 2-D window is separable, so we filter rows then columns; a 'valid'
+    convolution (no padding) keeps exactly the pixels SSIM averages over.
+    groups=C filters each channel on its own.
+    """
+    c = img.shape[1]
+    img = F.conv2d(img, w.view(1, 1, 1, -1).repeat(c, 1, 1, 1), groups=c)
+    return F.conv2d(img, w.view(1, 1, -1, 1).repeat(c, 1, 1, 1), groups=c)
+
+
+def ssim(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Structural similarity (Wang et al. 2004), one value per image, at most 1.
+
+    The SSIM map (2 mu_x mu_y + C1)(2 s_xy + C2) / ((mu_x^2 + mu_y^2 + C1)
+    (s_x^2 + s_y^2 + C2)) averaged over the interior pixels and the channels.
+    Images must be at least 11 x 11.
+
+    >>> x = torch.rand(2, 3, 32, 32)
+    >>> ssim(x, x)
+    tensor([1., 1.])
+    """
+    _check_pair(x, y)
+    if min(x.shape[-2:]) < 2 * RADIUS + 1:
+        shape = tuple(x.shape)
+        raise ValueError(f"SSIM needs images of at least 11 x 11, got {shape}")
+    # float64 so that the variances, small differences of large numbers, stay exact
+    x, y, dtype = x.double(), y.double(), x.dtype
+    w = _gaussian_window(x.device)
+    mu_x, mu_y = _local_mean(x, w), _local_mean(y, w)
+    # population (co)variances: E[xy] - E[x] E[y] under the Gaussian weights
+    var_x = _local_mean(x * x, w) - mu_x**2
+    var_y = _local_mean(y * y, w) - mu_y**2
+    cov_xy = _local_mean(x * y, w) - mu_x * mu_y
+    ssim_map = ((2 * mu_x * mu_y + C1) * (2 * cov_xy + C2)) / (
+        (mu_x**2 + mu_y**2 + C1) * (var_x + var_y + C2)
+    )
+    # every channel has the same number of pixels, so one mean = mean of channel means
+    return ssim_map.flatten(1).mean(dim=1).to(dtype)

@@ -1,0 +1,204 @@
+"""restore(): search the generator's latent space for the face that explains y.
+
+The objective of slide 9, per image, with the sign of the latent term from the MAP
+derivation (see tutorial_lib.prior):
+
+    f(z) = sum_i w_i |A(G(z)) - y|_i^p   +   lam * ( -l(G(z)) + ||z||^2 / 2 )
+           \\____ data term, weights w ___/         \\_ D prior _/  \\ latent prior /
+
+We use the p-th power of the p-norm, sum |r|^p, smoothed as (r^2 + eps^2)^(p/2) so
+that p <= 1 has a finite gradient at r = 0. It is minimised by Adam over z from
+``restarts`` random starts z ~ N(0, I) per image; the start with the lowest final
+objective is kept, and x_hat = G(z_hat), optionally blended with y.
+
+G and D must be in eval mode (tutorial_lib.models.freeze): in training mode batch
+norm would mix the images of a batch, and one face's result would depend on the
+others. The starting points are drawn on the CPU from ``seed``, so a face's result
+depends only on its position in the batch, the seed and the device.
+
+Introduced in notebook 04; each task notebook (05-09) calls it with its task defaults.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+import torch
+
+from .checks import check_images
+from .operators import Operator
+from .prior import discriminator_prior, latent_prior
+
+EPS = 1e-4  # smoothing of |r|^p; far below one gray level (1/255)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Solver hyperparameters of one task."""
+
+    lam: float = 0.1  # weight of the prior
+    p: float = 1.0  # norm of the data term
+    steps: int = 500  # Adam steps
+    lr: float = 0.05  # Adam's learning rate on z
+    restarts: int = 4  # random starts per image, the best one kept
+    blend: bool = False  # blend G(z) with y (inpainting, colorization)
+
+
+# Tuned defaults per task. PROVISIONAL until tuned on the validation split with the
+# shipped weights (see benchmarks/tune_defaults.py).
+DEFAULTS = {
+    "inpainting": Settings(lam=1.0, blend=True),
+    "colorization": Settings(lam=0.1, blend=True),
+    "super_resolution": Settings(lam=0.1),
+    "denoising": Settings(lam=0.1),
+    "quantization": Settings(lam=0.1),
+}
+
+
+@dataclass
+class Restoration:
+    """What restore() returns; everything is detached and on y's device."""
+
+    x: torch.Tensor  # (N, 3, 64, 64) the restoration, blended when asked
+    x_gan: torch.Tensor  # (N, 3, 64, 64) G(z_hat) before blending
+    z: torch.Tensor  # (N, nz) the best latent code of each image
+    objective: torch.Tensor  # (N,) its final objective
+    history: dict[str, torch.Tensor] = field(default_factory=dict)  # name -> (steps, N)
+    settings: Settings = field(default_factory=Settings)
+
+
+def data_term(residual: torch.Tensor, p: float, weights=None) -> torch.Tensor:
+    """sum_i w_i (r_i^2 + eps^2)^(p/2) over all but the batch dimension, shape (N,)."""
+    cost = (residual**2 + EPS**2) ** (p / 2)
+    if weights is not None:
+        cost = cost * weights
+    return cost.flatten(1).sum(dim=1)
+
+
+def objective_terms(z, y, op: Operator, G, D, p: float, weights=None):
+    """The three terms of f at z, each (B,), and G(z); B = len(z) = len(y)."""
+    x = G(z)
+    return (
+        {
+            "data": data_term(op.A(x) - y, p, weights),
+            "prior_D": discriminator_prior(D, x),
+            "prior_z": latent_prior(z),
+        },
+        x,
+    )
+
+
+def _check_arguments(y, op, G, D, s: Settings) -> None:
+    check_images(y, "y", channels=op.observed_channels)
+    if s.lam < 0:
+        raise ValueError(f"lam must be >= 0, got {s.lam}")
+    if s.p <= 0:
+        raise ValueError(f"p must be > 0, got {s.p}")
+    if s.steps < 1 or s.restarts < 1:
+        raise ValueError(f"steps and restarts must be >= 1, got {s.steps}, {s.restarts}")
+    if s.lr <= 0:
+        raise ValueError(f"lr must be > 0, got {s.lr}")
+    if s.blend and not op.can_blend:
+        raise ValueError(f"blend=True but {op.name} has no blending")
+    for name, net in (("G", G), ("D", D)):
+        if net.training:
+            raise ValueError(
+                f"{name} is in training mode; call tutorial_lib.freeze(G, D) first "
+                "(batch norm would make each result depend on its batch mates)"
+            )
+        param = next(net.parameters(), None)
+        if param is not None and param.device != y.device:
+            device = param.device
+
+            raise ValueError(f"{name} is on {device} but y is on {y.device}")
+    expected = op.A(torch.zeros(1, 3, 64, 64, device=y.device)).shape[1:]
+    if y.shape[1:] != expected:
+        raise ValueError(
+            f"y must have shape (N, {', '.join(map(str, expected))}) for {op.name} "
+            f"of 64x64 faces, got {tuple(y.shape)}"
+        )
+
+
+def restore(
+    y: torch.Tensor,
+    op: Operator,
+    G,
+    D,
+    lam: float | None = None,
+    p: float | None = None,
+    steps: int | None = None,
+    lr: float | None = None,
+    restarts: int | None = None,
+    seed: int = 0,
+    clip: float | None = None,
+    blend: bool | None = None,
+    z_init: torch.Tensor | None = None,
+    callback: Callable[[int, torch.Tensor], None] | None = None,
+    callback_every: int = 10,
+) -> Restoration:
+    """Restore y = corrupt(x*) by minimising f(z) (module docstring) over z.
+
+    Arguments left as None take the task's tuned default (``DEFAULTS[op.name]``).
+    ``clip``: after each step clamp z to [-clip, clip] (the box of a uniform p_Z).
+    ``z_init``: (N, nz) start of the first restart (a warm start), or (N, k, nz) starts
+    of the first k restarts; the others are random.
+    ``callback(step, x_best)``: called every ``callback_every`` steps and at the end
+    with the current G(z) of each image's best restart, for live previews.
+    """
+    if not isinstance(op, Operator):
+        raise ValueError(f"op must be an Operator (make_operator), got {type(op).__name__}")
+    given = dict(lam=lam, p=p, steps=steps, lr=lr, restarts=restarts, blend=blend)
+    s = replace(
+        DEFAULTS.get(op.name, Settings()), **{k: v for k, v in given.items() if v is not None}
+    )
+    _check_arguments(y, op, G, D, s)
+    N, R, nz = len(y), s.restarts, G.config.nz
+
+    # Starts drawn on the CPU: the same seed gives the same starts on every device.
+    z0 = torch.randn(N, R, nz, generator=torch.Generator().manual_seed(seed))
+    if z_init is not None:
+        z_init = z_init.detach().cpu().float()
+        z_init = z_init[:, None] if z_init.ndim == 2 else z_init  # (N, k, nz), k <= R
+        if z_init.ndim != 3 or z_init.shape[0] != N or z_init.shape[2] != nz \
+                or z_init.shape[1] > R:
+            raise ValueError(
+                f"z_init must be (N, nz) or (N, k, nz) with N = {N}, k <= restarts = {R}, "
+                f"nz = {nz}; got {tuple(z_init.shape)}"
+            )
+        z0[:, : z_init.shape[1]] = z_init
+    # image-major rows: row n R + r is restart r of image n; z follows y's dtype
+    z = z0.reshape(N * R, nz).to(y).requires_grad_(True)
+    y_rep = y.repeat_interleave(R, dim=0)  # (N R, C, H, W), row n R + r is image n
+    weights = op.weights(y_rep)
+    optimizer = torch.optim.Adam([z], lr=s.lr)
+    history = {name: [] for name in ("data", "prior_D", "prior_z", "total")}
+
+    for step in range(s.steps + 1):  # the last pass only evaluates the final z
+        terms, x = objective_terms(z, y_rep, op, G, D, s.p, weights)
+        total = terms["data"] + s.lam * (terms["prior_D"] + terms["prior_z"])
+        for name, value in {**terms, "total": total}.items():
+            history[name].append(value.detach())
+        if callback is not None and (step % callback_every == 0 or step == s.steps):
+            best = total.detach().view(N, R).argmin(dim=1)
+            callback(step, x.detach().view(N, R, *x.shape[1:])[torch.arange(N), best])
+        if step == s.steps:
+            break
+        optimizer.zero_grad(set_to_none=True)
+        total.sum().backward(inputs=[z])  # each row's gradient is its own image's
+        optimizer.step()
+        if clip is not None:
+            with torch.no_grad():
+                z.clamp_(-clip, clip)
+
+    best = total.detach().view(N, R).argmin(dim=1)  # (N,)
+    pick = torch.arange(N, device=best.device) * R + best  # rows of the kept starts
+    x_gan = x.detach()[pick]
+    x_hat = op.blend(x_gan, y) if s.blend else x_gan
+    return Restoration(
+        x=x_hat,
+        x_gan=x_gan,
+        z=z.detach()[pick],
+        objective=total.detach()[pick],
+        history={k: torch.stack(v)[:, pick] for k, v in history.items()},
+        settings=s,
+    )
