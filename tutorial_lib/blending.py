@@ -1,22 +1,25 @@
-"""Blending a restoration G(z) with the observation y.
+"""Blending a restoration x_hat = G(z_hat) with the observation y.
 
-Poisson blending (inpainting; Perez, Gangnet and Blake 2003, as in Yeh et al. CVPR 2017).
+Poisson blending (inpainting; Perez, Gangnet and Blake 2003; Yeh et al. CVPR 2017).
 Keep the known pixels of y and fill the hole Omega with the image x whose Laplacian
-matches that of the restoration x_hat, so that the fill has G(z)'s details but meets
-y without a seam:
+matches that of x_hat (x_hat's gradients are the guidance field), so that the fill
+has G(z)'s details but meets y without a seam:
 
-    L x = L x_hat  on Omega,      x = y  off Omega,
+    L x = L x_hat  on Omega,      x = y  on the known pixels (boundary dOmega),
     (L v)_p = sum over the 4 neighbours q of p inside the image of (v_p - v_q).
 
-Out-of-image neighbours are left out of L (a Neumann condition at the image border).
-The unknowns are the hole's pixels; the system is symmetric positive definite and is
-solved by conjugate gradients, all images and channels at once.
+Neighbours outside the image are left out of L (a Neumann condition), so a hole may
+touch the image border (our central 32x32 hole does not). The unknowns are the hole's
+pixels; the system is symmetric positive definite and is solved by conjugate
+gradients, all images and channels at once.
 
 Color blending (colorization). Keep the chrominance of x_hat and the luminance of the
-gray observation g. In YCbCr (BT.601) Cb and Cr are multiples of B - Y and R - Y, so
-replacing Y by g while keeping Cb and Cr adds the same d = g - Y(x_hat) to R, G and B:
+gray observation g, in YCbCr (ITU-R BT.601, chroma centred on 0):
 
-    x = x_hat + (g - Y(x_hat)),     Y(x) = 0.299 R + 0.587 G + 0.114 B.
+    Y = 0.299 R + 0.587 G + 0.114 B,   Cb = (B - Y) / 1.772,   Cr = (R - Y) / 1.402,
+    R = Y + 1.402 Cr,   B = Y + 1.772 Cb,   G = (Y - 0.299 R - 0.114 B) / 0.587.
+
+Replacing Y by g adds the same d = g - Y(x_hat) to R, G and B.
 
 Introduced in notebook 04 (the solver); used in notebooks 05 (inpainting) and 06
 (colorization).
@@ -37,21 +40,32 @@ def luminance(x: torch.Tensor) -> torch.Tensor:
     return (x * w).sum(dim=1, keepdim=True)
 
 
+def _rgb_to_ycbcr(x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    wr, _, wb = LUMA_WEIGHTS
+    y = luminance(x)
+    return y, (x[:, 2:3] - y) / (2 * (1 - wb)), (x[:, 0:1] - y) / (2 * (1 - wr))
+
+
+def _ycbcr_to_rgb(y: torch.Tensor, cb: torch.Tensor, cr: torch.Tensor) -> torch.Tensor:
+    wr, wg, wb = LUMA_WEIGHTS
+    r, b = y + 2 * (1 - wr) * cr, y + 2 * (1 - wb) * cb
+    return torch.cat([r, (y - wr * r - wb * b) / wg, b], dim=1)  # Y's formula for G
+
+
 def color_blend(x_hat: torch.Tensor, gray: torch.Tensor) -> torch.Tensor:
-    """x_hat's colors with gray's luminance: clip(x_hat + (gray - Y(x_hat)), 0, 1)."""
+    """x_hat's chrominance (Cb, Cr) with gray's luminance Y, clamped to [0, 1]."""
     check_images(x_hat, "x_hat")
     check_images(gray, "gray", channels=1)
     check_same_shape(x_hat[:, :1], gray, ("x_hat", "gray"))
-    return (x_hat + (gray - luminance(x_hat))).clamp(0, 1)
+    _, cb, cr = _rgb_to_ycbcr(x_hat)
+    return _ycbcr_to_rgb(gray, cb, cr).clamp(0, 1)
 
 
 def _laplacian(v: torch.Tensor) -> torch.Tensor:
     """(L v)_p = sum of v_p - v_q over in-image 4-neighbours q (replicate padding)."""
-    padded = F.pad(v, (1, 1, 1, 1), mode="replicate")  # outside neighbour = v_p: adds 0
-    neighbours = (
-        padded[..., :-2, 1:-1] + padded[..., 2:, 1:-1]
-        + padded[..., 1:-1, :-2] + padded[..., 1:-1, 2:]
-    )
+    pad = F.pad(v, (1, 1, 1, 1), mode="replicate")  # outside: v_p - v_p adds 0
+    neighbours = pad[..., :-2, 1:-1] + pad[..., 2:, 1:-1] + pad[..., 1:-1, :-2] \
+        + pad[..., 1:-1, 2:]
     return 4 * v - neighbours
 
 
@@ -59,6 +73,20 @@ def _dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return (a * b).sum(dim=(-2, -1), keepdim=True)  # one value per image and channel
 
 
+def _check_mask(known, y: torch.Tensor) -> None:
+    wanted = f"(N or 1, 1, H, W) = ({len(y)} or 1, 1, {y.shape[2]}, {y.shape[3]})"
+    if not isinstance(known, torch.Tensor):
+        raise ValueError(f"known must be a torch.Tensor mask, got {type(known)}")
+    if known.ndim != 4 or known.shape[1] != 1 or known.shape[2:] != y.shape[2:] \
+            or known.shape[0] not in (1, len(y)):
+        raise ValueError(f"known must be a mask {wanted}, got {tuple(known.shape)}")
+    bad = known[(known != 0) & (known != 1)]
+    if bad.numel():
+        msg = "known must hold only 0 (missing) and 1 (observed), got e.g."
+        raise ValueError(f"{msg} {bad[0].item():.3g}")
+
+
+@torch.no_grad()  # a post-processing step: no need to keep hundreds of CG steps' graph
 def poisson_blend(
     x_hat: torch.Tensor, y: torch.Tensor, known: torch.Tensor,
     iters: int = 500, tol: float = 1e-6,
@@ -66,19 +94,13 @@ def poisson_blend(
     """Seamless fill of the hole of y with x_hat's gradients (module docstring).
 
     ``known``: (N or 1, 1, H, W) with 1 on observed pixels and 0 in the hole.
-    Conjugate gradients run until every residual norm is below ``tol`` (or ``iters``).
+    Conjugate gradients stop when every image and channel has a residual norm
+    ||b - A u|| below ``tol``, or after ``iters`` steps (about 80 for a 32x32 hole).
     """
     check_images(x_hat, "x_hat")
     check_images(y, "y")
     check_same_shape(x_hat, y, ("x_hat", "y"))
-    if known.ndim != 4 or known.shape[1] != 1 or known.shape[2:] != y.shape[2:] \
-            or known.shape[0] not in (1, len(y)):
-        raise ValueError(
-            f"known must be a mask (N or 1, 1, H, W) matching y {tuple(y.shape)}, "
-            f"got {tuple(known.shape)}"
-        )
-    if not torch.all((known == 0) | (known == 1)):
-        raise ValueError("known must hold only 0 (missing) and 1 (observed)")
+    _check_mask(known, y)
     hole = 1 - known.to(y.dtype)
 
     def A(u):  # the Laplacian restricted to the hole's pixels
@@ -94,6 +116,7 @@ def poisson_blend(
             break
         Ap = A(p)
         pAp = _dot(p, Ap)
+        # a converged image/channel has p = 0: keep it where it is instead of 0 / 0
         alpha = torch.where(pAp > 0, rr / pAp, torch.zeros_like(pAp))
         u = u + alpha * p
         r = r - alpha * Ap
