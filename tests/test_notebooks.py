@@ -1,0 +1,35 @@
+"""Every notebook is a Jupytext pair, and the pair is in sync (the .py is the source)."""
+from pathlib import Path
+
+import jupytext
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+
+
+def _cells(notebook):
+    return [(c.cell_type, c.source.strip()) for c in notebook.cells]
+
+
+def test_every_notebook_has_both_files():
+    py = {p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.py")}
+    ipynb = {p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")}
+    assert py == ipynb, f"unpaired: {sorted(py ^ ipynb)}"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
+def test_pair_is_in_sync(source):
+    from_py = jupytext.read(source)
+    from_ipynb = jupytext.read(source.with_suffix(".ipynb"))
+    assert _cells(from_py) == _cells(from_ipynb), (
+        f"{source.name} and its .ipynb differ: run `make sync`")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
+def test_notebook_frame(source):
+    """Goals at the top, a summary and exercises at the end, no downloads."""
+    text = source.read_text()
+    assert "In this notebook we" in text and "In this notebook we have" in text
+    assert "Exercise" in text
+    assert "urlretrieve" not in text and "requests.get" not in text
