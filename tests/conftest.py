@@ -33,6 +33,17 @@ def dcgan():
     return calibrated_dcgan()
 
 
+@pytest.fixture(scope="session")
+def dcgan64():
+    """The same networks in float64, for tests that compare two optimisation paths.
+
+    Adam's first steps follow the sign of each gradient entry, which float32 rounding
+    can flip when the batch changes; in float64 two paths agree to ~1e-12.
+    """
+    G, D = calibrated_dcgan()
+    return G.double(), D.double()
+
+
 class LinearGenerator(nn.Module):
     """G(z) = 0.5 + W z, reshaped to (3, H, W): the solver's problem becomes least squares."""
 

@@ -57,27 +57,20 @@ def test_history_holds_each_term_and_the_total(dcgan):
     assert torch.allclose(h["prior_D"][-1], -D(r.x_gan), atol=1e-5)
 
 
-def test_the_restart_with_the_lowest_objective_is_kept(dcgan):
-    """Four starts together give what the best of the four gives alone.
-
-    In float64, so that the batch of four and the single runs take the same path
-    (Adam's first steps follow the gradient's sign, which float32 rounding can flip).
-    """
-    G, D = (net.double() for net in dcgan)
-    try:
-        op = tl.make_operator("super_resolution")
-        y = op.A(G(_z(1, 100, seed=5).double()))
-        starts = _z(4, 100, seed=6).view(1, 4, 100)
-        both = tl.restore(y, op, G, D, steps=20, restarts=4, z_init=starts)
-        alone = [tl.restore(y, op, G, D, steps=20, restarts=1, z_init=starts[:, i])
-                 for i in range(4)]
-        objectives = torch.cat([r.objective for r in alone])
-        assert objectives.max() > objectives.min() + 1e-3  # the starts do differ
-        best = alone[objectives.argmin()]
-        assert torch.allclose(both.objective, best.objective, rtol=1e-9)
-        assert torch.allclose(both.z, best.z, atol=1e-9)
-    finally:
-        G.float(), D.float()
+def test_the_restart_with_the_lowest_objective_is_kept(dcgan64):
+    """Four starts together give what the best of the four gives alone."""
+    G, D = dcgan64
+    op = tl.make_operator("super_resolution")
+    y = op.A(G(_z(1, 100, seed=5).double()))
+    starts = _z(4, 100, seed=6).view(1, 4, 100)
+    both = tl.restore(y, op, G, D, steps=20, restarts=4, z_init=starts)
+    alone = [tl.restore(y, op, G, D, steps=20, restarts=1, z_init=starts[:, i])
+             for i in range(4)]
+    objectives = torch.cat([r.objective for r in alone])
+    assert objectives.max() > objectives.min() + 1e-3  # the starts do differ
+    best = alone[objectives.argmin()]
+    assert torch.allclose(both.objective, best.objective, rtol=1e-9)
+    assert torch.allclose(both.z, best.z, atol=1e-9)
 
 
 def test_same_seed_same_result_other_seed_other_result(dcgan):
@@ -90,19 +83,15 @@ def test_same_seed_same_result_other_seed_other_result(dcgan):
     assert not torch.allclose(a.z, c.z)
 
 
-def test_a_face_does_not_depend_on_its_batch_mates(dcgan):
-    """Same face, other batch mates: the same result (float64, see above)."""
-    G, D = (net.double() for net in dcgan)
-    try:
-        op = tl.make_operator("inpainting")
-        y = op.A(G(_z(3, 100, seed=11).double()))
-        ab = tl.restore(y[[0, 1]], op, G, D, steps=15, restarts=2)
-        ac = tl.restore(y[[0, 2]], op, G, D, steps=15, restarts=2)
-        assert torch.allclose(ab.x[0], ac.x[0], atol=1e-9)
-        assert torch.allclose(ab.z[0], ac.z[0], atol=1e-9)
-        assert not torch.allclose(ab.x[1], ac.x[1], atol=1e-3)
-    finally:
-        G.float(), D.float()
+def test_a_face_does_not_depend_on_its_batch_mates(dcgan64):
+    G, D = dcgan64
+    op = tl.make_operator("inpainting")
+    y = op.A(G(_z(3, 100, seed=11).double()))
+    ab = tl.restore(y[[0, 1]], op, G, D, steps=15, restarts=2)
+    ac = tl.restore(y[[0, 2]], op, G, D, steps=15, restarts=2)
+    assert torch.allclose(ab.x[0], ac.x[0], atol=1e-9)
+    assert torch.allclose(ab.z[0], ac.z[0], atol=1e-9)
+    assert not torch.allclose(ab.x[1], ac.x[1], atol=1e-3)
 
 
 def test_clip_keeps_z_in_the_box(dcgan):
@@ -164,7 +153,7 @@ def test_cpu_and_cuda_agree(dcgan):
         (dict(lam=-1), "lam must be >= 0, got -1"),
         (dict(p=0), "p must be > 0, got 0"),
         (dict(steps=0), "steps and restarts must be >= 1, got 0"),
-        (dict(restarts=0), "steps and restarts must be >= 1, got 500, 0"),
+        (dict(restarts=0), r"steps and restarts must be >= 1, got \d+, 0"),
         (dict(lr=0), "lr must be > 0"),
     ],
 )
