@@ -22,7 +22,7 @@ def test_run_writes_checkpoint_log_and_samples(tmp_path, faces):
     G, D, log = train(faces, tmp_path, CONFIG, device="cpu", progress=False)
     assert (tmp_path / "checkpoint.pt").is_file()
     assert sorted(p.name for p in tmp_path.glob("samples_*.png")) == [
-        "samples_001.png", "samples_002.png"]
+        "samples_001.png", "samples_002.png", "samples_final.png"]
     rows = list(csv.DictReader(open(tmp_path / "log.csv")))
     assert [r["epoch"] for r in rows] == ["1", "2"]
     assert set(rows[0]) >= {"loss_D", "loss_G", "acc_real", "acc_fake", "seconds"}

@@ -3,6 +3,7 @@
     prepare       CelebA split -> one .pt file of 64x64 faces (uint8), for fast reloads
     sample-faces  write data/sample_faces.png from the first 64 test faces
     train         train the DCGAN (tutorial_lib.train) and export the weights
+    restore       restore a face image with the GAN prior (optionally corrupting it first)
 """
 from __future__ import annotations
 
@@ -78,6 +79,41 @@ def cmd_train(args) -> None:
     print(f"wrote {weights} after {last['epoch']} epochs")
 
 
+def cmd_restore(args) -> None:
+    import numpy as np
+    from PIL import Image
+
+    import tutorial_lib as tl
+    from tutorial_lib.data import prepare_face, save_png
+
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    if not Path(args.image).is_file():
+        sys.exit(f"error: {args.image} not found")
+    op = tl.make_operator(args.task)
+    with Image.open(args.image) as image:
+        if args.corrupt:  # a clean photo: crop and resize like CelebA, then corrupt
+            x = prepare_face(image)[None] if image.size != (64, 64) else None
+            if x is None:
+                x = torch.from_numpy(np.asarray(image.convert("RGB")).copy())
+                x = x.permute(2, 0, 1)[None].float() / 255
+            y = op.corrupt(x, seed=args.seed)
+        else:  # already an observation of this task, at its size
+            mode = "L" if op.observed_channels == 1 else "RGB"
+            y = torch.from_numpy(np.asarray(image.convert(mode)).copy()).float() / 255
+            y = y[None, None] if y.ndim == 2 else y.permute(2, 0, 1)[None]
+    G, D = tl.load_pretrained(device=args.device)
+    device = next(G.parameters()).device
+    given = dict(lam=args.lam, p=args.p, steps=args.steps, restarts=args.restarts)
+    r = tl.restore(y.to(device), op, G, D, seed=args.seed,
+                   **{k: v for k, v in given.items() if v is not None})
+    panels = [op.naive_inverse(y), r.x.cpu()]
+    if args.corrupt:
+        panels.insert(0, x)
+    save_png(torch.cat(panels), out, ncols=len(panels))
+    print(f"wrote {out}: " + " | ".join(["truth"] * args.corrupt + ["input", "restored"]))
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tutorial_lib", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -106,6 +142,20 @@ def main(argv=None) -> None:
     p.add_argument("--weights", default="data/weights/dcgan_celeba64.pt")
     p.add_argument("--force", action="store_true", help="overwrite --weights")
     p.set_defaults(run=cmd_train)
+
+    p = sub.add_parser("restore", help="restore one face image with the GAN prior")
+    p.add_argument("image", help="a PNG/JPEG: the observation, or a clean face (--corrupt)")
+    p.add_argument("--task", required=True, help="inpainting, colorization, ...")
+    p.add_argument("--corrupt", action="store_true", help="corrupt the image first")
+    p.add_argument("--out", required=True, help="PNG: [truth |] input | restored")
+    for name in ("lam", "p"):
+        p.add_argument(f"--{name}", type=float, default=None)
+    for name in ("steps", "restarts"):
+        p.add_argument(f"--{name}", type=int, default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default=None)
+    p.add_argument("--force", action="store_true", help="overwrite --out")
+    p.set_defaults(run=cmd_restore)
 
     args = parser.parse_args(argv)
     args.run(args)

@@ -9,7 +9,8 @@ oscillation of the minimax game and gives cleaner faces for the same training. I
 batch-norm statistics are then recomputed for the averaged weights.
 
 Every epoch writes to the run folder: checkpoint.pt (resumed from automatically),
-log.csv (losses and D's accuracy) and samples_EEE.png (64 faces from fixed z).
+log.csv (losses and D's accuracy) and samples_EEE.png (64 faces from fixed z); the
+end of the run writes samples_final.png from the returned generator.
 The run is deterministic under its seed: data order, flips and z are drawn from
 generators seeded by (seed, epoch), so a resumed run continues exactly.
 
@@ -53,7 +54,7 @@ def _update_ema(G_ema, G, decay: float) -> None:
 
 
 @torch.no_grad()
-def recalibrate_batch_norm(G, seed: int = 0, batches: int = 16, batch_size: int = 128):
+def recalibrate_batch_norm(G, seed: int = 0, batches: int = 8, batch_size: int = 64):
     """Reset G's batch-norm running statistics to those of its own current weights.
 
     The averaged generator's weights are not the weights whose statistics batch norm
@@ -210,4 +211,6 @@ def train(
     if config.ema_decay == 0:
         G_ema.load_state_dict(G.state_dict())
     recalibrate_batch_norm(G_ema, config.seed)
+    with torch.no_grad():
+        save_png(G_ema(fixed_z), run_dir / "samples_final.png")
     return G_ema, D, log
