@@ -74,7 +74,7 @@ def cmd_train(args) -> None:
         final_loss_G=last["loss_G"],
         seconds=sum(entry["seconds"] for entry in log),
         device=str(args.device or "default"),
-        torch_version=torch.__version__,
+        torch_version=str(torch.__version__),
     )
     print(f"wrote {weights} after {last['epoch']} epochs")
 
