@@ -12,8 +12,9 @@ constant. Hence, up to a constant,
     -log p_X(G(z)) = -l(G(z)) - log p_Z(z) = -l(G(z)) + ||z||^2 / 2
 
 for the standard Gaussian p_Z that the generator was trained with. The slide prints
-"+ log p_Z(z)": the MAP derivation gives "- log p_Z(z)", the sign used here, which
-pulls z towards the typical set of the Gaussian instead of pushing it away.
+"+ log p_Z(z)": the MAP derivation gives "- log p_Z(z)", the sign used here. It pulls
+z towards the origin, against the data term; the slide's sign would push ||z|| to grow
+without bound, into codes the generator never saw in training.
 """
 from __future__ import annotations
 

@@ -1,0 +1,424 @@
+# %% [markdown]
+# # 03. Deriving the D-based prior
+#
+# In this notebook we derive the prior term of the restoration objective,
+#
+# $$-\log p_X(G(z)) \approx -\ell(G(z)) + \tfrac12 \|z\|^2 + \text{const},$$
+#
+# where ℓ is the discriminator's logit (slide 11 of Yeh et al., ICASSP 2018), and check
+# every step in code. We
+# - find the optimal discriminator D* for a fixed generator by maximising pointwise;
+# - show that D's logit is exactly log D - log(1 - D), so that the optimal logit is the
+#   log density ratio log p_X - log p_G;
+# - write p_G through the change of variables x = G(z), and say what dropping its
+#   Jacobian assumes;
+# - settle the sign of the latent term: the slide prints + log p_Z(z), the derivation
+#   gives - log p_Z(z), and we see what the slide's sign would do;
+# - test the claim on the 2-D GAN of notebook 02, where p_X is known exactly;
+# - check that the library's prior, `tl.discriminator_prior + tl.latent_prior`, is this
+#   formula.
+#
+# **Where it runs.** A CPU is enough: under a minute in all (a 2-D GAN and two small
+# discriminators train in seconds each, and 2 x 25 Adam steps go through the DCGAN).
+# Under `TUTORIAL_FAST=1` everything trains for fewer steps and the notebook takes
+# about 30 s; the checks still hold, a little less tightly.
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import torch
+import torch.nn.functional as F
+
+import tutorial_lib as tl
+from tutorial_lib import toy2d
+from tutorial_lib.plots import show_faces
+
+device = tl.models.default_device()
+device
+
+# %% [markdown]
+# ## Why we want log p_X
+#
+# Restoration as maximum a posteriori (MAP) estimation: given y, pick the most probable
+# x, $\hat x = \arg\max_x p(x \mid y) = \arg\max_x p(y \mid x)\, p_X(x)$ by Bayes' rule,
+#
+# $$\hat x = \arg\min_x \; \underbrace{-\log p(y \mid x)}_{\text{data term}}
+#   \; \underbrace{- \log p_X(x)}_{\text{prior}} .$$
+#
+# For Laplace noise, -log p(y | x) is the L1 error ||y - A(x)||_1 up to a scale and a
+# constant (for Gaussian noise, the squared L2 error). The prior needs the density of
+# faces, p_X, which nobody can write down. A GAN's generator only *samples* from its
+# model of p_X; the discriminator, it turns out, knows a little about the density.
+
+# %% [markdown]
+# ## The optimal discriminator
+#
+# For a fixed G with sample density p_G, D maximises the value of the game
+#
+# $$V(D) = \int \Big[ p_X(x) \log D(x) + p_G(x) \log\big(1 - D(x)\big) \Big] dx .$$
+#
+# D(x) can be chosen separately at every x, so maximise the integrand pointwise: with
+# a = p_X(x), b = p_G(x), the function $f(d) = a \log d + b \log(1 - d)$ on (0, 1) has
+#
+# $$f'(d) = \frac{a}{d} - \frac{b}{1 - d} = 0 \iff d = \frac{a}{a + b}, \qquad
+#   f''(d) = -\frac{a}{d^2} - \frac{b}{(1 - d)^2} < 0,$$
+#
+# a single maximum. Hence $D^*(x) = \dfrac{p_X(x)}{p_X(x) + p_G(x)}$. A brute-force
+# check: maximise f on a fine grid of d for a few pairs (a, b).
+
+# %%
+d = torch.linspace(1e-4, 1 - 1e-4, 100_001, dtype=torch.float64)
+pairs = [(1.0, 1.0), (0.3, 0.05), (0.01, 2.0), (5.0, 0.5)]  # (p_X(x), p_G(x))
+best = {(a, b): d[(a * d.log() + b * (1 - d).log()).argmax()].item() for a, b in pairs}
+for (a, b), d_best in best.items():
+    assert abs(d_best - a / (a + b)) < 1e-4
+{f"a={a}, b={b}": (round(v, 4), round(a / (a + b), 4)) for (a, b), v in best.items()}
+
+# %% [markdown]
+# Rearranging, $D^*/(1 - D^*) = p_X / p_G$, so
+#
+# $$\log p_X(x) = \log D^*(x) - \log\big(1 - D^*(x)\big) + \log p_G(x).$$
+#
+# ## The logit identity
+#
+# Our D outputs a logit ℓ and D = σ(ℓ) = 1 / (1 + e^{-ℓ}). Then 1 - σ(ℓ) = σ(ℓ) e^{-ℓ},
+# so σ / (1 - σ) = e^ℓ and
+#
+# $$\log D - \log(1 - D) = \ell \quad \text{exactly.}$$
+#
+# The slide's bracket log(1 - D) - log D is just -ℓ, and the optimal logit is the log
+# density ratio: ℓ*(x) = log p_X(x) - log p_G(x). In code, log σ(ℓ) is `F.logsigmoid`,
+# which stays accurate where σ(ℓ) rounds to 0 or 1.
+
+# %%
+l = torch.linspace(-30, 30, 601, dtype=torch.float64)
+identity = F.logsigmoid(l) - F.logsigmoid(-l)  # log D - log(1 - D), as 1 - σ(l) = σ(-l)
+assert torch.allclose(identity, l, atol=1e-12)
+l_small = l[l.abs() <= 15]  # the naive formula, fine while σ(l) is not rounded to 1
+naive = torch.log(torch.sigmoid(l_small)) - torch.log(1 - torch.sigmoid(l_small))
+assert torch.allclose(naive, l_small, atol=1e-6)
+(identity - l).abs().max().item()
+
+# %% [markdown]
+# ## The generator's density
+#
+# A sample of G is x = G(z) with z ~ p_Z = N(0, I). If G were invertible (same
+# dimension in and out), the change of variables would give
+#
+# $$p_G(x) = p_Z(z)\, \Big|\det \frac{\partial z}{\partial x}\Big|
+#   = \frac{p_Z(z)}{|\det J_G(z)|}, \qquad x = G(z),$$
+#
+# and so, exactly for an optimal D,
+#
+# $$-\log p_X(G(z)) = -\ell(G(z)) - \log p_Z(z) + \log |\det J_G(z)| .$$
+#
+# For the DCGAN the last term is out of reach: G maps R^100 into R^12288, its Jacobian
+# is a 12288 x 100 matrix, p_G lives on a 100-dimensional surface, and the volume
+# factor $\sqrt{\det J^\top J}$ would cost 100 backward passes at every step of the
+# solver. The paper **drops it**, which assumes that G stretches volume by the same
+# factor everywhere (so that the term is a constant). It is an approximation, not a
+# fact; exercise 1 measures how far from constant it is for the 2-D generator.
+
+# %% [markdown]
+# ## The sign of the latent term
+#
+# For p_Z = N(0, I) in d = 100 dimensions,
+# $\log p_Z(z) = -\tfrac12 \|z\|^2 - \tfrac d2 \log 2\pi$, so the prior to *minimise* is
+#
+# $$-\log p_X(G(z)) \approx -\ell(G(z)) - \log p_Z(z) + c
+#   = -\ell(G(z)) + \tfrac12 \|z\|^2 + c' .$$
+#
+# The slide prints "+ log p_Z(z)" inside the minimised bracket. That would add
+# $-\tfrac12 \|z\|^2$ and *reward* large codes. The library uses the MAP sign:
+# `tl.latent_prior(z)` = ||z||²/2, which is -log N(z; 0, I) up to the constant
+# (d/2) log 2π.
+
+# %%
+nz = 100
+z = torch.randn(6, nz, generator=torch.Generator().manual_seed(0))
+log_p_Z = torch.distributions.Normal(0.0, 1.0).log_prob(z).sum(dim=1)  # log N(z; 0, I)
+const = nz / 2 * math.log(2 * math.pi)
+assert torch.allclose(tl.latent_prior(z), -log_p_Z - const, atol=1e-4)
+tl.latent_prior(z), -log_p_Z
+
+# %% [markdown]
+# Gradient descent moves z along minus the gradient. With the MAP sign the gradient of
+# -log p_Z(z) is +z, so a step moves z towards the origin; with the slide's sign the
+# gradient of +log p_Z(z) is -z, and every step pushes z *outwards*, for ever.
+
+# %%
+z_ = z.clone().requires_grad_(True)
+log_p = torch.distributions.Normal(0.0, 1.0).log_prob(z_).sum()
+grad_slide = torch.autograd.grad(log_p, z_)[0]  # gradient of + log p_Z
+assert torch.allclose(grad_slide, -z, atol=1e-6)  # so descent adds +eta z: outwards
+assert ((z - 0.1 * grad_slide).norm(dim=1) > z.norm(dim=1)).all()
+z.norm(dim=1), (z - 0.1 * grad_slide).norm(dim=1)
+
+# %% [markdown]
+# With the DCGAN: start 2 codes at random and minimise the prior alone,
+# -ℓ(G(z)) ± ||z||²/2, with Adam, once with each sign: 25 steps (5 in fast mode),
+# enough to see the trend. Typical codes have ||z|| ≈ √100 = 10.
+
+# %%
+G, D = tl.load_pretrained(device=device)
+steps = tl.fast_or(25, 5)
+z_start = torch.randn(2, nz, generator=torch.Generator().manual_seed(1)).to(device)
+norms, z_end = {}, {}
+for name, sign in {"MAP: + ||z||²/2": 1.0, "slide: - ||z||²/2": -1.0}.items():
+    z_opt = z_start.clone().requires_grad_(True)
+    optimizer = torch.optim.Adam([z_opt], lr=0.2)
+    norms[name] = [z_opt.norm(dim=1).mean().item()]
+    for _ in range(steps):
+        x_opt = G(z_opt)
+        loss = (tl.discriminator_prior(D, x_opt) + sign * tl.latent_prior(z_opt)).sum()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        norms[name].append(z_opt.norm(dim=1).mean().item())
+    z_end[name] = z_opt.detach()
+{name: round(n[-1], 2) for name, n in norms.items()}
+
+# %%
+assert norms["slide: - ||z||²/2"][-1] > norms["slide: - ||z||²/2"][0] + 1
+assert norms["slide: - ||z||²/2"][-1] > norms["MAP: + ||z||²/2"][-1] + 2
+fig, ax = plt.subplots(figsize=(5, 3.2))
+for name, n in norms.items():
+    ax.plot(n, label=name)
+ax.axhline(10, color="gray", ls=":", label="typical ||z|| = 10")
+ax.set(xlabel="Adam step", ylabel="mean ||z|| of 2 codes",
+       title="Minimising -l(G(z)) with each sign of the latent term")
+ax.legend(fontsize=8);
+
+# %% [markdown]
+# With the slide's sign ||z|| only grows, and z leaves the region where G was trained
+# (codes of norm about 10): nothing stops it. With the MAP sign ||z|| shrinks: alone,
+# the latent term pulls z towards the mode of p_Z at the origin, and in the solver the
+# data term holds it back. The faces at the end of each run: near z = 0 G draws a
+# bland, average face; at norms it never saw in training its images fall apart, the
+# more so the longer the run.
+
+# %%
+with torch.no_grad():
+    faces = {"start": G(z_start), **{name: G(z) for name, z in z_end.items()}}
+show_faces(faces, f"G(z) before and after {steps} steps on the prior alone");
+
+# %% [markdown]
+#
+# ## Checking the claim in two dimensions
+#
+# The derivation says an optimal D has the logit ℓ*(x) = log p_X(x) - log p_G(x).
+# With faces we cannot check this: neither density is known. With the eight Gaussians
+# of notebook 02, p_X is exact (`toy2d.log_density`). First a case where p_G is known
+# too: a "generator" whose samples are N(0, 1.5² I). `toy2d.fit_discriminator` trains a
+# fresh D alone against such a fixed fake distribution, long enough to be close to
+# optimal.
+
+# %%
+def sample_gauss(n, generator):
+    return 1.5 * torch.randn(n, 2, generator=generator)
+
+
+def log_p_gauss(points):
+    return -(points**2).sum(1) / (2 * 1.5**2) - math.log(2 * math.pi * 1.5**2)
+
+
+threads = torch.get_num_threads()
+torch.set_num_threads(1)  # tiny networks: one thread is fastest, and reproducible
+D_gauss = toy2d.fit_discriminator(sample_gauss, steps=tl.fast_or(1000, 600), seed=0)
+
+# %% [markdown]
+# We compare D's logit with log p_X - log p_G on points from both distributions, where
+# both densities are non-negligible (log-density above -8): elsewhere D never saw a
+# sample and its value is a guess.
+
+# %%
+g = torch.Generator().manual_seed(5)
+points = torch.cat([toy2d.sample_data(2000, g), sample_gauss(2000, g)])
+log_p_X, log_p_G = toy2d.log_density(points), log_p_gauss(points)
+both = (log_p_X > -8) & (log_p_G > -8)
+target, logit = (log_p_X - log_p_G)[both], D_gauss(points)[both]
+r_gauss = torch.corrcoef(torch.stack([logit, target]))[0, 1].item()
+assert r_gauss > 0.9
+round(r_gauss, 3), int(both.sum())
+
+# %%
+fig, ax = plt.subplots(figsize=(4.2, 4))
+ax.scatter(target, logit, s=2, alpha=0.5)
+ax.plot([-5, 5], [-5, 5], "k--", lw=1, label="l = log p_X - log p_G")
+ax.set(xlabel="log p_X(x) - log p_G(x) (exact)", ylabel="D's logit l(x)",
+       title=f"D trained against p_G = N(0, 1.5² I) (r = {r_gauss:.3f})")
+ax.legend(fontsize=8);
+
+# %% [markdown]
+# Now a real generator: the 2-D GAN of notebook 02, trained afresh (10-20 s). Its p_G
+# has no formula, so we estimate it from many samples with a Gaussian kernel density
+# estimate (KDE) of bandwidth h:
+#
+# $$\hat p_G(x) = \frac{1}{m} \sum_{i=1}^{m} \mathcal{N}(x;\ G(z_i),\ h^2 I).$$
+#
+# A KDE measures the density of G(z) + h ε with ε ~ N(0, I), not of G(z) itself, whose
+# samples cluster on thin curves (notebook 02). So we let D face exactly that
+# distribution: a fixed generator G(z) + h ε, with h = 0.05, half a mode's width.
+
+# %%
+G_toy, D_toy, _ = toy2d.train_toy_gan(tl.fast_or(3000, 1000), seed=0)
+h = 0.05
+
+
+def sample_G(n, generator):
+    return G_toy(torch.randn(n, 2, generator=generator)) + h * torch.randn(
+        n, 2, generator=generator)
+
+
+def kde_log_density(points, samples):
+    sq = torch.cdist(points, samples) ** 2  # (n, m)
+    return (-sq / (2 * h**2)).logsumexp(1) - math.log(len(samples) * 2 * math.pi * h**2)
+
+
+D_star = toy2d.fit_discriminator(sample_G, steps=tl.fast_or(1500, 600), seed=1)
+torch.set_num_threads(threads)
+
+# %% [markdown]
+# The comparison, on points from both distributions where both log-densities are above
+# -4 (the KDE is noisy in the tails). We also recover the data density from D and G
+# alone, log p̂_X = ℓ + log p̂_G, and compare it with the truth, next to the estimate
+# from G alone, log p̂_G (which would be right if G were perfect, p_G = p_X).
+
+# %%
+g = torch.Generator().manual_seed(7)
+samples = sample_G(tl.fast_or(20_000, 10_000), g)  # for the KDE
+points = torch.cat([toy2d.sample_data(1000, g), sample_G(1000, g)])
+log_p_X, log_p_G = toy2d.log_density(points), kde_log_density(points, samples)
+both = (log_p_X > -4) & (log_p_G > -4)
+x_both, log_p_X, log_p_G = points[both], log_p_X[both], log_p_G[both]
+logit, recovered = D_star(x_both), D_star(x_both) + log_p_G
+
+
+def r(a, b):
+    return torch.corrcoef(torch.stack([a, b]))[0, 1].item()
+
+
+corr = {"l vs log ratio": r(logit, log_p_X - log_p_G),
+        "l + log p_G vs log p_X": r(recovered, log_p_X),
+        "log p_G alone vs log p_X": r(log_p_G, log_p_X)}
+{k: round(v, 3) for k, v in corr.items()}
+
+# %%
+assert corr["l vs log ratio"] > 0.75
+assert corr["l + log p_G vs log p_X"] > 0.8
+assert corr["l + log p_G vs log p_X"] > corr["log p_G alone vs log p_X"] + 0.1
+fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+axes[0].scatter(log_p_X - log_p_G, logit, s=2, alpha=0.5)
+axes[0].set(xlabel="log p_X - log p̂_G (KDE)", ylabel="D's logit l",
+            title=f"D trained against G + h ε (r = {corr['l vs log ratio']:.2f})")
+axes[1].scatter(log_p_X, log_p_G, s=2, alpha=0.4, c="tab:gray", label="log p̂_G alone")
+axes[1].scatter(log_p_X, recovered, s=2, alpha=0.5, label="l + log p̂_G")
+for ax in axes:
+    ax.plot([-4, 3], [-4, 3], "k--", lw=1)
+axes[1].set(xlabel="true log p_X", ylabel="estimate of log p_X",
+            title="Recovering the data density from G and D")
+axes[1].legend(fontsize=8, markerscale=4);
+
+# %% [markdown]
+# D's logit adds what the generator got wrong: the recovered density follows the truth
+# much more closely than the generator's own density does. Two caveats carry over to
+# faces. First, this D was trained to optimality against a *frozen* G; the D that a GAN
+# ends with was trained against a moving G and is only roughly optimal. The GAN's own
+# D, on the same points, follows the log ratio much less closely:
+
+# %%
+corr_own = r(D_toy(x_both), log_p_X - log_p_G)
+assert corr_own < corr["l vs log ratio"]
+round(corr_own, 3), round(corr["l vs log ratio"], 3)
+
+# %% [markdown]
+# Second, D is only trustworthy where it saw data or fakes; far from both its logit is
+# arbitrary. The restoration objective therefore applies D to G(z), a sample of the
+# kind D was trained on, and never to the observation y.
+#
+# ## Back to the DCGAN
+#
+# Putting the pieces together, the prior term of the objective (multiplied by λ) is
+#
+# $$\underbrace{\log(1 - D(G(z))) - \log D(G(z))}_{-\ell(G(z))}
+#   \underbrace{- \log p_Z(z)}_{\|z\|^2/2 + \text{const}},$$
+#
+# and the library computes it as `tl.discriminator_prior(D, G(z)) + tl.latent_prior(z)`.
+# We check both forms on a few codes.
+
+# %%
+z = torch.randn(4, nz, generator=torch.Generator().manual_seed(2)).to(device)
+with torch.no_grad():
+    x = G(z)
+    prior = tl.discriminator_prior(D, x) + tl.latent_prior(z)
+    l = D(x).double()
+    bracket = F.logsigmoid(-l) - F.logsigmoid(l)  # log(1 - D) - log D
+    log_p_Z = torch.distributions.Normal(0.0, 1.0).log_prob(z.double()).sum(dim=1)
+assert torch.allclose(prior, -D(x) + 0.5 * (z**2).sum(dim=1))
+assert torch.allclose(prior.double(), bracket - log_p_Z - const, atol=1e-4)
+prior
+
+# %% [markdown]
+# ## Summary
+#
+# In this notebook we have:
+# - derived the optimal discriminator D* = p_X / (p_X + p_G) by pointwise maximisation,
+#   and from it log p_X = log D - log(1 - D) + log p_G;
+# - shown that log D - log(1 - D) is the logit ℓ exactly, so the D-prior is -ℓ(G(z));
+# - written p_G(G(z)) = p_Z(z) / |det J_G(z)| and seen that dropping the Jacobian
+#   assumes that G stretches volume uniformly;
+# - fixed the sign of the latent term: -log p_Z(z) = ||z||²/2 + const, while the
+#   slide's + log p_Z would push ||z|| to grow without bound;
+# - checked on a 2-D GAN that an optimal D's logit tracks log p_X - log p_G, and that
+#   ℓ + log p̂_G recovers the true log p_X better than the generator alone;
+# - confirmed that the library's prior is -ℓ(G(z)) + ||z||²/2.
+#
+# Notebook 04 puts this prior next to the data term and minimises over z.
+#
+# ## Exercises
+#
+# 1. **The dropped Jacobian.** For the 2-D generator `G_toy`, compute log |det J_G(z)|
+#    for 2000 codes (`torch.func.vmap(torch.func.jacrev(G_toy))` gives the 2x2
+#    Jacobians) and plot its histogram. Is it close to a constant?
+# 2. **A uniform p_Z.** The authors' code draws z uniformly from the box [-1, 1]^100
+#    and clips z after every step. What is -log p_Z(z) for this p_Z, and why does it
+#    turn the latent term into clipping? Check that clipping returns the nearest point
+#    of the box.
+# 3. **Why the library uses the logit.** In float32, compute log D - log(1 - D) the
+#    naive way, with `torch.sigmoid`, for logits from -30 to 30. Where does it stop
+#    agreeing with ℓ, and why?
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+codes = torch.randn(2000, 2, generator=torch.Generator().manual_seed(3))
+J = torch.func.vmap(torch.func.jacrev(G_toy))(codes)  # (2000, 2, 2)
+log_det = torch.linalg.slogdet(J).logabsdet
+assert log_det.std() > 1  # several nats of spread: far from a constant
+fig, ax = plt.subplots(figsize=(5, 3.2))
+ax.hist(log_det.numpy(), bins=50)
+ax.set(xlabel="log |det J_G(z)|", ylabel="codes z",
+       title=f"The dropped term varies (std {log_det.std():.1f} nats)");
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+# p_Z = 2^-100 inside the box, 0 outside: -log p_Z = 100 log 2 (a constant) inside
+# and +inf outside, so the term only forbids leaving the box. Minimising with a
+# constraint is done by projecting back after each step, and the projection onto a
+# box is coordinate-wise clipping.
+uniform = torch.distributions.Uniform(-torch.ones(nz), torch.ones(nz))
+g = torch.Generator().manual_seed(4)
+inside = 2 * torch.rand(3, nz, generator=g) - 1
+assert torch.allclose(-uniform.log_prob(inside).sum(1), torch.tensor(100 * math.log(2)))
+z_out = 2 * torch.randn(1, nz, generator=g)
+clipped = z_out.clamp(-1, 1)
+others = 2 * torch.rand(10_000, nz, generator=g) - 1  # points of the box: none nearer
+assert (z_out - clipped).norm() <= (z_out - others).norm(dim=1).min()
+(z_out - clipped).norm().item(), (z_out - others).norm(dim=1).min().item()
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+l32 = torch.linspace(-30, 30, 601)  # float32
+naive = torch.log(torch.sigmoid(l32)) - torch.log(1 - torch.sigmoid(l32))
+bad = ~torch.isclose(naive, l32, atol=0.01)
+# For l above ~16, sigma(l) rounds to 1 in float32, so log(1 - D) = log 0 = -inf;
+# for very negative l, sigma(l) is tiny but representable and the formula holds.
+assert bad.any() and l32[bad].min() > 10 and torch.isinf(naive[-1])
+l32[bad].min().item()

@@ -1,0 +1,143 @@
+"""A GAN in two dimensions, small enough to train in seconds and to see whole.
+
+Data: K = 8 Gaussians of standard deviation s on a ring of radius R, of exact density
+
+    p_X(x) = (1/K) sum_k N(x; mu_k, s^2 I),   mu_k = R (cos 2 pi k/K, sin 2 pi k/K),
+    log p_X(x) = logsumexp_k( -||x - mu_k||^2 / (2 s^2) ) - log K - log(2 pi s^2).
+
+G maps z ~ N(0, I_2) to a point of R^2; D maps a point to a logit l, and
+D(x) = sigmoid(l(x)) is the probability that x is real. The game (Goodfellow et al.)
+
+    min_G max_D  E_x log D(x) + E_z log(1 - D(G(z)))
+
+is played by alternating Adam steps; G uses the non-saturating loss E_z -log D(G(z)).
+As -log sigmoid(l) = softplus(-l) and -log(1 - sigmoid(l)) = softplus(l), both losses
+are computed stably from the logits.
+
+Introduced in notebook 02 (the game in motion); notebook 03 checks on it that an
+optimal D has the logit l*(x) = log p_X(x) - log p_G(x) (``fit_discriminator``).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+K, RADIUS, STD = 8, 2.0, 0.1  # modes, ring radius, standard deviation of each mode
+NZ = 2  # latent dimension: z ~ N(0, I_2)
+LIM = 3.0  # figures and grids show the square [-LIM, LIM]^2
+
+
+def mode_centers() -> torch.Tensor:
+    """The K means mu_k on the ring, (K, 2)."""
+    angle = 2 * math.pi * torch.arange(K) / K
+    return RADIUS * torch.stack([angle.cos(), angle.sin()], dim=1)
+
+
+def sample_data(n: int, generator: torch.Generator) -> torch.Tensor:
+    """n points (n, 2) from p_X: pick a mode uniformly, add N(0, s^2 I)."""
+    k = torch.randint(K, (n,), generator=generator)
+    return mode_centers()[k] + STD * torch.randn(n, 2, generator=generator)
+
+
+def log_density(points: torch.Tensor) -> torch.Tensor:
+    """The exact log p_X of points (n, 2), (n,).
+
+    >>> log_density(mode_centers()[:1]).item()  # at a mode: -log(8 * 2 pi 0.1^2)
+    0.6879
+    """
+    sq = torch.cdist(points, mode_centers().to(points)) ** 2  # (n, K)
+    return (-sq / (2 * STD**2)).logsumexp(dim=1) - math.log(K * 2 * math.pi * STD**2)
+
+
+def _mlp(d_in: int, d_out: int, hidden: int = 128) -> list[nn.Module]:
+    return [nn.Linear(d_in, hidden), nn.LeakyReLU(0.2),
+            nn.Linear(hidden, hidden), nn.LeakyReLU(0.2),
+            nn.Linear(hidden, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, d_out)]
+
+
+def make_toy_gan(seed: int = 0) -> tuple[nn.Sequential, nn.Sequential]:
+    """Fresh G: z (n, NZ) -> (n, 2), D: (n, 2) -> logits (n,); keeps the global RNG."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return nn.Sequential(*_mlp(NZ, 2)), nn.Sequential(*_mlp(2, 1), nn.Flatten(0))
+
+
+def plane_grid(n: int = 81, lim: float = LIM):
+    """X, Y (n, n) of an n x n grid of [-lim, lim]^2 (x_1 along columns), and its points
+    (n * n, 2)."""
+    t = torch.linspace(-lim, lim, n)
+    X, Y = torch.meshgrid(t, t, indexing="xy")
+    return X, Y, torch.stack([X.flatten(), Y.flatten()], dim=1)
+
+
+def logit_grid(D: nn.Module, n: int = 81, lim: float = LIM):
+    """D's logit on plane_grid(n, lim): (X, Y, L), each (n, n), ready for contourf."""
+    X, Y, points = plane_grid(n, lim)
+    with torch.no_grad():
+        return X, Y, D(points).view(n, n)
+
+
+def _d_step(D, opt, real, fake) -> None:
+    """One Adam step on D's loss, -E log D(real) - E log(1 - D(fake))."""
+    loss = F.softplus(-D(real)).mean() + F.softplus(D(fake)).mean()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+
+
+@dataclass
+class Snapshot:
+    step: int  # generator updates done so far
+    fake: torch.Tensor  # (1000, 2) samples of G, from the same z in every snapshot
+    logits: torch.Tensor  # (81, 81) D's logit on plane_grid()
+
+
+def train_toy_gan(steps: int = 3000, seed: int = 0, batch_size: int = 256,
+                  record_every: int = 500, lr: float = 1e-3):
+    """Play the game for ``steps`` rounds (a D step, then a G step), Adam for both.
+
+    Returns (G, D, snapshots): the networks in eval mode with frozen parameters, and a
+    Snapshot at step 0, every ``record_every`` steps and at the end. The same seed gives
+    the same networks and snapshots (for the same torch build and thread count).
+    """
+    G, D = make_toy_gan(seed)
+    g = torch.Generator().manual_seed(seed)
+    opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
+    opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))
+    z_shown = torch.randn(1000, NZ, generator=g)
+    snapshots = []
+    for step in range(steps + 1):
+        if step % record_every == 0 or step == steps:
+            with torch.no_grad():
+                snapshots.append(Snapshot(step, G(z_shown), logit_grid(D)[2]))
+        if step == steps:
+            break
+        fake = G(torch.randn(batch_size, NZ, generator=g))
+        _d_step(D, opt_D, sample_data(batch_size, g), fake.detach())
+        loss_G = F.softplus(-D(fake)).mean()  # non-saturating: E -log D(G(z))
+        opt_G.zero_grad()
+        loss_G.backward()
+        opt_G.step()
+    return G.eval().requires_grad_(False), D.eval().requires_grad_(False), snapshots
+
+
+def fit_discriminator(sample_fake, steps: int = 1000, seed: int = 0,
+                      batch_size: int = 512, lr: float = 3e-3) -> nn.Sequential:
+    """Train a fresh D alone against a FIXED fake distribution, towards the optimum
+    l*(x) = log p_X(x) - log p_G(x) (notebook 03); the learning rate decays linearly
+    to 0 so that D settles. ``sample_fake(n, generator)`` draws n fake points (n, 2).
+    """
+    D = make_toy_gan(seed)[1]
+    g = torch.Generator().manual_seed(seed)
+    opt = torch.optim.Adam(D.parameters(), lr=lr)
+    decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: 1 - i / steps)
+    for _ in range(steps):
+        with torch.no_grad():
+            fake = sample_fake(batch_size, g)
+        _d_step(D, opt, sample_data(batch_size, g), fake)
+        decay.step()
+    return D.eval().requires_grad_(False)
