@@ -40,18 +40,22 @@ class Settings:
     p: float = 1.0  # norm of the data term
     steps: int = 300  # Adam steps; with lr 0.1 PSNR stops moving after ~300
     lr: float = 0.1  # Adam's learning rate on z (entries of z are ~N(0, 1))
-    restarts: int = 4  # random starts per image, the best one kept
+    restarts: int = 2  # random starts per image, the best one kept (CPU-friendly)
     blend: bool = False  # blend G(z) with y (inpainting, colorization)
 
 
-# Tuned defaults per task. PROVISIONAL until tuned on the validation split with the
-# shipped weights (see benchmarks/tune_defaults.py).
+# Tuned defaults per task: lambda picked by the best mean PSNR on the first 8 faces of
+# the VALIDATION split (SSIM breaks ties within 0.05 dB), never on test faces, with
+#   python benchmarks/tune_defaults.py --data ../shared/celeba --n 8 --lams 0 0.1 1 \
+#       --restarts 2 --tasks inpainting          (and --restarts 1 for the other tasks)
+# PSNR moved by < 0.5 dB across lambda in {0, 0.1, 1} except for super-resolution,
+# where lambda = 1 cost 1.2 dB. p = 1 (the authors' L1), 300 steps, lr 0.1.
 DEFAULTS = {
-    "inpainting": Settings(lam=1.0, blend=True),
-    "colorization": Settings(lam=0.1, blend=True),
-    "super_resolution": Settings(lam=0.1),
-    "denoising": Settings(lam=0.1),
-    "quantization": Settings(lam=0.1),
+    "inpainting": Settings(lam=1.0, blend=True),  # 24.84 dB / 0.827 (8 faces)
+    "colorization": Settings(lam=1.0, blend=True),  # 26.41 dB / 0.929
+    "super_resolution": Settings(lam=0.1),  # 20.43 dB / 0.555
+    "denoising": Settings(lam=0.1),  # 20.76 dB / 0.572
+    "quantization": Settings(lam=1.0),  # 20.32 dB / 0.556
 }
 
 
