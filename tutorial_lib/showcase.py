@@ -1,0 +1,141 @@
+"""One task from end to end, as the task notebooks show it: corrupt, restore, score.
+
+    shown = run_task("inpainting", x, G, D)       # y, the naive inverse, restore(...)
+    show_faces(shown.columns(), "Inpainting", scores=shown.scores())
+
+``run_task`` corrupts clean faces x with a task's operator, computes the naive inverse
+(the answer without a prior) and the GAN restoration with ``restore`` (the task's tuned
+defaults unless overridden), and keeps them together, so that each notebook draws the
+same figure with one call. ``scores`` compares any set of images with the truth
+(PSNR, SSIM) for ``show_faces``; ``metric_table`` adds the discriminator's logit and
+any other measure, and ``markdown_table`` prints it. ``project_on_G`` finds the face
+closest to x that G can draw, with the same solver, and ``hardest_face`` applies it
+to the face of a batch that was restored worst.
+
+Used by notebooks 05 (inpainting), 06 (colorization), 07 (super-resolution),
+08 (denoising) and 09 (quantization).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from .metrics import psnr, ssim
+from .operators import Operator, make_operator
+from .solver import Restoration, restore
+
+# What the naive inverse is for each task, as a panel title.
+NAIVE_NAMES = {
+    "inpainting": "holed y",
+    "colorization": "gray y as RGB",
+    "super_resolution": "bicubic",
+    "denoising": "noisy y",
+    "quantization": "quantized y",
+}
+
+
+@dataclass
+class Shown:
+    """The truth, the observation, the naive inverse and the restoration of a batch."""
+
+    op: Operator
+    x: torch.Tensor  # (N, 3, 64, 64) clean faces
+    y: torch.Tensor  # (N, C, h, w) their observations, op.corrupt(x)
+    naive: torch.Tensor  # (N, 3, 64, 64) op.naive_inverse(y)
+    result: Restoration  # restore(y, op, G, D, ...)
+
+    def columns(self) -> dict[str, torch.Tensor]:
+        """Panels for show_faces: truth | [y] | naive | [raw G(z_hat)] | x_hat.
+
+        y gets its own panel only when it is smaller than x (super-resolution): for the
+        other tasks the naive inverse shows y as it is. The raw G(z_hat) is shown when
+        the restoration is blended with y.
+        """
+        columns = {"truth x*": self.x}
+        if self.y.shape[-2:] != self.x.shape[-2:]:
+            columns["observation y"] = self.y
+        columns[f"naive: {NAIVE_NAMES.get(self.op.name, 'y')}"] = self.naive
+        if self.result.settings.blend:
+            columns["raw G(z_hat)"] = self.result.x_gan
+        columns["GAN x_hat"] = self.result.x
+        return columns
+
+    def scores(self) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        """(PSNR, SSIM) against the truth of every panel the size of x but the truth."""
+        return scores(self.columns(), self.x)
+
+
+def run_task(task: str, x: torch.Tensor, G, D, seed: int = 0, **settings) -> Shown:
+    """Corrupt x with the task's operator (noise from ``seed``) and restore it.
+
+    ``settings`` go to ``restore`` (lam, p, steps, restarts, lr, blend); those left out
+    take the task's tuned defaults, ``DEFAULTS[task]``.
+    """
+    op = make_operator(task)
+    y = op.corrupt(x, seed=seed)
+    result = restore(y, op, G, D, seed=seed, **settings)
+    return Shown(op=op, x=x, y=y, naive=op.naive_inverse(y), result=result)
+
+
+def scores(images: dict[str, torch.Tensor], x: torch.Tensor):
+    """name -> (PSNR (N,), SSIM (N,)) against x, for the images with x's shape."""
+    return {name: (psnr(v, x), ssim(v, x)) for name, v in images.items()
+            if v.shape == x.shape and v is not x}
+
+
+@torch.no_grad()
+def metric_table(images: dict[str, torch.Tensor], x: torch.Tensor, D=None, **measures):
+    """name -> {measure: mean over the batch} for each set of images (N, 3, 64, 64).
+
+    Always PSNR and SSIM against x (the truth itself scores inf and 1); with ``D``, the
+    discriminator's logit l ("D logit": l > 0 reads as real, l < 0 as fake; a learned
+    judge of "looks like a face", not of closeness to x); and each extra measure
+    ``name=f`` with f(images) -> (N,).
+    """
+    rows = {}
+    for name, v in images.items():
+        row = {"PSNR": psnr(v, x).mean().item(), "SSIM": ssim(v, x).mean().item()}
+        if D is not None:
+            row["D logit"] = D(v).mean().item()
+        rows[name] = row | {m: f(v).mean().item() for m, f in measures.items()}
+    return rows
+
+
+def markdown_table(rows: dict[str, dict[str, float]]) -> str:
+    """A Markdown table of metric_table's rows (4 significant digits).
+
+    >>> print(markdown_table({"noisy y": {"PSNR": 20.5, "SSIM": 0.48}}))
+    | | PSNR | SSIM |
+    |---|---|---|
+    | noisy y | 20.5 | 0.48 |
+    """
+    columns = list(next(iter(rows.values())))
+    lines = ["| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    lines += [f"| {name} | " + " | ".join(f"{row[c]:.4g}" for c in columns) + " |"
+              for name, row in rows.items()]
+    return "\n".join(lines)
+
+
+def project_on_G(x: torch.Tensor, G, D, **settings) -> Restoration:
+    """The face G draws that is closest to x (L1), found by restore with A = identity.
+
+    With the clean face as the observation, G(z_hat) is about the best the generator
+    can do for that face, whatever the corruption. ``settings`` go to ``restore``; by
+    default lam = 0.01 (a light prior). Pass ``z_init`` = a restoration's z to go on
+    from where it stopped, now seeing every pixel of x.
+    """
+    settings.setdefault("lam", 0.01)
+    return restore(x, make_operator("denoising"), G, D, **settings)
+
+
+def hardest_face(shown: Shown, G, D, **settings) -> tuple[int, Restoration]:
+    """(k, projection): the face whose restoration has the lowest PSNR, projected on G.
+
+    The projection goes on from that face's z_hat (``project_on_G``); ``settings`` go
+    to ``restore``. It tells a bad search from a face that G cannot draw: when even
+    the projection is far from the face, no lam or p will fix the restoration.
+    """
+    k = psnr(shown.result.x, shown.x).argmin().item()
+    x_k, z_k = shown.x[k:k + 1], shown.result.z[k:k + 1]
+    return k, project_on_G(x_k, G, D, z_init=z_k, **settings)
