@@ -4,6 +4,7 @@
     sample-faces  write data/sample_faces.png from the first 64 test faces
     train         train the DCGAN (tutorial_lib.train) and export the weights
     restore       restore a face image with the GAN prior (optionally corrupting it first)
+    table         the paper's table: every method on every task, ours beside the paper's
 """
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 import torch
+
+from .evaluate import METHODS
+from .operators import TASKS
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
@@ -114,6 +118,57 @@ def cmd_restore(args) -> None:
     print(f"wrote {out}: " + " | ".join(["truth"] * args.corrupt + ["input", "restored"]))
 
 
+def cmd_table(args) -> None:
+    import time
+
+    import tutorial_lib as tl
+    from tutorial_lib.data import SAMPLE_FACES, celeba_files
+    from tutorial_lib.table import (markdown_table, read_rows, run_table, summarize,
+                                    write_rows)
+
+    out, report = Path(args.out), Path(args.out).with_suffix(".md")
+    for path in (out, report):
+        if path.exists() and not (args.resume or args.force):
+            sys.exit(f"error: {path} exists; pass --resume to go on with it, or --force "
+                     "to start again and overwrite it")
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.data is None:  # the shipped sample: the first 64 test faces
+        x = tl.load_sample_faces(args.n)
+        ids = (SAMPLE_FACES.with_suffix(".txt").read_text().split())[: args.n]
+    else:
+        x = load_faces(args.data, "test")[: args.n]
+        folder = Path(args.data).suffix != ".pt"
+        ids = ([p.name for p in celeba_files(args.data, "test")[: args.n]] if folder
+               else [f"test#{i}" for i in range(len(x))])
+    done = []
+    if args.resume and out.exists():
+        done = read_rows(out)
+        if not {r["image"] for r in done} <= set(ids):
+            sys.exit(f"error: {out} holds other images than these {len(ids)}; "
+                     "use another --out, or --force to start again")
+    else:
+        write_rows([], out)  # the header; rows are appended as each pair finishes
+    G, D = tl.load_pretrained(device=args.device)
+    quick = {k: v for k, v in dict(steps=args.steps, restarts=args.restarts).items() if v}
+    began = time.perf_counter()
+    rows = run_table(x, ids, args.methods, args.tasks, G, D, done=done, progress=True,
+                     batch_size=args.batch_size, settings={"gan": quick},
+                     on_pair=lambda new: write_rows(new, out, append=True))
+    seconds = time.perf_counter() - began
+    table = markdown_table(summarize(rows))
+    device = next(G.parameters()).device
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
+    report.write_text(
+        f"command: python -m tutorial_lib {' '.join(sys.argv[1:])}\n\n"
+        f"{len(x)} test faces; device {device} ({name}, {torch.get_num_threads()} CPU "
+        f"threads); torch {torch.__version__}; {seconds:.0f} s for this invocation"
+        f"{'; GAN settings ' + str(quick) if quick else ''}\n\n{table}\n"
+    )
+    print(table)
+    print(f"wrote {out} (per image) and {report} (this table), {seconds:.0f} s")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tutorial_lib", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -156,6 +211,22 @@ def main(argv=None) -> None:
     p.add_argument("--device", default=None)
     p.add_argument("--force", action="store_true", help="overwrite --out")
     p.set_defaults(run=cmd_restore)
+
+    p = sub.add_parser("table", help="the paper's table: every method on every task")
+    p.add_argument("--n", type=int, default=64, help="the first n test faces")
+    p.add_argument("--data", default=None,
+                   help="CelebA folder or test .pt (default: the shipped 64 faces)")
+    p.add_argument("--device", default=None)
+    p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    p.add_argument("--tasks", nargs="+", default=list(TASKS), choices=TASKS)
+    p.add_argument("--out", default="table.csv", help="per-image CSV (+ .md table)")
+    p.add_argument("--resume", action="store_true", help="go on with an existing --out")
+    p.add_argument("--force", action="store_true", help="overwrite --out")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    p.add_argument("--steps", type=int, default=None, help="GAN steps (quick look only)")
+    p.add_argument("--restarts", type=int, default=None, help="GAN restarts (quick look)")
+    p.set_defaults(run=cmd_table)
 
     args = parser.parse_args(argv)
     args.run(args)

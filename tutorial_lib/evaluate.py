@@ -1,52 +1,83 @@
 """Score restorations: corrupt clean faces, restore them, measure PSNR and SSIM.
 
-The one loop behind the tuning script, the quality report and the paper's table, so
+The one loop behind the tuning scripts, the quality report and the paper's table, so
 that every number the project reports is computed the same way: the corruption of
-``op.corrupt`` with a fixed seed, the restoration of ``restore`` with the task's
-defaults unless told otherwise, and the metrics of ``tutorial_lib.metrics`` against
-the clean faces. The naive inverse (no prior) is scored beside it as the bar to beat.
+``op.corrupt`` with a fixed seed, a restoration method, and the metrics of
+``tutorial_lib.metrics`` against the clean faces. The methods are
+
+    "naive"               op.naive_inverse(y): the answer without a prior, the bar to beat
+    "gan"                 restore(y, op, G, D): the GAN prior, the task's tuned defaults
+    "tv", "lowrank", "sparse"   the hand-made priors of tutorial_lib.baselines
 """
 from __future__ import annotations
 
+import time
+
 import torch
 
+from .baselines import BASELINES, restore_baseline
 from .metrics import psnr, ssim
 from .operators import make_operator
 from .solver import restore
 
+METHODS = ("naive", "gan") + BASELINES
 
-def evaluate_task(
-    x: torch.Tensor, task: str, G, D, seed: int = 0, batch_size: int = 16,
-    progress: bool = False, **settings,
+
+def restore_with(method: str, y: torch.Tensor, op, G=None, D=None, seed: int = 0,
+                 **params) -> torch.Tensor:
+    """x_hat (N, 3, H, W) from y by one of METHODS; ``params`` override its defaults."""
+    if method == "naive":
+        return op.naive_inverse(y)
+    if method == "gan":
+        if G is None or D is None:
+            raise ValueError("method 'gan' needs the generator G and discriminator D")
+        return restore(y, op, G, D, seed=seed, **params).x
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    return restore_baseline(method, y, op, **params)
+
+
+def evaluate_method(
+    x: torch.Tensor, task: str, method: str, G=None, D=None, seed: int = 0,
+    batch_size: int = 16, device=None, progress: bool = False, **params,
 ) -> dict[str, torch.Tensor]:
-    """Per-image scores (N,) of the GAN restoration and of the naive inverse.
+    """Per-image PSNR and SSIM (N,) of one method on one task, and seconds per batch.
 
-    ``x``: clean faces (N, 3, 64, 64) in [0, 1]; ``settings`` override the task's
-    defaults (lam=, p=, steps=, ...). Faces are restored ``batch_size`` at a time,
-    each batch corrupted and restored with seed + its first index, so the numbers are
-    reproducible for a given (seed, batch_size) on a given device.
-    Returns keys psnr, ssim, psnr_naive, ssim_naive, objective (all on the CPU).
+    ``x``: clean faces (N, 3, 64, 64) in [0, 1]. Faces go ``batch_size`` at a time to
+    ``device`` (default: G's, else x's); each batch is corrupted and restored with seed
+    + its first index, so the numbers are reproducible for a given (seed, batch_size)
+    on a given device and do not depend on the method. Returns keys psnr, ssim (N,)
+    and seconds (one entry per batch), all on the CPU.
     """
     op = make_operator(task)
-    device = next(G.parameters()).device
-    scores: dict[str, list[torch.Tensor]] = {}
+    if device is None:
+        device = next(G.parameters()).device if G is not None else x.device
+    scores: dict[str, list[torch.Tensor]] = {"psnr": [], "ssim": [], "seconds": []}
     starts = range(0, len(x), batch_size)
     if progress:
         from tqdm.auto import tqdm
 
-        starts = tqdm(starts, desc=task, unit="batch")
+        starts = tqdm(starts, desc=f"{method} {task}", unit="batch", leave=False)
     for start in starts:
         truth = x[start : start + batch_size].to(device)
         y = op.corrupt(truth, seed=seed + start)
-        r = restore(y, op, G, D, seed=seed + start, **settings)
-        naive = op.naive_inverse(y)
-        batch = {
-            "psnr": psnr(r.x, truth),
-            "ssim": ssim(r.x, truth),
-            "psnr_naive": psnr(naive, truth),
-            "ssim_naive": ssim(naive, truth),
-            "objective": r.objective,
-        }
-        for key, value in batch.items():
-            scores.setdefault(key, []).append(value.cpu())
+        began = time.perf_counter()
+        x_hat = restore_with(method, y, op, G, D, seed=seed + start, **params)
+        if x_hat.is_cuda:
+            torch.cuda.synchronize()
+        scores["seconds"].append(torch.tensor([time.perf_counter() - began]))
+        scores["psnr"].append(psnr(x_hat, truth).cpu())
+        scores["ssim"].append(ssim(x_hat, truth).cpu())
     return {key: torch.cat(values) for key, values in scores.items()}
+
+
+def evaluate_task(x: torch.Tensor, task: str, G, D, seed: int = 0, batch_size: int = 16,
+                  progress: bool = False, **settings) -> dict[str, torch.Tensor]:
+    """The GAN prior and the naive inverse on one task: keys psnr, ssim, psnr_naive,
+    ssim_naive (N,). ``settings`` override the task's solver defaults (lam=, p=, ...).
+    """
+    common = dict(G=G, D=D, seed=seed, batch_size=batch_size, progress=progress)
+    gan = evaluate_method(x, task, "gan", **common, **settings)
+    naive = evaluate_method(x, task, "naive", **common)
+    return {"psnr": gan["psnr"], "ssim": gan["ssim"],
+            "psnr_naive": naive["psnr"], "ssim_naive": naive["ssim"]}

@@ -1,0 +1,108 @@
+"""The paper's table: rows per image, resuming, summaries, and the table command."""
+import math
+
+import pytest
+import torch
+
+import tutorial_lib.table as table
+from tutorial_lib.__main__ import main
+from tutorial_lib.data import load_sample_faces
+from tutorial_lib.evaluate import evaluate_method, restore_with
+from tutorial_lib.metrics import psnr
+from tutorial_lib.operators import make_operator
+
+
+@pytest.fixture(scope="module")
+def faces():
+    return load_sample_faces(3), ["a.jpg", "b.jpg", "c.jpg"]
+
+
+def test_rows_are_the_naive_inverse_scores_of_each_face(faces):
+    x, ids = faces
+    rows = table.run_table(x, ids, methods=["naive"], tasks=["denoising"])
+    op = make_operator("denoising")
+    expected = psnr(op.naive_inverse(op.corrupt(x, seed=0)), x)  # one batch, seed 0
+    assert [r["image"] for r in rows] == ids
+    assert torch.allclose(torch.tensor([r["psnr"] for r in rows]), expected)
+
+
+def test_baselines_skip_colorization_as_in_the_paper():
+    assert table.skipped("tv", "colorization") and table.skipped("sparse", "colorization")
+    assert not table.skipped("gan", "colorization")
+    assert not table.skipped("naive", "colorization")
+    assert not table.skipped("tv", "inpainting")
+
+
+def test_resume_keeps_finished_pairs_and_redoes_partial_ones(faces, monkeypatch):
+    x, ids = faces
+    first = table.run_table(x, ids, methods=["naive"], tasks=["denoising", "inpainting"])
+    partial = [r for r in first if r["task"] == "denoising"] + first[3:4]  # 1 of 3
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return evaluate_method(*args, **kwargs)
+
+    monkeypatch.setattr(table, "evaluate_method", counting)
+    again = table.run_table(x, ids, methods=["naive"], tasks=["denoising", "inpainting"],
+                            done=partial)
+    assert calls == ["inpainting"]  # denoising was complete; inpainting is redone
+    def scores(rows):
+        return sorted((r["task"], r["image"], r["psnr"]) for r in rows)
+
+    assert scores(again) == scores(first)
+
+
+def test_rows_survive_a_csv_round_trip(faces, tmp_path):
+    x, ids = faces
+    rows = table.run_table(x, ids, methods=["naive"], tasks=["quantization"])
+    table.write_rows(rows[:1], tmp_path / "r.csv")
+    table.write_rows(rows[1:], tmp_path / "r.csv", append=True)
+    back = table.read_rows(tmp_path / "r.csv")
+    assert [r["image"] for r in back] == ids
+    assert all(math.isclose(a["psnr"], b["psnr"]) for a, b in zip(back, rows))
+
+
+def test_reading_a_foreign_csv_says_what_columns_were_expected(tmp_path):
+    (tmp_path / "other.csv").write_text("name,score\na,1\n")
+    with pytest.raises(ValueError, match="expected columns"):
+        table.read_rows(tmp_path / "other.csv")
+
+
+def test_summary_means_and_the_paper_rows():
+    rows = [dict(method="tv", task="denoising", image=str(i), psnr=p, ssim=s, seconds=1.0)
+            for i, (p, s) in enumerate([(20.0, 0.5), (22.0, 0.7)])]
+    summary = table.summarize(rows)
+    assert summary[("tv", "denoising")] == {"n": 2, "psnr": 21.0, "ssim": 0.6,
+                                            "seconds": 1.0}
+    text = table.markdown_table(summary)
+    assert "| TV (ours) | 0.6000 / 21.00 |" in text
+    assert "| TV (paper) | 0.7373 / 21.97 |" in text
+
+
+def test_ids_must_match_the_faces(faces):
+    x, ids = faces
+    with pytest.raises(ValueError, match="got 3 faces but 2 ids"):
+        table.run_table(x, ids[:2], methods=["naive"], tasks=["denoising"])
+
+
+def test_gan_needs_its_networks(faces):
+    op = make_operator("denoising")
+    with pytest.raises(ValueError, match="needs the generator"):
+        restore_with("gan", op.corrupt(faces[0]), op)
+
+
+def test_table_command_writes_rows_and_table_and_resumes(tmp_path, capsys):
+    out = tmp_path / "t.csv"
+    args = ["table", "--n", "2", "--methods", "naive", "gan", "--tasks", "denoising",
+            "--steps", "2", "--restarts", "1", "--device", "cpu", "--out", str(out)]
+    main(args)
+    rows = table.read_rows(out)
+    assert [(r["method"], r["image"]) for r in rows] == [
+        ("naive", "182739.jpg"), ("naive", "182752.jpg"),
+        ("gan", "182739.jpg"), ("gan", "182752.jpg")]
+    assert "| GAN prior (paper) | 0.6161 / 19.31 |" in out.with_suffix(".md").read_text()
+    with pytest.raises(SystemExit, match="pass --resume"):
+        main(args)
+    main(args + ["--resume"])  # everything done: nothing recomputed, nothing added
+    assert table.read_rows(out) == rows

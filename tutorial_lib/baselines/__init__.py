@@ -1,0 +1,39 @@
+"""Hand-made priors, the paper's baselines: total variation, low rank, sparse coding.
+
+Each baseline restores y = A(x*) + noise for any operator of tutorial_lib.operators,
+through A and its adjoint A*, with no generator:
+
+    x_hat = argmin_x  data(A x, y) + lam * R(x),   x in [0, 1]
+
+| name      | R(x)                                         | module     |
+| --------- | -------------------------------------------- | ---------- |
+| "tv"      | total variation (C-SALSA / primal-dual)      | tv.py      |
+| "lowrank" | truncated nuclear norm per channel (Hu 2013) | lowrank.py |
+| "sparse"  | sparse codes of patches on a learned dict    | sparse.py  |
+
+Every module has ``restore_<name>(y, op, **params) -> x_hat`` (N, 3, H, W) in [0, 1],
+following y's device, and ``DEFAULTS``: the parameters per task, tuned on validation
+faces with benchmarks/tune_baselines.py. ``restore_baseline(name, y, op)`` picks one
+by name. Compared with the GAN prior in notebook 10 and ``python -m tutorial_lib table``.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+
+BASELINES = ("tv", "lowrank", "sparse")
+
+
+def _module(name: str):
+    if name not in BASELINES:
+        raise ValueError(f"unknown baseline {name!r}; expected one of {', '.join(BASELINES)}")
+    return import_module(f"{__name__}.{name}")
+
+
+def restore_baseline(name: str, y, op, **params):
+    """Restore y with the baseline ``name``; ``params`` override its task defaults."""
+    return getattr(_module(name), f"restore_{name}")(y, op, **params)
+
+
+def baseline_defaults(name: str, task: str) -> dict:
+    """The tuned parameters of baseline ``name`` for ``task`` (a copy)."""
+    return dict(_module(name).DEFAULTS[task])

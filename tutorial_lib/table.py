@@ -1,0 +1,140 @@
+"""The paper's table: every method on every task, SSIM / PSNR, ours beside the paper's.
+
+    rows = run_table(x, ids, methods=METHODS, tasks=TASKS, G=G, D=D)   # one row per image
+    print(markdown_table(summarize(rows)))
+
+``run_table`` scores each (method, task) pair with ``evaluate_method`` (the same
+corruption seeds for every method, so all of them see the same y) and returns one row
+per image: method, task, image id, PSNR, SSIM and seconds. Rows can be written to and
+read back from CSV, so a long run can stop and go on (``done=``). ``summarize`` takes
+means and ``markdown_table`` prints them in the slide's layout, SSIM / PSNR (dB), with
+the paper's numbers (slide 15) beside ours. As in the paper, the hand-made baselines
+are not run on colorization.
+
+Used by ``python -m tutorial_lib table`` and notebook 10.
+"""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import torch
+
+from .evaluate import METHODS, evaluate_method
+from .operators import TASKS
+
+# Slide 15 (SSIM, PSNR dB) on CelebA 64x64; the paper has no baseline colorization.
+PAPER = {
+    "tv": {"inpainting": (0.7647, 23.10), "super_resolution": (0.6648, 21.05),
+           "denoising": (0.7373, 21.97), "quantization": (0.6312, 20.77)},
+    "lowrank": {"inpainting": (0.6644, 16.98), "super_resolution": (0.6754, 21.45),
+                "denoising": (0.6178, 18.69), "quantization": (0.6754, 20.65)},
+    "sparse": {"inpainting": (0.7528, 20.67), "super_resolution": (0.6075, 20.82),
+               "denoising": (0.8092, 23.63), "quantization": (0.7869, 22.67)},
+    "gan": {"inpainting": (0.8121, 23.60), "colorization": (0.8876, 20.85),
+            "super_resolution": (0.5626, 19.58), "denoising": (0.6161, 19.31),
+            "quantization": (0.6061, 19.77)},
+}
+NAMES = {"naive": "naive inverse", "tv": "TV", "lowrank": "LR", "sparse": "Sparse",
+         "gan": "GAN prior"}
+FIELDS = ("method", "task", "image", "psnr", "ssim", "seconds")
+
+
+def skipped(method: str, task: str) -> bool:
+    """The pairs the paper leaves out: hand-made priors on colorization."""
+    return task == "colorization" and method not in ("naive", "gan")
+
+
+def run_table(x: torch.Tensor, ids: list[str], methods=METHODS, tasks=TASKS, G=None,
+              D=None, device=None, done=(), progress: bool = False, batch_size=16,
+              settings: dict | None = None, on_pair=None) -> list[dict]:
+    """One row per (method, task, image): the scores of every method on every task.
+
+    ``x``: clean faces (N, 3, 64, 64); ``ids``: their names (N,). ``done``: rows of an
+    earlier run; the pairs complete there are kept, not recomputed. ``settings``:
+    method -> parameters overriding its defaults (a quick look; the table uses none).
+    ``on_pair(new_rows)`` is called after each pair (to save as it goes).
+    """
+    if len(ids) != len(x):
+        raise ValueError(f"got {len(x)} faces but {len(ids)} ids")
+    rows = list(done)
+    counts = Counter((r["method"], r["task"]) for r in rows)
+    finished = {pair for pair, count in counts.items() if count == len(x)}
+    pairs = [(m, t) for t in tasks for m in methods
+             if not skipped(m, t) and (m, t) not in finished]
+    if progress:
+        from tqdm.auto import tqdm
+
+        pairs = tqdm(pairs, desc="table", unit="pair")
+    for method, task in pairs:
+        rows = [r for r in rows if (r["method"], r["task"]) != (method, task)]
+        s = evaluate_method(x, task, method, G, D, device=device, batch_size=batch_size,
+                            progress=progress, **(settings or {}).get(method, {}))
+        per_image = s["seconds"].repeat_interleave(batch_size)[: len(x)] / batch_size
+        new = [dict(method=method, task=task, image=name, psnr=p, ssim=q, seconds=t)
+               for name, p, q, t in zip(ids, s["psnr"].tolist(), s["ssim"].tolist(),
+                                        per_image.tolist())]
+        rows += new
+        if on_pair is not None:
+            on_pair(new)
+    return rows
+
+
+def write_rows(rows: list[dict], path: str | Path, append: bool = False) -> None:
+    """Write rows as CSV (a header, then one line per image)."""
+    path = Path(path)
+    header = not (append and path.exists())
+    with open(path, "a" if append else "w", newline="") as f:
+        writer = csv.DictWriter(f, FIELDS)
+        if header:
+            writer.writeheader()
+        writer.writerows(rows)
+
+
+def read_rows(path: str | Path) -> list[dict]:
+    """Read rows written by write_rows (numbers back as floats)."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if rows and set(rows[0]) != set(FIELDS):
+        raise ValueError(f"{path}: expected columns {FIELDS}, got {tuple(rows[0])}")
+    for r in rows:
+        for key in ("psnr", "ssim", "seconds"):
+            r[key] = float(r[key])
+    return rows
+
+
+def summarize(rows: list[dict]) -> dict[tuple[str, str], dict[str, float]]:
+    """(method, task) -> mean psnr, ssim, seconds per image, and the image count n."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        groups.setdefault((r["method"], r["task"]), []).append(r)
+    return {key: {"n": len(g), **{k: sum(r[k] for r in g) / len(g)
+                                  for k in ("psnr", "ssim", "seconds")}}
+            for key, g in groups.items()}
+
+
+def markdown_table(summary: dict, paper: bool = True) -> str:
+    """The slide's table, "SSIM / PSNR" per cell: our rows, each with the paper's below.
+
+    >>> s = {("gan", "denoising"): {"n": 1, "psnr": 21.5, "ssim": 0.6, "seconds": 2.0}}
+    >>> print(markdown_table(s))
+    | method | denoising |
+    | --- | --- |
+    | GAN prior (ours) | 0.6000 / 21.50 |
+    | GAN prior (paper) | 0.6161 / 19.31 |
+    """
+    methods = [m for m in METHODS if any(k[0] == m for k in summary)]
+    tasks = [t for t in TASKS if any(k[1] == t for k in summary)]
+    lines = ["| method | " + " | ".join(tasks) + " |", "| --- " * (len(tasks) + 1) + "|"]
+    for m in methods:
+        ours = [summary.get((m, t)) for t in tasks]
+        cells = [f"{s['ssim']:.4f} / {s['psnr']:.2f}" if s else "-" for s in ours]
+        label = NAMES[m] + (" (ours)" if m in PAPER and paper else "")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        if paper and m in PAPER:
+            theirs = [PAPER[m].get(t) for t in tasks]
+            cells = [f"{s:.4f} / {p:.2f}" if s else "-" for s, p in
+                     (c or (None, None) for c in theirs)]
+            lines.append(f"| {NAMES[m]} (paper) | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
