@@ -7,7 +7,7 @@ import torch
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from tutorial_lib.data import load_sample_faces
-from tutorial_lib.metrics import psnr, ssim
+from tutorial_lib.metrics import psnr, sharpness, ssim
 
 TOL = 1e-4
 
@@ -183,3 +183,18 @@ def test_integer_input():
 def test_ssim_too_small():
     with pytest.raises(ValueError, match="at least 11 x 11"):
         ssim(torch.rand(1, 3, 10, 16), torch.rand(1, 3, 10, 16))
+
+
+def test_sharpness_of_known_images():
+    flat = torch.full((2, 3, 16, 16), 0.4)
+    assert torch.equal(sharpness(flat), torch.zeros(2))
+    stripes = torch.zeros(1, 1, 8, 8)
+    stripes[..., 1::2] = 1.0  # every horizontal step is 1, every vertical step 0
+    assert sharpness(stripes).item() == pytest.approx(1.0)
+
+
+def test_blur_lowers_sharpness():
+    x = load_sample_faces(4)
+    blurred = torch.nn.functional.avg_pool2d(x, 3, stride=1, padding=1,
+                                             count_include_pad=False)
+    assert (sharpness(blurred) < 0.8 * sharpness(x)).all()

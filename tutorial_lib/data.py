@@ -53,7 +53,7 @@ def celeba_files(root: str | Path, split: str = "train") -> list[Path]:
     if not partition.is_file():
         raise FileNotFoundError(
             f"{partition} not found: expected CelebA's official layout "
-            "(img_align_celeba/ and list_eval_partition.txt) under {root}"
+            f"(img_align_celeba/ and list_eval_partition.txt) under {root}"
         )
     wanted = str(SPLITS[split])
     names = []

@@ -97,3 +97,23 @@ def ssim(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     )
     # every channel has the same number of pixels, so one mean = mean of channel means
     return ssim_map.flatten(1).mean(dim=1).to(dtype)
+
+
+def sharpness(x: torch.Tensor) -> torch.Tensor:
+    """Mean gradient magnitude, one value per image: how much edge an image has.
+
+        sharpness(x) = mean over C and pixels of sqrt(dx^2 + dy^2),
+
+    with dx, dy the forward differences (the last row and column dropped). Blur lowers
+    it; a restoration as sharp as the truth has sharpness(x_hat) / sharpness(x*) = 1.
+    Not a quality metric on its own (noise raises it too): notebook 10 uses it beside
+    PSNR to show that pixel metrics reward blur.
+
+    >>> ramp = torch.linspace(0, 1, 11).repeat(1, 3, 11, 1)  # 0.1 per pixel, along x
+    >>> round(sharpness(ramp).item(), 6)
+    0.1
+    """
+    check_images(x, "x", channels=(1, 3))
+    dx = x[..., :-1, 1:] - x[..., :-1, :-1]
+    dy = x[..., 1:, :-1] - x[..., :-1, :-1]
+    return (dx**2 + dy**2).sqrt().flatten(1).mean(dim=1)

@@ -1,0 +1,75 @@
+"""How long a student waits after moving a slider of the explorer: medians per task.
+
+    python benchmarks/explorer_latency.py [--moves 6] [--threads 2] [--device cpu]
+
+For each task, builds the RestorationExplorer of the task notebooks on a shipped test
+face (the notebooks' settings: 150 steps per re-run, warm-started, a preview every 10
+steps), then moves the sliders from code as a student would: lambda through a few
+values, then p. Per move it records the seconds from setting the slider to
+    first preview    the first picture redrawn (the warm start, after one forward pass),
+    first update     the first picture after Adam has moved (step 10),
+    settled          the end of the re-run, metrics updated,
+and prints the medians over the moves. Run it on an otherwise idle machine: on two
+cores a second busy process slows torch several times over.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import torch
+
+import tutorial_lib as tl
+from tutorial_lib.widgets import RestorationExplorer
+
+LAMS = (0.01, 0.1, 1.0, 10.0, 0.3, 3.0)
+PS = (2.0, 1.5, 1.0, 0.5)
+
+
+def move_times(explorer: RestorationExplorer, slider, value) -> dict[str, float]:
+    """Set one slider from code and time the explorer's response."""
+    stamps = []
+    preview = explorer._preview
+
+    def timed_preview(step, x):
+        preview(step, x)
+        stamps.append((step, time.perf_counter()))
+
+    explorer._preview = timed_preview
+    began = time.perf_counter()
+    slider.value = value  # the observer re-runs restore, as a mouse move would
+    settled = time.perf_counter()
+    explorer._preview = preview
+    first_update = next(t for step, t in stamps if step > 0)
+    return {"first preview": stamps[0][1] - began, "first update": first_update - began,
+            "settled": settled - began}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=6, help="lambda moves, then p")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--tasks", nargs="+", default=list(tl.TASKS))
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+
+    G, D = tl.load_pretrained(device=args.device)
+    face = tl.load_sample_faces(1).to(args.device)
+    print(f"device {args.device}, {torch.get_num_threads()} threads, "
+          f"{args.moves} lambda moves and {len(PS)} p moves per task; medians in seconds")
+    print("| task | first preview | first update (step 10) | settled (150 steps) |")
+    print("| --- | --- | --- | --- |")
+    for task in args.tasks:
+        explorer = RestorationExplorer(face, task, G, D)  # the notebooks' settings
+        moves = [(explorer.lam_slider, lam) for lam in LAMS[: args.moves]]
+        moves += [(explorer.p_slider, p) for p in PS]
+        times = [move_times(explorer, slider, value) for slider, value in moves]
+        medians = [statistics.median(t[key] for t in times)
+                   for key in ("first preview", "first update", "settled")]
+        print(f"| {task} | " + " | ".join(f"{m:.2f}" for m in medians) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
