@@ -8,7 +8,9 @@
 #   them with the holed input, raw G(ẑ) and the Poisson-blended result;
 # - move λ and p with an explorer widget and watch the restoration change;
 # - see what goes wrong: λ too large or too small, p = 1 against p = 2, and a face
-#   that the generator cannot draw.
+#   that the generator cannot draw; we write each experiment out in full, then check
+#   that the library's `tutorial_lib.pitfalls` gives the same, since notebooks 06-09
+#   call it.
 #
 # **Where it runs.** A CPU is enough. With the real settings the slowest cell (3 faces
 # with the tuned defaults, `tl.DEFAULTS`) takes under a minute on a laptop, and the
@@ -22,7 +24,9 @@ import torch
 
 import tutorial_lib as tl
 from tutorial_lib.plots import show_faces
-from tutorial_lib.showcase import hardest_face, run_task, scores
+from tutorial_lib.pitfalls import (Sweep, hardest_face, hardest_images, projection_gap,
+                                   sweep)
+from tutorial_lib.showcase import run_task, scores
 from tutorial_lib.widgets import RestorationExplorer
 
 device = tl.models.default_device()
@@ -140,10 +144,10 @@ ex.runs[-1]
 y1 = y[:1]
 by_lam = {lam: tl.restore(y1, op, G, D, lam=lam, restarts=1, steps=fast["steps"])
           for lam in (1e-3, 100.0)}
-show_faces({"truth x*": x[:1], "y": y1, "lam=0.001 (raw)": by_lam[1e-3].x_gan,
-            "lam=100 (raw)": by_lam[100.0].x_gan},
+raw = {f"lam={lam:g} (raw)": v.x_gan for lam, v in by_lam.items()}
+show_faces({"truth x*": x[:1], "y": y1, **raw},
            "Inpainting: lambda too small and too large (raw G(z_hat))",
-           scores=scores({k: v.x_gan for k, v in by_lam.items()}, x[:1]));
+           scores=scores({"y": y1, **raw}, x[:1]));
 
 # %% [markdown]
 # What is certain is the trade-off itself: the large λ pays a much larger data term
@@ -155,6 +159,21 @@ final = {lam: {k: v[-1].item() for k, v in res.history.items()}
 assert final[100.0]["data"] > final[1e-3]["data"]
 assert final[100.0]["prior_z"] < final[1e-3]["prior_z"]
 final
+
+# %% [markdown]
+# `sweep(y, op, G, D, setting, values, ...)` in `tutorial_lib.pitfalls` is this loop
+# for any setting (λ or p) and any values; its `Sweep` gives the panels
+# (`images(raw=True)`) and the final terms (`final()`). Notebooks 06-09 call it. The
+# check: from the same seed it restores the same faces, and it reads our results into
+# the same final terms and panel names.
+
+# %%
+lib = sweep(y1, op, G, D, "lam", (1e-3, 100.0), restarts=1, steps=fast["steps"])
+for lam, mine in by_lam.items():  # the same restorations from the same seed
+    assert torch.allclose(lib.results[lam].x_gan, mine.x_gan, atol=1e-4)
+assert Sweep("lam", by_lam).final() == final
+assert list(lib.images(raw=True)) == list(raw)
+list(lib.images(raw=True))
 
 # %% [markdown]
 # ### p = 1 or p = 2
@@ -173,6 +192,16 @@ show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x for p, v in by_p.items()}},
            scores=scores({f"p={p:g}": v.x for p, v in by_p.items()}, x[:1]));
 
 # %% [markdown]
+# The same with `sweep`, now over p: the same blended faces, and the same data terms.
+
+# %%
+lib = sweep(y1, op, G, D, "p", (1.0, 2.0), restarts=1, steps=fast["steps"])
+for p, mine in by_p.items():
+    assert torch.allclose(lib.results[p].x, mine.x, atol=1e-4)
+assert {p: terms["data"] for p, terms in Sweep("p", by_p).final().items()} == data
+list(lib.images())
+
+# %% [markdown]
 # ### A hard face
 #
 # The face with the lowest PSNR among the three. To tell a bad search from a face that G
@@ -185,9 +214,10 @@ show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x for p, v in by_p.items()}},
 # %%
 k, proj = hardest_face(shown, G, D, **fast)  # the worst face, projected on G
 x_k = x[k:k + 1]
-images = {"truth x*": x_k, "y": y[k:k + 1], "raw G(z_hat)": r.x_gan[k:k + 1],
-          "GAN x_hat": r.x[k:k + 1], "projection on G": proj.x}
-show_faces(images, f"The hardest of the {N} faces (face {k + 1})",
+images = {"truth x*": x_k, "naive: holed y": y[k:k + 1],
+          "raw G(z_hat)": r.x_gan[k:k + 1], "GAN x_hat": r.x[k:k + 1],
+          "projection on G": proj.x}
+show_faces(images, f"Inpainting: the hardest of the {N} faces (face {k + 1})",
            scores=scores(images, x_k));
 
 # %% [markdown]
@@ -198,10 +228,24 @@ show_faces(images, f"The hardest of the {N} faces (face {k + 1})",
 # clearly closer; the rest of the gap to the truth is what G cannot draw.
 
 # %%
-candidates = {"raw G(z_hat)": r.x_gan[k:k + 1], "projection": proj.x}
+candidates = {"G(z_hat)": r.x_gan[k:k + 1], "projection": proj.x}  # raw, unblended
 mae = {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}
-assert mae["projection"] < 1.01 * mae["raw G(z_hat)"]  # measured: 1-35% below
+assert mae["projection"] < 1.01 * mae["G(z_hat)"]  # measured: 1-35% below
 mae  # mean absolute error per pixel and channel
+
+# %% [markdown]
+# In `tutorial_lib.pitfalls`, `hardest_images(shown, k, proj)` gives the panels of this
+# figure (face k's panels of `shown.columns()`, then the projection),
+# `projection_gap(shown, k, proj)` the two errors, and `show_against_truth(images,
+# title)` (in `tutorial_lib.showcase`) draws such a figure with its scores. The check:
+# they give exactly what we wrote.
+
+# %%
+lib_images = hardest_images(shown, k, proj)
+assert list(lib_images) == list(images)
+assert all(torch.equal(lib_images[name], images[name]) for name in images)
+assert projection_gap(shown, k, proj) == mae
+list(lib_images)
 
 # %% [markdown]
 # ## Summary
@@ -213,7 +257,9 @@ mae  # mean absolute error per pixel and channel
 #   hole and Poisson blending keeping the known pixels;
 # - moved λ and p in an explorer, and from code;
 # - seen λ trade the data term against the prior, p = 2 shrink the data term, and a
-#   hard face whose projection on G shows how far the generator is from it.
+#   hard face whose projection on G shows how far the generator is from it;
+# - checked that `sweep`, `hardest_images` and `projection_gap` of
+#   `tutorial_lib.pitfalls` give what we wrote by hand: notebooks 06-09 call them.
 #
 # ## Exercises
 #

@@ -22,7 +22,8 @@ import torch
 
 import tutorial_lib as tl
 from tutorial_lib.plots import show_faces
-from tutorial_lib.showcase import hardest_face, run_task, scores
+from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
+from tutorial_lib.showcase import run_task, scores, show_against_truth
 from tutorial_lib.widgets import RestorationExplorer
 
 device = tl.models.default_device()
@@ -144,29 +145,36 @@ ex.runs[-1]
 # With λ ≈ 0 nothing asks G(ẑ) to look like a face: it matches the gray image with
 # whatever colors get there first. With λ very large the prior wins, ẑ shrinks
 # towards 0 and G(ẑ) is a generic face whose brightness no longer follows y. We
-# colorize the first face with both, one start each to save time.
+# colorize the first face with both, one start each to save time, with `sweep`
+# (notebook 05), and show each raw G(ẑ) beside its blend with y.
 
 # %%
-y1 = y[:1]
-by_lam = {lam: tl.restore(y1, op, G, D, lam=lam, restarts=1, steps=fast["steps"])
-          for lam in (1e-3, 100.0)}
-raw = {f"lam={lam:g} (raw)": v.x_gan for lam, v in by_lam.items()}
-blended = {f"lam={lam:g} (blended)": v.x for lam, v in by_lam.items()}
-show_faces({"truth x*": x[:1], **raw, **blended},
-           "Colorization: lambda too small and too large",
-           scores=scores({**raw, **blended}, x[:1]));
+by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1, steps=fast["steps"])
+show_against_truth({"truth x*": x[:1], **by_lam.images(raw=True), **by_lam.images()},
+                   "Colorization: lambda too small and too large (raw, then blended)");
 
 # %% [markdown]
 # What is certain is the trade-off itself: the large λ pays a larger data term (the
-# gray image of G(ẑ) drifts from y) for a much smaller ‖ẑ‖²/2. Blending hides part of
-# the damage, since the brightness comes from y anyway.
+# gray image of G(ẑ) drifts from y) for a much smaller ‖ẑ‖²/2.
 
 # %%
-final = {lam: {k: v[-1].item() for k, v in res.history.items()}
-         for lam, res in by_lam.items()}
+final = by_lam.final()
 assert final[100.0]["data"] > final[1e-3]["data"]
 assert final[100.0]["prior_z"] < final[1e-3]["prior_z"]
 final
+
+# %% [markdown]
+# Blending hides part of the damage. The blend takes its brightness from y, so its
+# gray image is y (up to clamping) whatever λ did to G(ẑ): what a wrong λ can still
+# spoil is the colors only. The check, on the mean gray error |A(x) − y| of each
+# panel: the blends are closer to y than the raw G(ẑ) they come from.
+
+# %%
+panels = {**by_lam.images(raw=True), **by_lam.images()}
+gray_error = {name: (op.A(v) - y[:1]).abs().mean().item() for name, v in panels.items()}
+assert gray_error["lam=100"] < gray_error["lam=100 (raw)"]
+assert gray_error["lam=0.001"] < gray_error["lam=0.001 (raw)"]
+gray_error
 
 # %% [markdown]
 # ### p = 1 or p = 2
@@ -176,13 +184,22 @@ final
 # the prior more; p = 2 also cares more about a few large errors than many small ones.
 
 # %%
-by_p = {p: tl.restore(y1, op, G, D, p=p, restarts=1, steps=fast["steps"])
-        for p in (1.0, 2.0)}
-data = {p: v.history["data"][-1].item() for p, v in by_p.items()}
+by_p = sweep(y[:1], op, G, D, "p", (1.0, 2.0), restarts=1, steps=fast["steps"])
+data = {p: terms["data"] for p, terms in by_p.final().items()}
 assert data[2.0] < data[1.0]  # sum r^2 < sum |r| when |r| < 1
-show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x for p, v in by_p.items()}},
-           "Colorization with p = 1 and p = 2 (blended)",
-           scores=scores({f"p={p:g}": v.x for p, v in by_p.items()}, x[:1]));
+show_against_truth({"truth x*": x[:1], **by_p.images()},
+                   "Colorization with p = 1 and p = 2 (blended)");
+
+# %% [markdown]
+# The data term sees only the brightness of G(ẑ), before blending. Its mean error in
+# gray levels (of 255) for each p shows how tightly each run fits y: with p = 2 an
+# error of a few gray levels costs almost nothing (r² is tiny), and the same λ weighs
+# the prior more. The blend then puts y's brightness back either way, so p changes
+# the colors of x̂, not its gray image.
+
+# %%
+{f"p={p:g}": 255 * (op.A(r.x_gan) - y[:1]).abs().mean().item()
+ for p, r in by_p.results.items()}
 
 # %% [markdown]
 # ### A hard face
@@ -196,11 +213,8 @@ show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x for p, v in by_p.items()}},
 
 # %%
 k, proj = hardest_face(shown, G, D, **fast)  # the worst face, projected on G
-x_k = x[k:k + 1]
-images = {"truth x*": x_k, "gray y": y[k:k + 1], "raw G(z_hat)": r.x_gan[k:k + 1],
-          "GAN x_hat": r.x[k:k + 1], "projection on G": proj.x}
-show_faces(images, f"The hardest of the {N} faces (face {k + 1})",
-           scores=scores(images, x_k));
+show_against_truth(hardest_images(shown, k, proj),
+                   f"Colorization: the hardest of the {N} faces (face {k + 1})");
 
 # %% [markdown]
 # The check: the projection starts at the restoration's ẑ and then minimises the L1
@@ -210,10 +224,9 @@ show_faces(images, f"The hardest of the {N} faces (face {k + 1})",
 # rest of the gap to the truth is what G cannot draw.
 
 # %%
-candidates = {"raw G(z_hat)": r.x_gan[k:k + 1], "projection": proj.x}
-mae = {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}
-assert mae["projection"] < 1.01 * mae["raw G(z_hat)"]  # measured: 1-35% below
-mae  # mean absolute error per pixel and channel
+mae = projection_gap(shown, k, proj)  # mean absolute error per pixel and channel
+assert mae["projection"] < 1.01 * mae["G(z_hat)"]  # measured: 1-35% below
+mae
 
 # %% [markdown]
 # ## Summary
@@ -223,8 +236,10 @@ mae  # mean absolute error per pixel and channel
 # - colorized test faces with the tuned defaults and seen the blended result beat the
 #   gray copy on PSNR, while SSIM, blind to color levels, ranks the gray copy high;
 # - moved λ and p in an explorer, and from code;
-# - seen λ trade the data term against the prior, p = 2 shrink the data term, and a
-#   hard face whose projection on G shows how far the generator is from it.
+# - seen λ trade the data term against the prior (with the blend keeping y's
+#   brightness whatever λ does, so that a wrong λ spoils only the colors), p = 2
+#   shrink the data term, and a hard face whose projection on G shows how far the
+#   generator is from it.
 #
 # ## Exercises
 #

@@ -27,8 +27,9 @@ from IPython.display import Markdown
 
 import tutorial_lib as tl
 from tutorial_lib.plots import show_faces
-from tutorial_lib.showcase import (hardest_face, markdown_table, metric_table, run_task,
-                                   scores)
+from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
+from tutorial_lib.showcase import (markdown_table, metric_table, run_task,
+                                   show_against_truth)
 from tutorial_lib.widgets import RestorationExplorer
 
 device = tl.models.default_device()
@@ -170,27 +171,33 @@ ex.runs[-1]
 # With λ ≈ 0 G(ẑ) only has to match 16x16 block averages, and many unlikely images
 # do, some with noisy high-frequency patterns. With λ very large the prior wins, ẑ
 # shrinks towards 0 and G(ẑ) is a generic face that ignores y. We restore the first
-# face with both, one start each to save time.
+# face with both, one start each to save time, with `sweep` (notebook 05).
 
 # %%
-y1 = y[:1]
-by_lam = {lam: tl.restore(y1, op, G, D, lam=lam, restarts=1, steps=fast["steps"])
-          for lam in (1e-3, 100.0)}
-images = {f"lam={lam:g}": v.x for lam, v in by_lam.items()}
-show_faces({"truth x*": x[:1], "bicubic": shown.naive[:1], **images},
-           "Super-resolution: lambda too small and too large",
-           scores=scores({"bicubic": shown.naive[:1], **images}, x[:1]));
+by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1, steps=fast["steps"])
+show_against_truth({"truth x*": x[:1], "bicubic": shown.naive[:1], **by_lam.images()},
+                   "Super-resolution: lambda too small and too large");
 
 # %% [markdown]
 # What is certain is the trade-off itself: the large λ pays a much larger data term
 # (G(ẑ)'s block averages drift from y) for a much smaller ‖ẑ‖²/2.
 
 # %%
-final = {lam: {k: v[-1].item() for k, v in res.history.items()}
-         for lam, res in by_lam.items()}
+final = by_lam.final()
 assert final[100.0]["data"] > final[1e-3]["data"]
 assert final[100.0]["prior_z"] < final[1e-3]["prior_z"]
 final
+
+# %% [markdown]
+# The data term sees the 16x16 averages only. The table measures what it cannot see,
+# the `detail` of the previous section and D's logit, beside PSNR and SSIM. Read it
+# against the two failures: the small λ is free to invent detail, but nothing asks
+# that detail to look like a face; the large λ pushes D's logit up (λ also weighs
+# −l(G(z)), notebook 03) whatever that costs the fit to y, and PSNR with it.
+
+# %%
+answers = {"bicubic": shown.naive[:1], **by_lam.images(), "truth": x[:1]}
+Markdown(markdown_table(metric_table(answers, x[:1], D, detail=detail)))
 
 # %% [markdown]
 # ### p = 1 or p = 2
@@ -201,13 +208,21 @@ final
 # with and the balance with the prior is delicate.
 
 # %%
-by_p = {p: tl.restore(y1, op, G, D, p=p, restarts=1, steps=fast["steps"])
-        for p in (1.0, 2.0)}
-data = {p: v.history["data"][-1].item() for p, v in by_p.items()}
+by_p = sweep(y[:1], op, G, D, "p", (1.0, 2.0), restarts=1, steps=fast["steps"])
+data = {p: terms["data"] for p, terms in by_p.final().items()}
 assert data[2.0] < data[1.0]  # sum r^2 < sum |r| when |r| < 1
-show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x for p, v in by_p.items()}},
-           "Super-resolution with p = 1 and p = 2",
-           scores=scores({f"p={p:g}": v.x for p, v in by_p.items()}, x[:1]));
+show_against_truth({"truth x*": x[:1], **by_p.images()},
+                   "Super-resolution with p = 1 and p = 2");
+
+# %% [markdown]
+# The balance, in numbers: at the end of each run, the data term against λ times the
+# two prior terms. With p = 2 the data term shrinks several times while λ times the
+# prior stays about where it was, so the prior gets a larger share of the objective.
+
+# %%
+lam = tl.DEFAULTS["super_resolution"].lam  # both runs use the task's lambda
+{f"p={p:g}": {"data": t["data"], "lam * prior": lam * (t["prior_D"] + t["prior_z"])}
+ for p, t in by_p.final().items()}
 
 # %% [markdown]
 # ### A hard face
@@ -220,11 +235,8 @@ show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x for p, v in by_p.items()}},
 
 # %%
 k, proj = hardest_face(shown, G, D, **fast)  # the worst face, projected on G
-x_k = x[k:k + 1]
-images = {"truth x*": x_k, "bicubic": shown.naive[k:k + 1], "GAN x_hat": r.x[k:k + 1],
-          "projection on G": proj.x}
-show_faces(images, f"The hardest of the {N} faces (face {k + 1})",
-           scores=scores(images, x_k));
+show_against_truth(hardest_images(shown, k, proj),
+                   f"Super-resolution: the hardest of the {N} faces (face {k + 1})");
 
 # %% [markdown]
 # The check: the projection starts at the restoration's ẑ and then minimises the L1
@@ -234,10 +246,9 @@ show_faces(images, f"The hardest of the {N} faces (face {k + 1})",
 # rest of the gap to the truth is what G cannot draw.
 
 # %%
-candidates = {"GAN x_hat": r.x[k:k + 1], "projection": proj.x}
-mae = {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}
-assert mae["projection"] < 1.01 * mae["GAN x_hat"]  # measured: 1-35% smaller
-mae  # mean absolute error per pixel and channel
+mae = projection_gap(shown, k, proj)  # mean absolute error per pixel and channel
+assert mae["projection"] < 1.01 * mae["G(z_hat)"]  # measured: 1-35% smaller
+mae
 
 # %% [markdown]
 # ## Summary
@@ -249,8 +260,10 @@ mae  # mean absolute error per pixel and channel
 # - measured what the GAN restoration has and bicubic lacks: detail beyond what the
 #   16x16 image holds, and said why that is not the same as being right;
 # - moved λ and p in an explorer, and from code;
-# - seen λ trade the data term against the prior, p = 2 shrink the data term, and a
-#   hard face whose projection on G shows how far the generator is from it.
+# - seen λ trade the data term against the prior, and what each extreme does to the
+#   invented detail and to D's logit; p = 2 shrink the data term and give the prior
+#   a larger share; and a hard face whose projection on G shows how far the
+#   generator is from it.
 #
 # ## Exercises
 #

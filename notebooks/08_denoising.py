@@ -23,8 +23,9 @@ from IPython.display import Markdown
 
 import tutorial_lib as tl
 from tutorial_lib.plots import show_faces
-from tutorial_lib.showcase import (hardest_face, markdown_table, metric_table, run_task,
-                                   scores)
+from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
+from tutorial_lib.showcase import (markdown_table, metric_table, run_task,
+                                   show_against_truth)
 from tutorial_lib.widgets import RestorationExplorer
 
 device = tl.models.default_device()
@@ -161,24 +162,32 @@ ex.runs[-1]
 # one start each to save time.
 
 # %%
-y1 = y[:1]
-by_lam = {lam: tl.restore(y1, op, G, D, lam=lam, restarts=1, steps=fast["steps"])
-          for lam in (1e-3, 100.0)}
-images = {f"lam={lam:g}": v.x for lam, v in by_lam.items()}
-show_faces({"truth x*": x[:1], "noisy y": y1, **images},
-           "Denoising: lambda too small and too large",
-           scores=scores({"noisy y": y1, **images}, x[:1]));
+by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1, steps=fast["steps"])
+show_against_truth({"truth x*": x[:1], "noisy y": y[:1], **by_lam.images()},
+                   "Denoising: lambda too small and too large");
 
 # %% [markdown]
 # What is certain is the trade-off itself: the large λ pays a much larger data term
 # (G(ẑ) drifts from y) for a much smaller ‖ẑ‖²/2.
 
 # %%
-final = {lam: {k: v[-1].item() for k, v in res.history.items()}
-         for lam, res in by_lam.items()}
+final = by_lam.final()
 assert final[100.0]["data"] > final[1e-3]["data"]
 assert final[100.0]["prior_z"] < final[1e-3]["prior_z"]
 final
+
+# %% [markdown]
+# Does λ ≈ 0 bring the noise back? G cannot draw noise, so even the G(ẑ) that chases
+# y hardest stays far smoother than y: the check is the `roughness` of the previous
+# section, several times below the noisy input's at either λ. What a small λ buys is a
+# closer fit to the noisy pixels, through odd faces, not noise.
+
+# %%
+answers = {"noisy y": y[:1], **by_lam.images(), "truth": x[:1]}
+rough = metric_table(answers, x[:1], roughness=roughness)
+assert all(rough[f"lam={lam:g}"]["roughness"] < rough["noisy y"]["roughness"] / 3
+           for lam in by_lam.results)
+Markdown(markdown_table(rough))
 
 # %% [markdown]
 # ### p = 1 or p = 2
@@ -189,13 +198,19 @@ final
 # differ in both the noise model and the balance with the prior.
 
 # %%
-by_p = {p: tl.restore(y1, op, G, D, p=p, restarts=1, steps=fast["steps"])
-        for p in (1.0, 2.0)}
-data = {p: v.history["data"][-1].item() for p, v in by_p.items()}
+by_p = sweep(y[:1], op, G, D, "p", (1.0, 2.0), restarts=1, steps=fast["steps"])
+data = {p: terms["data"] for p, terms in by_p.final().items()}
 assert data[2.0] < data[1.0]  # sum r^2 < sum |r| when |r| < 1
-show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x for p, v in by_p.items()}},
-           "Denoising with p = 1 and p = 2",
-           scores=scores({f"p={p:g}": v.x for p, v in by_p.items()}, x[:1]));
+show_against_truth({"truth x*": x[:1], **by_p.images()},
+                   "Denoising with p = 1 and p = 2");
+
+# %% [markdown]
+# If G(ẑ) were the clean face, y − G(ẑ) would be the noise itself, with standard
+# deviation σ = 0.1. A restoration that also fits part of the noise leaves less than
+# σ; one that misses part of the face, more.
+
+# %%
+{f"p={p:g}": (y[:1] - r.x).std().item() for p, r in by_p.results.items()}
 
 # %% [markdown]
 # ### A hard face
@@ -208,11 +223,8 @@ show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x for p, v in by_p.items()}},
 
 # %%
 k, proj = hardest_face(shown, G, D, **fast)  # the worst face, projected on G
-x_k = x[k:k + 1]
-images = {"truth x*": x_k, "noisy y": y[k:k + 1], "GAN x_hat": r.x[k:k + 1],
-          "projection on G": proj.x}
-show_faces(images, f"The hardest of the {N} faces (face {k + 1})",
-           scores=scores(images, x_k));
+show_against_truth(hardest_images(shown, k, proj),
+                   f"Denoising: the hardest of the {N} faces (face {k + 1})");
 
 # %% [markdown]
 # The check: the projection starts at the restoration's ẑ and then minimises the L1
@@ -223,10 +235,9 @@ show_faces(images, f"The hardest of the {N} faces (face {k + 1})",
 # because it ran longer.)
 
 # %%
-candidates = {"GAN x_hat": r.x[k:k + 1], "projection": proj.x}
-mae = {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}
-assert mae["projection"] < 1.01 * mae["GAN x_hat"]  # measured: 1-35% smaller
-mae  # mean absolute error per pixel and channel
+mae = projection_gap(shown, k, proj)  # mean absolute error per pixel and channel
+assert mae["projection"] < 1.01 * mae["G(z_hat)"]  # measured: 1-35% smaller
+mae
 
 # %% [markdown]
 # ## Summary
@@ -237,8 +248,9 @@ mae  # mean absolute error per pixel and channel
 #   close to the face as G can draw it, and its blend with y beats the noisy input on
 #   PSNR and SSIM;
 # - moved λ and p in an explorer, and from code;
-# - seen λ trade the data term against the prior, p = 2 shrink the data term, and a
-#   hard face whose projection on G shows that the error is G's.
+# - seen λ trade the data term against the prior (even λ ≈ 0 does not bring the
+#   noise back: G cannot draw it), p = 2 shrink the data term, and a hard face whose
+#   projection on G shows that the error is G's.
 #
 # ## Exercises
 #

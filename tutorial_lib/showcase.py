@@ -7,10 +7,10 @@
 (the answer without a prior) and the GAN restoration with ``restore`` (the task's tuned
 defaults unless overridden), and keeps them together, so that each notebook draws the
 same figure with one call. ``scores`` compares any set of images with the truth
-(PSNR, SSIM) for ``show_faces``; ``metric_table`` adds the discriminator's logit and
-any other measure, and ``markdown_table`` prints it. ``project_on_G`` finds the face
-closest to x that G can draw, with the same solver, and ``hardest_face`` applies it
-to the face of a batch that was restored worst.
+(PSNR, SSIM) for ``show_faces``, and ``show_against_truth`` draws images beside the
+truth with those scores under them; ``metric_table`` adds the discriminator's logit
+and any other measure, and ``markdown_table`` prints it. What goes wrong (lambda, p,
+a face G cannot draw) lives in ``tutorial_lib.pitfalls``.
 
 Used by notebooks 05 (inpainting), 06 (colorization), 07 (super-resolution),
 08 (denoising) and 09 (quantization).
@@ -23,6 +23,7 @@ import torch
 
 from .metrics import psnr, ssim
 from .operators import Operator, make_operator
+from .plots import show_faces
 from .solver import Restoration, restore
 
 # What the naive inverse is for each task, as a panel title.
@@ -84,6 +85,16 @@ def scores(images: dict[str, torch.Tensor], x: torch.Tensor):
             if v.shape == x.shape and v is not x}
 
 
+def show_against_truth(images: dict[str, torch.Tensor], title: str):
+    """show_faces with PSNR / SSIM against the truth under every other panel.
+
+    ``images`` must hold the truth as "truth x*"; panels of another shape (a 16x16 y)
+    are shown unscored. Written out in notebook 05 (``show_faces(..., scores=...)``)
+    and used in 06-09 for the "what goes wrong" figures. Returns the figure.
+    """
+    return show_faces(images, title, scores=scores(images, images["truth x*"]))
+
+
 @torch.no_grad()
 def metric_table(images: dict[str, torch.Tensor], x: torch.Tensor, D=None, **measures):
     """name -> {measure: mean over the batch} for each set of images (N, 3, 64, 64).
@@ -115,27 +126,3 @@ def markdown_table(rows: dict[str, dict[str, float]]) -> str:
     lines += [f"| {name} | " + " | ".join(f"{row[c]:.4g}" for c in columns) + " |"
               for name, row in rows.items()]
     return "\n".join(lines)
-
-
-def project_on_G(x: torch.Tensor, G, D, **settings) -> Restoration:
-    """The face G draws that is closest to x (L1), found by restore with A = identity.
-
-    With the clean face as the observation, G(z_hat) is about the best the generator
-    can do for that face, whatever the corruption. ``settings`` go to ``restore``; by
-    default lam = 0.01 (a light prior). Pass ``z_init`` = a restoration's z to go on
-    from where it stopped, now seeing every pixel of x.
-    """
-    settings.setdefault("lam", 0.01)
-    return restore(x, make_operator("denoising"), G, D, **settings)
-
-
-def hardest_face(shown: Shown, G, D, **settings) -> tuple[int, Restoration]:
-    """(k, projection): the face whose restoration has the lowest PSNR, projected on G.
-
-    The projection goes on from that face's z_hat (``project_on_G``); ``settings`` go
-    to ``restore``. It tells a bad search from a face that G cannot draw: when even
-    the projection is far from the face, no lam or p will fix the restoration.
-    """
-    k = psnr(shown.result.x, shown.x).argmin().item()
-    x_k, z_k = shown.x[k:k + 1], shown.result.z[k:k + 1]
-    return k, project_on_G(x_k, G, D, z_init=z_k, **settings)

@@ -1,0 +1,116 @@
+"""What goes wrong in a restoration: lambda, p, and a face that G cannot draw.
+
+    by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1)
+    by_lam.images(), by_lam.final()      # panels "lam=0.001", ...; final terms
+    k, proj = hardest_face(shown, G, D)  # the worst face of a run_task, projected on G
+    hardest_images(shown, k, proj), projection_gap(shown, k, proj)
+
+``sweep`` restores one observation once per value of one setting (lam or p), the
+rest alike, so that a notebook can show what too small and too large do, and check
+the trade-off on the objective's final terms. ``project_on_G`` finds the face closest
+to x that G can draw, with the same solver, and ``hardest_face`` applies it to the
+face of a batch that was restored worst: ``projection_gap`` then tells a bad search
+from a face that G cannot draw.
+
+Notebook 05 (inpainting) writes each of these out by hand and checks that it equals
+the function here; notebooks 06-09 call the functions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from .metrics import psnr
+from .operators import Operator, make_operator
+from .showcase import Shown
+from .solver import Restoration, restore
+
+
+@dataclass
+class Sweep:
+    """Restorations of the same y, one per value of one setting (lam or p)."""
+
+    setting: str  # the name of the setting that changes: "lam" or "p"
+    results: dict[float, Restoration]  # value -> restore(y, ..., setting=value)
+
+    def images(self, raw: bool = False) -> dict[str, torch.Tensor]:
+        """Panels for show_faces: "lam=0.001" -> x_hat, one per value.
+
+        With ``raw``, "lam=0.001 (raw)" -> G(z_hat) before blending.
+        """
+        if raw:
+            return {f"{self.setting}={value:g} (raw)": r.x_gan
+                    for value, r in self.results.items()}
+        return {f"{self.setting}={value:g}": r.x for value, r in self.results.items()}
+
+    def final(self) -> dict[float, dict[str, float]]:
+        """value -> {term: its value after the last Adam step}, averaged over the batch.
+
+        The terms are those of ``Restoration.history``: data, prior_D, prior_z, total.
+        """
+        return {value: {term: h[-1].mean().item() for term, h in r.history.items()}
+                for value, r in self.results.items()}
+
+
+def sweep(y: torch.Tensor, op: Operator, G, D, setting: str, values,
+          **settings) -> Sweep:
+    """Restore y once per value of ``setting`` ("lam" or "p"), with the same seed.
+
+    ``settings`` go to ``restore`` for every run (steps, restarts, ...); those left out
+    take the task's tuned defaults. Written out in notebook 05 (a dict comprehension
+    over ``tl.restore``), called in 06-09.
+    """
+    if setting not in ("lam", "p"):
+        raise ValueError(f"setting must be 'lam' or 'p', got {setting!r}")
+    results = {value: restore(y, op, G, D, **{setting: value}, **settings)
+               for value in values}
+    return Sweep(setting=setting, results=results)
+
+
+def project_on_G(x: torch.Tensor, G, D, **settings) -> Restoration:
+    """The face G draws that is closest to x (L1), found by restore with A = identity.
+
+    With the clean face as the observation, G(z_hat) is about the best the generator
+    can do for that face, whatever the corruption. ``settings`` go to ``restore``; by
+    default lam = 0.01 (a light prior). Pass ``z_init`` = a restoration's z to go on
+    from where it stopped, now seeing every pixel of x. Introduced in notebook 05.
+    """
+    settings.setdefault("lam", 0.01)
+    return restore(x, make_operator("denoising"), G, D, **settings)
+
+
+def hardest_face(shown: Shown, G, D, **settings) -> tuple[int, Restoration]:
+    """(k, projection): the face whose restoration has the lowest PSNR, projected on G.
+
+    The projection goes on from that face's z_hat (``project_on_G``); ``settings`` go
+    to ``restore``. It tells a bad search from a face that G cannot draw: when even
+    the projection is far from the face, no lam or p will fix the restoration.
+    Introduced in notebook 05.
+    """
+    k = psnr(shown.result.x, shown.x).argmin().item()
+    x_k, z_k = shown.x[k:k + 1], shown.result.z[k:k + 1]
+    return k, project_on_G(x_k, G, D, z_init=z_k, **settings)
+
+
+def hardest_images(shown: Shown, k: int,
+                   projection: Restoration) -> dict[str, torch.Tensor]:
+    """Face k's panels of ``shown.columns()`` (1, C, h, w), then "projection on G".
+
+    Written out in notebook 05, called in 06-09 (with ``show_against_truth``).
+    """
+    images = {name: v[k:k + 1] for name, v in shown.columns().items()}
+    return images | {"projection on G": projection.x}
+
+
+def projection_gap(shown: Shown, k: int, projection: Restoration) -> dict[str, float]:
+    """Mean absolute error to face k of its G(z_hat) and of its projection on G.
+
+    Both are faces that G draws (G(z_hat) unblended). The projection saw every pixel
+    of the face, so what it gains on G(z_hat) is what the corruption (and a search
+    cut short) cost; its own error is what G cannot draw. Written out in notebook
+    05, called in 06-09.
+    """
+    x_k = shown.x[k:k + 1]
+    candidates = {"G(z_hat)": shown.result.x_gan[k:k + 1], "projection": projection.x}
+    return {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}
