@@ -12,10 +12,11 @@
 #   that the library's `tutorial_lib.pitfalls` gives the same, since notebooks 06-09
 #   call it.
 #
-# **Where it runs.** A CPU is enough. With the real settings the slowest cell (3 faces
-# with the tuned defaults, `tl.DEFAULTS`) takes under a minute on a laptop, and the
-# whole notebook two to three minutes; under `TUTORIAL_FAST=1` every run is cut to 20
-# Adam steps and one start, so the pictures are rougher.
+# **Where it runs.** A CPU is enough. With the real settings the slowest cell took
+# 22 s on one CPU core here, and the whole notebook about two and a half minutes
+# (`benchmarks/notebook_times.py`); under `TUTORIAL_FAST=1` every run is cut to 20
+# Adam steps and one start, so the pictures are rougher. The first cell says which
+# device it found; a GPU is used when there is one.
 
 # %%
 import math
