@@ -34,3 +34,12 @@ def test_readme_test_command_is_what_ci_runs():
 
 def test_fast_switch_is_read_from_the_environment():
     assert tl.fast_or("real", "fast") == ("fast" if tl.FAST else "real")
+
+
+def test_readme_maps_every_notebook_and_binder_opens_the_first():
+    readme = (ROOT / "README.md").read_text()
+    for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        assert f"| `{notebook.stem}` |" in readme, f"{notebook.stem} missing from the map"
+    badge = re.search(r"mybinder\.org/v2/gh/\S+?urlpath=lab/tree/(\S+?\.ipynb)", readme)
+    assert badge and (ROOT / badge.group(1)).is_file()
+    assert "environment.yml" in readme and (ROOT / "environment.yml").is_file()
