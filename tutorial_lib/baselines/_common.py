@@ -1,0 +1,66 @@
+"""Helpers shared by the hand-made baselines (tv.py, lowrank.py); not public.
+
+- ``resolve_params``: a task's tuned defaults, overridden by the caller's values.
+- ``check_number``: a parameter is a finite number (or integer) above a bound.
+- ``prepare``: check y against the operator, start from its naive inverse, read the
+  data-term weights.
+- ``operator_norm_sq``: ||A||^2 by power iteration, which sets the step sizes: a
+  step of 1 / ||A||^2 is safe for the data term 1/2 ||A x - y||^2 (its gradient is
+  ||A||^2-Lipschitz), and ||A||^2 is 1 for masks and the identity, 1/16 for 4x4
+  average pooling and 0.447 for the luma conversion, so guessing 1 wastes steps.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+import torch
+
+from ..checks import check_images
+
+
+def resolve_params(defaults: dict, op, **given) -> dict:
+    """``defaults[op.name]`` with the entries of ``given`` that are not None on top."""
+    chosen = {k: v for k, v in given.items() if v is not None}
+    if len(chosen) == len(given):
+        return chosen  # every parameter given: an operator with no defaults is fine
+    task = getattr(op, "name", None)
+    if task not in defaults:
+        raise ValueError(
+            f"no default parameters for operator {task!r}; expected one of "
+            f"{', '.join(defaults)} (or pass every parameter)"
+        )
+    return {**defaults[task], **chosen}
+
+
+def check_number(name: str, value, minimum: float, integer: bool = False) -> None:
+    """Raise ValueError unless ``value`` is a finite number (an int if ``integer``)
+    that is >= ``minimum``."""
+    kind = "an integer" if integer else "a number"
+    valid = isinstance(value, numbers.Integral if integer else numbers.Real)
+    valid = valid and not isinstance(value, bool) and math.isfinite(value)
+    if not valid or value < minimum:
+        raise ValueError(f"{name} must be {kind} >= {minimum}, got {value!r}")
+
+
+def prepare(y: torch.Tensor, op) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Check y, return the starting image x0 = op.naive_inverse(y) (N, 3, H, W) in
+    [0, 1] and the data-term weights w (broadcastable to y, or None for ones)."""
+    check_images(y, "y", channels=op.observed_channels)
+    x0 = op.naive_inverse(y).clamp(0, 1)
+    return x0, op.weights(y)
+
+
+def operator_norm_sq(op, x: torch.Tensor, iters: int = 30) -> float:
+    """||A||^2 = the largest eigenvalue of A* A, by power iteration on one image shaped
+    like x[:1]. The start is a fixed random image (own generator: deterministic), and
+    the estimate, which approaches from below, is raised by 2% for safety."""
+    g = torch.Generator().manual_seed(0)
+    v = torch.rand(x[:1].shape, generator=g).to(device=x.device, dtype=x.dtype)
+    norm_sq = 0.0
+    for _ in range(iters):
+        v = v / v.norm()
+        Av = op.A_adjoint(op.A(v))  # (1, 3, H, W)
+        norm_sq = (v * Av).sum().item()  # Rayleigh quotient <v, A*A v>, ||v|| = 1
+        v = Av
+    return 1.02 * norm_sq
