@@ -5,6 +5,7 @@
     train         train the DCGAN (tutorial_lib.train) and export the weights
     restore       restore a face image with the GAN prior (optionally corrupting it first)
     table         the paper's table: every method on every task, ours beside the paper's
+    dictionary    learn the patch dictionary of the sparse-coding baseline (K-SVD)
 """
 from __future__ import annotations
 
@@ -81,6 +82,38 @@ def cmd_train(args) -> None:
         torch_version=str(torch.__version__),
     )
     print(f"wrote {weights} after {last['epoch']} epochs")
+
+
+def cmd_dictionary(args) -> None:
+    import time
+
+    from .baselines.dictionary import learn_dictionary
+    from .baselines.sparse import save_dictionary
+
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    faces = load_faces(args.data, "train")
+    settings = dict(atoms=args.atoms, patch=args.patch, sparsity=args.sparsity,
+                    iterations=args.iterations, patches=args.patches, seed=args.seed)
+    began = time.perf_counter()
+    D, history = learn_dictionary(faces, progress=True, **settings)
+    seconds = time.perf_counter() - began
+    save_dictionary(
+        D,
+        out,
+        command=f"python -m tutorial_lib dictionary --data {args.data} --out {out} "
+        + " ".join(f"--{name} {value}" for name, value in settings.items()),
+        images=len(faces),
+        **settings,
+        rms_error=[round(e, 6) for e in history],
+        seconds=round(seconds, 1),
+        threads=torch.get_num_threads(),
+        torch_version=str(torch.__version__),
+    )
+    print(f"wrote {out}: {D.shape[1]} atoms of {args.patch}x{args.patch}x3, RMS error "
+          f"{history[0]:.4f} -> {history[-1]:.4f}, {seconds:.0f} s")
 
 
 def cmd_restore(args) -> None:
@@ -197,6 +230,19 @@ def main(argv=None) -> None:
     p.add_argument("--weights", default="data/weights/dcgan_celeba64.pt")
     p.add_argument("--force", action="store_true", help="overwrite --weights")
     p.set_defaults(run=cmd_train)
+
+    p = sub.add_parser("dictionary", help="learn the sparse baseline's patch dictionary")
+    p.add_argument("--data", required=True, help="CelebA folder, or a .pt from prepare")
+    p.add_argument("--out", default="data/weights/sparse_dictionary.pt")
+    p.add_argument("--atoms", type=int, default=256)
+    p.add_argument("--patch", type=int, default=8, help="patch side in pixels")
+    p.add_argument("--sparsity", type=int, default=6, help="atoms per training patch")
+    p.add_argument("--iterations", type=int, default=20, help="K-SVD iterations")
+    p.add_argument("--patches", type=int, default=100_000, help="random training patches")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    p.add_argument("--force", action="store_true", help="overwrite --out")
+    p.set_defaults(run=cmd_dictionary)
 
     p = sub.add_parser("restore", help="restore one face image with the GAN prior")
     p.add_argument("image", help="a PNG/JPEG: the observation, or a clean face (--corrupt)")
