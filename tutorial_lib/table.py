@@ -39,6 +39,7 @@ PAPER = {
 NAMES = {"naive": "naive inverse", "tv": "TV", "lowrank": "LR", "sparse": "Sparse",
          "gan": "GAN prior"}
 FIELDS = ("method", "task", "image", "psnr", "ssim", "seconds")
+ROW_ORDER = ("naive", "tv", "lowrank", "sparse", "gan")  # the slide's order, then ours
 
 
 def skipped(method: str, task: str) -> bool:
@@ -124,7 +125,7 @@ def markdown_table(summary: dict, paper: bool = True) -> str:
     | GAN prior (ours) | 0.6000 / 21.50 |
     | GAN prior (paper) | 0.6161 / 19.31 |
     """
-    methods = [m for m in METHODS if any(k[0] == m for k in summary)]
+    methods = [m for m in ROW_ORDER if any(k[0] == m for k in summary)]
     tasks = [t for t in TASKS if any(k[1] == t for k in summary)]
     lines = ["| method | " + " | ".join(tasks) + " |", "| --- " * (len(tasks) + 1) + "|"]
     for m in methods:
