@@ -1,5 +1,4 @@
 """The paper's table: rows per image, resuming, summaries, and the table command."""
-import math
 
 import pytest
 import torch
@@ -60,7 +59,7 @@ def test_rows_survive_a_csv_round_trip(faces, tmp_path):
     table.write_rows(rows[1:], tmp_path / "r.csv", append=True)
     back = table.read_rows(tmp_path / "r.csv")
     assert [r["image"] for r in back] == ids
-    assert all(math.isclose(a["psnr"], b["psnr"]) for a, b in zip(back, rows))
+    assert all(abs(a["psnr"] - b["psnr"]) < 1e-4 for a, b in zip(back, rows))
 
 
 def test_reading_a_foreign_csv_says_what_columns_were_expected(tmp_path):
