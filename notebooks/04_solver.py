@@ -327,13 +327,13 @@ show_faces(images, "Colorization: raw and luminance-blended restorations",
 # ## The per-task defaults, and how they were tuned
 #
 # `tl.DEFAULTS` holds one `Settings` per task. Steps, lr and restarts are shared: with
-# lr = 0.1, PSNR stops moving after about 300 Adam steps, and 4 restarts remove most
-# of the bad starts. λ differs per task. It was tuned on the CelebA **validation**
+# lr = 0.1, PSNR stops moving after about 300 Adam steps, and 2 restarts avoid the
+# worst starts while keeping a CPU restoration quick. λ differs per task. It was tuned on the CelebA **validation**
 # split, never on the test faces that this course shows, with
 #
-#     python benchmarks/tune_defaults.py --data ../shared/celeba --n 16 --lams 0 0.1 1 10
+#     python benchmarks/tune.py --method gan --data ../shared/celeba --n 8 --grid lam=0,0.1,1
 #
-# (`--data` is the folder with CelebA in its official layout), which restores 16
+# (`--data` is the folder with CelebA in its official layout), which restores 8
 # validation faces per task with every λ of the grid and picks the λ with the best mean
 # validation PSNR.
 

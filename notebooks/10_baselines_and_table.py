@@ -68,7 +68,7 @@ n_faces, fast
 #
 # All three see the corruption only through A and its adjoint A*, as the GAN prior
 # does, and none of them knows what a face is beyond what R encodes. Each was tuned on
-# validation faces (`benchmarks/tune_baselines.py`; the values sit in each module's
+# validation faces (`benchmarks/tune.py`; the values sit in each module's
 # `DEFAULTS`). One super-resolution example, with the GAN prior beside them:
 
 # %%
@@ -76,10 +76,9 @@ op = tl.make_operator("super_resolution")
 y = op.corrupt(x[:1], seed=0)
 answers = {name: restore_baseline(name, y, op) for name in BASELINES}
 answers["gan"] = tl.restore(y, op, G, D, **fast).x
-show_faces({"truth x*": x[:1], "bicubic": op.naive_inverse(y), **answers},
-           "Super-resolution x4: three hand-made priors and the GAN prior",
-           scores={k: (tl.psnr(v, x[:1]), tl.ssim(v, x[:1])) for k, v in
-                   {"bicubic": op.naive_inverse(y), **answers}.items()});
+panels = {"truth x*": x[:1], "bicubic": op.naive_inverse(y), **answers}
+showcase.show_against_truth(
+    panels, "Super-resolution x4: three hand-made priors and the GAN prior");
 
 # %% [markdown]
 # Every answer must explain the observation: its 4x4 block averages should be close to
@@ -182,7 +181,8 @@ fig.tight_layout()
 
 # %%
 face = x[1:2] if n_faces > 1 else x[:1]
-grid = {name: [] for name in ["input", "TV", "LR", "Sparse", "GAN prior", "real"]}
+columns = ["input", "TV", "LR", "Sparse", "GAN prior", "truth x*"]
+grid = {name: [] for name in columns}
 for task in tasks:
     op_t = tl.make_operator(task)
     y_t = op_t.corrupt(face, seed=0)
@@ -190,11 +190,9 @@ for task in tasks:
     for name, label in zip(BASELINES, ["TV", "LR", "Sparse"]):
         grid[label].append(restore_baseline(name, y_t, op_t))
     grid["GAN prior"].append(tl.restore(y_t, op_t, G, D, **fast).x)
-    grid["real"].append(face)
+    grid["truth x*"].append(face)
 grid = {k: torch.cat(v) for k, v in grid.items()}  # (tasks, 3, 64, 64) per column
-truth = face.expand(len(tasks), -1, -1, -1)
-show_faces(grid, "Rows: " + ", ".join(tasks),
-           scores={k: (tl.psnr(v, truth), tl.ssim(v, truth)) for k, v in grid.items()});
+showcase.show_against_truth(grid, "Rows: " + ", ".join(tasks));
 
 # %% [markdown]
 # ## Is that the full story?
@@ -232,12 +230,10 @@ assert mse_average <= mse.mean() + 1e-7  # Jensen: holds for any K answers
 
 # %%
 assert sharpness(average) <= sharpness(samples).mean() + 1e-7
-show_faces({"truth x*": x[:1], **{f"seed {k}": samples[k:k + 1] for k in range(3)},
-            "average": average},
-           "Three GAN answers and the average of all K: sharper or closer?",
-           scores={k: (tl.psnr(v, x[:1]), tl.ssim(v, x[:1])) for k, v in
-                   {**{f"seed {k}": samples[k:k + 1] for k in range(3)},
-                    "average": average}.items()});
+panels = {"truth x*": x[:1], **{f"seed {k}": samples[k:k + 1] for k in range(3)},
+          "average": average}
+showcase.show_against_truth(
+    panels, "Three GAN answers and the average of all K: sharper or closer?");
 
 # %% [markdown]
 # ### What the table does not measure
@@ -344,9 +340,8 @@ Markdown(showcase.markdown_table(dn) + f"\n\nclosest sharpness: {closest}; "
 lam_tv = baseline_defaults("tv", "super_resolution")["lam"]
 tv_answers = {f"lam x {f:g}": restore_baseline("tv", y1, op, lam=f * lam_tv)
               for f in (0.1, 1, 10)}
-show_faces({"truth x*": x[:1], **tv_answers}, "TV super-resolution across lambda",
-           scores={k: (tl.psnr(v, x[:1]), tl.ssim(v, x[:1]))
-                   for k, v in tv_answers.items()});
+showcase.show_against_truth({"truth x*": x[:1], **tv_answers},
+                            "TV super-resolution across lambda");
 {k: round((sharpness(v) / sharpness(x[:1])).item(), 3) for k, v in tv_answers.items()}
 
 # %% jupyter={"source_hidden": true} tags=["solution"]

@@ -25,14 +25,15 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
         sys.exit(f"error: {path} exists; pass --force to overwrite it")
 
 
-def load_faces(data: str, split: str) -> torch.Tensor:
-    """A CelebA folder (official layout) or a .pt file written by `prepare`."""
+def load_faces(data: str, split: str, n: int | None = None) -> torch.Tensor:
+    """The first n faces (all by default) of a CelebA folder (official layout), or of
+    a .pt file written by `prepare`."""
     from .data import load_celeba
 
     path = Path(data)
     if path.suffix == ".pt":
-        return torch.load(path, weights_only=True).float() / 255
-    return load_celeba(path, split, progress=True)
+        return torch.load(path, weights_only=True)[:n].float() / 255
+    return load_celeba(path, split, n=n, progress=True)
 
 
 def cmd_prepare(args) -> None:
@@ -170,7 +171,7 @@ def cmd_table(args) -> None:
         x = tl.load_sample_faces(args.n)
         ids = (SAMPLE_FACES.with_suffix(".txt").read_text().split())[: args.n]
     else:
-        x = load_faces(args.data, "test")[: args.n]
+        x = load_faces(args.data, "test", args.n)
         folder = Path(args.data).suffix != ".pt"
         ids = ([p.name for p in celeba_files(args.data, "test")[: args.n]] if folder
                else [f"test#{i}" for i in range(len(x))])

@@ -46,8 +46,8 @@ class Settings:
 
 # Tuned defaults per task: lambda picked by the best mean PSNR on the first 8 faces of
 # the VALIDATION split (SSIM breaks ties within 0.05 dB), never on test faces, with
-#   python benchmarks/tune_defaults.py --data ../shared/celeba --n 8 --lams 0 0.1 1 \
-#       --restarts 2 --tasks inpainting          (and --restarts 1 for the other tasks)
+#   python benchmarks/tune.py --method gan --data ../shared/celeba --n 8 \
+#       --grid lam=0,0.1,1 --grid restarts=2 --tasks inpainting   (restarts=1 for the rest)
 # PSNR moved by < 0.5 dB across lambda in {0, 0.1, 1} except for super-resolution,
 # where lambda = 1 cost 1.2 dB. p = 1 (the authors' L1), 300 steps, lr 0.1.
 DEFAULTS = {

@@ -13,7 +13,7 @@ through A and its adjoint A*, with no generator:
 
 Every module has ``restore_<name>(y, op, **params) -> x_hat`` (N, 3, H, W) in [0, 1],
 following y's device, and ``DEFAULTS``: the parameters per task, tuned on validation
-faces with benchmarks/tune_baselines.py. ``restore_baseline(name, y, op)`` picks one
+faces with benchmarks/tune.py. ``restore_baseline(name, y, op)`` picks one
 by name. Compared with the GAN prior in notebook 10 and ``python -m tutorial_lib table``.
 """
 from __future__ import annotations

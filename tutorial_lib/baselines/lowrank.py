@@ -41,7 +41,7 @@ import torch
 from ._common import check_number, operator_norm_sq, prepare, resolve_params
 
 # rank and lam tuned on the first 32 validation faces (never test faces) with
-#   OMP_NUM_THREADS=1 python benchmarks/tune_baselines.py --method lowrank \
+#   OMP_NUM_THREADS=1 python benchmarks/tune.py --method lowrank \
 #       --data runs/faces_valid.pt --n 32 --threads 1 --tasks TASK \
 #       --grid rank=0,1,3,10,20 --grid lam=0.1,0.3,1,3   (then a finer grid)
 # mean PSNR dB / SSIM there (the naive inverse in the order of DEFAULTS: 10.20,

@@ -56,7 +56,7 @@ CHUNK = 8192  # patches coded at once: bounds the (n, s, d) gathers to ~50 MB
 
 # lam weighs the patch prior, sparsity counts atoms per patch (the DC atom included).
 # Tuned on the first 32 validation faces (never test faces) with
-#   OMP_NUM_THREADS=1 python benchmarks/tune_baselines.py --method sparse \
+#   OMP_NUM_THREADS=1 python benchmarks/tune.py --method sparse \
 #     --data runs/faces_valid.pt --n 32 --threads 1 --tasks TASK --grid ...
 # with the grids below; mean PSNR dB / SSIM, seconds per face on one CPU thread. The
 # paper's Sparse row (test faces): inpainting 20.67 / 0.7528, super-resolution 20.82 /

@@ -37,7 +37,7 @@ import torch.nn.functional as F
 from ._common import check_number, operator_norm_sq, prepare, resolve_params
 
 # lam and step tuned on the first 32 validation faces (never test faces) with
-#   OMP_NUM_THREADS=1 python benchmarks/tune_baselines.py --method tv \
+#   OMP_NUM_THREADS=1 python benchmarks/tune.py --method tv \
 #       --data runs/faces_valid.pt --n 32 --threads 1 --tasks TASK --grid lam=... \
 #       [--grid step=...]
 # mean PSNR dB / SSIM there (the naive inverse in the order of DEFAULTS: 10.20,

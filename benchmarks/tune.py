@@ -1,7 +1,11 @@
 """Tune a restoration method's parameters on validation faces (never on test faces).
 
-    python benchmarks/tune_baselines.py --method tv --data ../shared/celeba --n 32 \
+    python benchmarks/tune.py --method tv --data ../shared/celeba --n 32 \
         --tasks denoising super_resolution --grid lam=0.01,0.03,0.1 [--grid iters=100,300]
+    python benchmarks/tune.py --method gan --data ../shared/celeba --n 8 --grid lam=0,0.1,1
+
+``--method`` is any of tutorial_lib.evaluate.METHODS: the GAN prior ("gan", with the
+shipped weights) or a hand-made baseline ("tv", "lowrank", "sparse").
 
 For every task and every combination of the grid values, restores the first n faces
 of the validation split (``--data``: a CelebA folder, or a .pt of validation faces made
@@ -49,7 +53,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
 
     grid = parse_grid(args.grid)
-    x = load_faces(args.data, "valid")[: args.n]
+    x = load_faces(args.data, "valid", args.n)
     G = D = None
     if args.method == "gan":
         G, D = tl.load_pretrained(device=args.device)
