@@ -59,16 +59,27 @@ def cmd_sample_faces(args) -> None:
 
 def cmd_train(args) -> None:
     from .models import save_weights
-    from .train import TrainConfig, train
+    from .train import TrainConfig, load_snapshot, pick_snapshot, train
 
     weights = Path(args.weights)
     _refuse_overwrite(weights, args.force)
     if args.threads:
         torch.set_num_threads(args.threads)
     faces = load_faces(args.data, "train")
-    config = TrainConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size)
-    G, D, log = train(faces, args.run_dir, config, device=args.device)
-    last = log[-1]
+    valid_source = args.valid_data or (None if args.data.endswith(".pt") else args.data)
+    valid = load_faces(valid_source, "valid", n=args.valid_n) if valid_source else None
+    if valid is None:
+        print("no validation faces (--valid-data): no quality measures, shipping the "
+              "last epoch's averaged generator")
+    config = TrainConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size,
+                         precision=args.precision, snapshot_every=args.snapshot_every)
+    G, D, log = train(faces, args.run_dir, config, device=args.device, valid_faces=valid)
+    chosen = {"epoch": log[-1]["epoch"], "generator": "ema"}
+    if valid is not None and config.snapshot_every:
+        epoch, kind = pick_snapshot(args.run_dir)
+        G, D = load_snapshot(args.run_dir, epoch, kind)
+        chosen = {"epoch": epoch, "generator": kind,
+                  "swd_valid": log[epoch - 1][f"swd_{kind}"]}
     save_weights(
         G,
         D,
@@ -76,13 +87,14 @@ def cmd_train(args) -> None:
         command=" ".join(["python -m tutorial_lib"] + sys.argv[1:]),
         images=len(faces),
         train_config=asdict(config),
-        final_loss_D=last["loss_D"],
-        final_loss_G=last["loss_G"],
+        chosen=chosen,
+        log=log,
         seconds=sum(entry["seconds"] for entry in log),
         device=str(args.device or "default"),
         torch_version=str(torch.__version__),
     )
-    print(f"wrote {weights} after {last['epoch']} epochs")
+    print(f"wrote {weights}: epoch {chosen['epoch']} of {log[-1]['epoch']}, "
+          f"{chosen['generator']} generator")
 
 
 def cmd_dictionary(args) -> None:
@@ -227,6 +239,16 @@ def main(argv=None) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default=None, help="cpu, cuda, ... (default: best)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    p.add_argument("--valid-data", default=None,
+                   help="validation faces for the quality log (CelebA folder or .pt; "
+                        "default: --data's validation split when it is a folder)")
+    p.add_argument("--valid-n", type=int, default=512,
+                   help="how many validation faces the per-epoch measures use")
+    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"],
+                   help="auto: bfloat16 where the device runs it fast")
+    p.add_argument("--snapshot-every", type=int, default=10,
+                   help="keep G and D every this many epochs; the one with the lowest "
+                        "validation SWD is exported (0: export the last epoch)")
     p.add_argument("--run-dir", default="runs/dcgan", help="checkpoints, log, samples")
     p.add_argument("--weights", default="data/weights/dcgan_celeba64.pt")
     p.add_argument("--force", action="store_true", help="overwrite --weights")

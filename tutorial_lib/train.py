@@ -3,16 +3,42 @@
 Each step, with real faces x (horizontally flipped at random) and z ~ N(0, I):
     D step:  minimise  BCE(l(x), 1) + BCE(l(G(z)), 0)      (l = D's logit)
     G step:  minimise  BCE(l(G(z)), 1)                       (the non-saturating loss)
-with Adam (lr 2e-4, beta1 0.5) on batches of 128. The shipped generator is an
-exponential moving average of G's weights (decay 0.999): averaging smooths the
-oscillation of the minimax game and gives cleaner faces for the same training. Its
-batch-norm statistics are then recomputed for the averaged weights.
+with Adam (lr 2e-4, beta1 0.5) on batches of 128.
+
+Two generators come out of a run. The plain G is the one the game trains; alongside it
+we keep G_ema, an exponential moving average (EMA) of G's weights,
+    w_ema <- d_t w_ema + (1 - d_t) w,    d_t = min(ema_decay, (1 + t) / (10 + t)),
+where t counts steps from 0. Averaging smooths the oscillation of the minimax game.
+The warm-up of d_t matters: with a constant d = 0.999 from the random initialisation,
+a share 0.999^t of the averaged weights is still random noise after t steps (17 % after
+1,776 steps); with the warm-up that share is prod_s d_s, below 1e-20 after 100 steps
+(see `initial_share`). Batch-norm statistics of a generator are recomputed for its
+own weights before it is used (`recalibrate_batch_norm`).
+
+The discriminator D that the restoration prior uses (notebook 03) is the one trained in
+this game, i.e. against the plain G, never against G_ema: D's logit estimates
+log p_X - log p_G for the plain generator's p_G. If the averaged generator is shipped,
+the prior is applied to images of a slightly different generator than D was trained
+against; notebook 03 discusses what that means.
+
+Precision: on CPUs with bfloat16 support (AVX512-BF16 or AMX) and on GPUs that run it
+fast, the forward passes of G and D run under bfloat16 autocast, with channels_last
+memory format; weights, Adam's state, batch-norm running statistics and the losses stay
+float32. `precision="fp32"` turns it off. See benchmarks/train_speed.py.
+
+Quality is measured on held-out faces at the end of every epoch when `valid_faces` is
+given (tutorial_lib.quality): the sliced Wasserstein distance between generated and
+real faces for both generators, and D's margins (mean logit of real faces minus that of
+noisy, quantized, blurred and generated ones). The epoch and the generator to ship are
+chosen by that distance (`pick_snapshot`), never on test faces.
 
 Every epoch writes to the run folder: checkpoint.pt (resumed from automatically),
-log.csv (losses and D's accuracy) and samples_EEE.png (64 faces from fixed z); the
-end of the run writes samples_final.png from the returned generator.
-The run is deterministic under its seed: data order, flips and z are drawn from
-generators seeded by (seed, epoch), so a resumed run continues exactly.
+log.csv (losses, D's accuracy, the quality measures, seconds) and samples_EEE.png (64
+faces from fixed z); every `snapshot_every` epochs, snapshots/epoch_EEE.pt keeps that
+epoch's G, G_ema and D for the final choice. The end of the run writes
+samples_final.png from G_ema. The run is deterministic under its seed: data order,
+flips and z are drawn from generators seeded by (seed, epoch), so a resumed run
+continues exactly.
 
 Introduced in notebook 11; `python -m tutorial_lib train` is its command line.
 """
@@ -20,15 +46,20 @@ from __future__ import annotations
 
 import copy
 import csv
+import math
 import time
-from dataclasses import asdict, dataclass
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
 from .data import save_png
-from .models import DCGANConfig, default_device, make_dcgan
+from .models import DCGANConfig, Discriminator, Generator, default_device, make_dcgan
+from .quality import discriminator_margins, swd
+
+PRECISIONS = ("auto", "fp32", "bf16")
 
 
 @dataclass
@@ -37,15 +68,68 @@ class TrainConfig:
     batch_size: int = 128
     lr: float = 2e-4
     beta1: float = 0.5  # Adam's momentum; 0.9 makes the DCGAN game oscillate
-    ema_decay: float = 0.999  # generator weight averaging; 0 disables it
+    ema_decay: float = 0.999  # generator weight averaging (with warm-up); 0 disables it
     seed: int = 0
+    precision: str = "auto"  # auto | fp32 | bf16; a run records what auto resolved to
+    snapshot_every: int = 10  # keep G, G_ema and D every this many epochs (0: never)
+    channels_last: bool = True  # NHWC memory format: faster convolutions on CPU and GPU
+
+
+def bf16_is_fast(device) -> bool:
+    """Does this device run bfloat16 matrix products natively?
+
+    CPUs: AVX512-BF16 or AMX instructions (elsewhere bfloat16 is emulated and slower
+    than float32). CUDA: compute capability 8.0 (Ampere) or newer.
+    """
+    device = torch.device(device)
+    if device.type == "cuda":
+        return torch.cuda.get_device_capability(device)[0] >= 8
+    if device.type == "cpu":
+        checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+        return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
+    return False
+
+
+def resolve_precision(precision: str, device) -> str:
+    """"auto" -> "bf16" where `bf16_is_fast`, else "fp32"; the others unchanged."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+    if precision == "auto":
+        return "bf16" if bf16_is_fast(device) else "fp32"
+    return precision
+
+
+def autocast(precision: str, device):
+    """bfloat16 autocast for "bf16" (convolutions in bf16, batch norm accumulating in
+    float32), nothing for "fp32"."""
+    device = torch.device(device)
+    if precision == "bf16":
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+    return nullcontext()
+
+
+def ema_decay_at(step: int, decay: float) -> float:
+    """The averaging weight of step t (from 0): min(decay, (1 + t) / (10 + t))."""
+    return min(decay, (1 + step) / (10 + step))
+
+
+def initial_share(steps: int, decay: float, warmup: bool = True) -> float:
+    """Share of the random initial weights left in the average after ``steps`` updates.
+
+    Each update multiplies that share by d_t, so it is prod_t d_t: decay^steps without
+    warm-up (0.999^1776 = 0.17), and at most 9! / (10 * 11 * ... * (9 + steps)) with it.
+    """
+    if not warmup:
+        return decay**steps
+    return math.exp(sum(math.log(ema_decay_at(t, decay)) for t in range(steps)))
 
 
 def _epoch_generator(seed: int, epoch: int, device) -> torch.Generator:
     return torch.Generator(device).manual_seed(seed * 100_003 + epoch)
 
 
-def _update_ema(G_ema, G, decay: float) -> None:
+def update_ema(G_ema, G, decay: float) -> None:
+    """w_ema <- decay w_ema + (1 - decay) w for every parameter; buffers copied."""
     with torch.no_grad():
         for p_ema, p in zip(G_ema.parameters(), G.parameters()):
             p_ema.lerp_(p, 1 - decay)
@@ -78,7 +162,10 @@ def recalibrate_batch_norm(G, seed: int = 0, batches: int = 8, batch_size: int =
 
 
 def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progress=None):
-    """One pass over ``faces`` (N, 3, 64, 64) in [0, 1]; returns the epoch's mean stats."""
+    """One pass over ``faces`` (N, 3, 64, 64) in [0, 1]; returns the epoch's mean stats.
+
+    ``config.precision`` must be resolved ("fp32" or "bf16"), see `resolve_precision`.
+    """
     N = len(faces)
     cpu_gen = _epoch_generator(config.seed, epoch, "cpu")
     dev_gen = _epoch_generator(config.seed, epoch, device)
@@ -91,10 +178,12 @@ def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progres
         x = faces[order[step * B : (step + 1) * B]].to(device, non_blocking=True)
         flip = torch.rand(B, generator=cpu_gen).to(device) < 0.5
         x = torch.where(flip[:, None, None, None], x.flip(-1), x)
+        if config.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
         z = torch.randn(B, G.config.nz, generator=dev_gen, device=device)
-        fake = G(z)
-
-        l_real, l_fake = D(x), D(fake.detach())
+        with autocast(config.precision, device):
+            fake = G(z)
+            l_real, l_fake = D(x).float(), D(fake.detach()).float()
         loss_D = F.binary_cross_entropy_with_logits(
             l_real, torch.ones_like(l_real)
         ) + F.binary_cross_entropy_with_logits(l_fake, torch.zeros_like(l_fake))
@@ -102,13 +191,18 @@ def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progres
         loss_D.backward()
         opt_D.step()
 
-        l_gen = D(fake)
+        # G step. D's weights get no gradient here (it would be thrown away): that
+        # skips a third of D's backward convolutions, about 10 % of the step.
+        D.requires_grad_(False)
+        with autocast(config.precision, device):
+            l_gen = D(fake).float()
         loss_G = F.binary_cross_entropy_with_logits(l_gen, torch.ones_like(l_gen))
         opt_G.zero_grad(set_to_none=True)
         loss_G.backward()
         opt_G.step()
+        D.requires_grad_(True)
         if config.ema_decay > 0:
-            _update_ema(G_ema, G, config.ema_decay)
+            update_ema(G_ema, G, ema_decay_at(epoch * steps + step, config.ema_decay))
 
         with torch.no_grad():
             totals += torch.stack(
@@ -125,6 +219,52 @@ def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progres
     return dict(zip(["loss_D", "loss_G", "acc_real", "acc_fake"], means))
 
 
+def shipped_copy(G, seed: int = 0):
+    """A float32 copy of G with batch norm recalibrated for its weights, in eval mode:
+    the generator as it would be shipped."""
+    G = copy.deepcopy(G).float()
+    recalibrate_batch_norm(G, seed)
+    return G
+
+
+@torch.no_grad()
+def epoch_quality(
+    G, G_ema, D, valid_faces: torch.Tensor, seed: int = 0, precision: str = "fp32"
+) -> dict[str, float]:
+    """Per-epoch quality on held-out faces, G and D run in the training's precision.
+
+    For each generator ("plain" G and the average "ema"), as shipped: the SWD x 1000 of
+    len(valid_faces) samples against the faces (`swd_plain`, `swd_64_ema`, ...); then D's
+    margins (`margin_noisy`, ..., `margin_generated_ema`). A cheaper SWD than the
+    report's (64 patches per face, 128 directions) keeps this to seconds; the same seed
+    every epoch makes epochs comparable.
+    """
+    device = next(G.parameters()).device
+    z = torch.randn(len(valid_faces), G.config.nz, generator=torch.Generator().manual_seed(seed))
+    generated = {}
+    with autocast(precision, device):
+        for name, generator in [("plain", G), ("ema", G_ema)]:
+            generator = shipped_copy(generator, seed)
+            generated[name] = torch.cat([generator(part.to(device)).float().cpu()
+                                         for part in z.split(256)])
+        margins = discriminator_margins(copy.deepcopy(D).eval(), valid_faces, generated)
+    measures = {}
+    for name, fake in generated.items():  # outside autocast: the distances in float32
+        distances = swd(fake, valid_faces, seed=seed, per_image=64, directions=128)
+        measures |= {f"{key}_{name}": value for key, value in distances.items()}
+    return measures | margins
+
+
+def _save_snapshot(G, G_ema, D, path: Path, seed: int) -> None:
+    """Both generators as shipped (see `shipped_copy`) and D, of one epoch."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(
+        {"G": shipped_copy(G, seed).state_dict(), "G_ema": shipped_copy(G_ema, seed).state_dict(),
+         "D": D.state_dict()},
+        path,
+    )
+
+
 def train(
     faces: torch.Tensor,
     run_dir: str | Path,
@@ -132,12 +272,14 @@ def train(
     model_config: DCGANConfig = DCGANConfig(),
     device=None,
     progress: bool = True,
+    valid_faces: torch.Tensor | None = None,
 ):
     """Train (or resume training) a DCGAN on ``faces``; returns (G_ema, D, log).
 
     ``faces``: (N, 3, 64, 64) in [0, 1], on the CPU (batches move to ``device``).
     ``run_dir``: where the checkpoint, log and sample grids go; an existing
     checkpoint there is resumed, and its config must match this one.
+    ``valid_faces``: held-out faces for the per-epoch quality measures (optional).
     """
     if faces.ndim != 4 or faces.shape[1:] != (3, 64, 64):
         raise ValueError(f"faces must be (N, 3, 64, 64), got {tuple(faces.shape)}")
@@ -145,11 +287,16 @@ def train(
         raise ValueError(
             f"need at least one batch of {config.batch_size} faces, got {len(faces)}"
         )
+    if valid_faces is not None and (valid_faces.ndim != 4 or valid_faces.shape[1:] != (3, 64, 64)):
+        raise ValueError(f"valid_faces must be (N, 3, 64, 64), got {tuple(valid_faces.shape)}")
     device = torch.device(device) if device is not None else default_device()
+    config = replace(config, precision=resolve_precision(config.precision, device))
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     G, D = make_dcgan(model_config, seed=config.seed)
-    G, D = G.to(device), D.to(device)
+    memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
+    G = G.to(device, memory_format=memory_format)
+    D = D.to(device, memory_format=memory_format)
     G_ema = copy.deepcopy(G)
     betas = (config.beta1, 0.999)
     opt_G = torch.optim.Adam(G.parameters(), lr=config.lr, betas=betas)
@@ -183,12 +330,18 @@ def train(
         tic = time.perf_counter()
         stats = train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, bar)
         stats = {"epoch": epoch + 1, **stats, "seconds": time.perf_counter() - tic}
+        if valid_faces is not None:
+            tic = time.perf_counter()
+            stats |= epoch_quality(G, G_ema, D, valid_faces, config.seed, config.precision)
+            stats["eval_seconds"] = time.perf_counter() - tic
         log.append(stats)
         if bar is not None:
             bar.set_postfix(loss_D=f"{stats['loss_D']:.3f}", loss_G=f"{stats['loss_G']:.3f}")
-        recalibrate_batch_norm(G_ema, config.seed)  # overwritten by the next step's copy
         with torch.no_grad():
-            save_png(G_ema(fixed_z), run_dir / f"samples_{epoch + 1:03d}.png")
+            save_png(shipped_copy(G_ema, config.seed)(fixed_z), run_dir / f"samples_{epoch + 1:03d}.png")
+        if config.snapshot_every and (epoch + 1) % config.snapshot_every == 0:
+            path = run_dir / "snapshots" / f"epoch_{epoch + 1:03d}.pt"
+            _save_snapshot(G, G_ema, D, path, config.seed)
         torch.save(
             {
                 "G": G.state_dict(),
@@ -202,15 +355,54 @@ def train(
             },
             checkpoint,
         )
-        with open(run_dir / "log.csv", "w", newline="") as file:
-            writer = csv.DictWriter(file, fieldnames=list(log[0]))
-            writer.writeheader()
-            writer.writerows(log)
+        write_log(log, run_dir / "log.csv")
     if bar is not None:
         bar.close()
     if config.ema_decay == 0:
         G_ema.load_state_dict(G.state_dict())
     recalibrate_batch_norm(G_ema, config.seed)
     with torch.no_grad():
-        save_png(G_ema(fixed_z), run_dir / "samples_final.png")
+        save_png(G_ema(fixed_z).float(), run_dir / "samples_final.png")
     return G_ema, D, log
+
+
+def write_log(log: list[dict], path: Path) -> None:
+    """The per-epoch records as CSV (columns: the union of the records' keys)."""
+    fields = list(dict.fromkeys(key for row in log for key in row))
+    with open(path, "w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(log)
+
+
+def pick_snapshot(run_dir: str | Path, measure: str = "swd") -> tuple[int, str]:
+    """(epoch, "ema" or "plain") of the snapshot whose generator has the lowest ``measure``.
+
+    Only epochs with a snapshot on disk count; the log's per-epoch values come from
+    validation faces, so the choice never sees a test face.
+    """
+    run_dir = Path(run_dir)
+    state = torch.load(run_dir / "checkpoint.pt", map_location="cpu", weights_only=True)
+    saved = {int(p.stem.split("_")[1]) for p in (run_dir / "snapshots").glob("epoch_*.pt")}
+    candidates = [
+        (row[f"{measure}_{kind}"], row["epoch"], kind)
+        for row in state["log"] if row["epoch"] in saved
+        for kind in ("ema", "plain") if f"{measure}_{kind}" in row
+    ]
+    if not candidates:
+        raise ValueError(
+            f"no snapshot in {run_dir / 'snapshots'} has a logged {measure!r}: train with "
+            "valid_faces and snapshot_every > 0"
+        )
+    _, epoch, kind = min(candidates)
+    return epoch, kind
+
+
+def load_snapshot(run_dir: str | Path, epoch: int, kind: str, model_config=DCGANConfig()):
+    """G (the plain or the averaged one) and D of a snapshot, eval mode, on the CPU."""
+    path = Path(run_dir) / "snapshots" / f"epoch_{epoch:03d}.pt"
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    G, D = Generator(model_config), Discriminator(model_config)
+    G.load_state_dict(state["G_ema" if kind == "ema" else "G"])
+    D.load_state_dict(state["D"])
+    return G.eval(), D.eval()
