@@ -9,9 +9,11 @@ shipped weights) or a hand-made baseline ("tv", "lowrank", "sparse").
 
 For every task and every combination of the grid values, restores the first n faces
 of the validation split (``--data``: a CelebA folder, or a .pt of validation faces made
-by ``python -m tutorial_lib prepare --split valid``) and prints mean PSNR / SSIM and
-seconds per face; the last column marks the best mean PSNR (SSIM breaks ties within
-0.05 dB). Parameters left out of the grid take the method's DEFAULTS for the task.
+by ``python -m tutorial_lib prepare --split valid``) and prints mean PSNR / SSIM with
+their standard errors over the faces, and seconds per face; the last column marks the
+best mean PSNR (SSIM breaks ties within 0.05 dB). Parameters left out of the grid take
+the method's DEFAULTS for the task; a boolean takes true / false (``--grid use_D=true,false``).
+``--weights`` tunes the GAN prior with another weights file than the shipped one.
 The chosen values go into the method's DEFAULTS with a comment naming this command.
 """
 from __future__ import annotations
@@ -26,16 +28,27 @@ from tutorial_lib.__main__ import load_faces
 from tutorial_lib.evaluate import METHODS, evaluate_method
 
 
+def _value(text: str):
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
 def parse_grid(items: list[str]) -> dict[str, list]:
-    """["lam=0.1,1", "iters=100"] -> {"lam": [0.1, 1.0], "iters": [100]}."""
+    """["lam=0.1,1", "iters=100", "use_D=true,false"] ->
+    {"lam": [0.1, 1.0], "iters": [100], "use_D": [True, False]}."""
     grid = {}
     for item in items:
         name, _, values = item.partition("=")
         if not values:
             raise SystemExit(f"error: --grid wants name=v1,v2,..., got {item!r}")
-        grid[name] = [int(v) if v.lstrip("-").isdigit() else float(v)
-                      for v in values.split(",")]
+        grid[name] = [_value(v) for v in values.split(",")]
     return grid
+
+
+def mean_and_error(values: torch.Tensor) -> tuple[float, float]:
+    """Mean and its standard error, std / sqrt(n)."""
+    return values.mean().item(), (values.std() / len(values) ** 0.5).item()
 
 
 def main() -> None:
@@ -48,6 +61,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
     parser.add_argument("--device", default=None)
+    parser.add_argument("--weights", default=None, help="GAN weights (default: shipped)")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -56,10 +70,10 @@ def main() -> None:
     x = load_faces(args.data, "valid", args.n)
     G = D = None
     if args.method == "gan":
-        G, D = tl.load_pretrained(device=args.device)
+        G, D = tl.load_pretrained(device=args.device, path=args.weights)
     device = args.device or (None if G is not None else "cpu")
     print(f"{args.method} on {len(x)} validation faces; grid {grid or 'defaults only'}")
-    print("| task | parameters | PSNR dB | SSIM | s / face | best |")
+    print("| task | parameters | PSNR dB (± s.e.) | SSIM (± s.e.) | s / face | best |")
     print("| --- | --- | --- | --- | --- | --- |")
     for task in args.tasks:
         rows = []
@@ -67,14 +81,14 @@ def main() -> None:
             params = dict(zip(grid, values))
             s = evaluate_method(x, task, args.method, G, D, batch_size=args.batch_size,
                                 device=device, **params)
-            rows.append((params, s["psnr"].mean().item(), s["ssim"].mean().item(),
+            rows.append((params, *mean_and_error(s["psnr"]), *mean_and_error(s["ssim"]),
                          s["seconds"].sum().item() / len(x)))
         top = max(r[1] for r in rows)
-        best = max((r for r in rows if r[1] >= top - 0.05), key=lambda r: r[2])
+        best = max((r for r in rows if r[1] >= top - 0.05), key=lambda r: r[3])
         for r in rows:
-            shown = ", ".join(f"{k}={v:g}" for k, v in r[0].items()) or "defaults"
-            print(f"| {task} | {shown} | {r[1]:.2f} | {r[2]:.4f} | {r[3]:.3f} | "
-                  f"{'<-' if r is best else ''} |", flush=True)
+            shown = ", ".join(f"{k}={v}" for k, v in r[0].items()) or "defaults"
+            print(f"| {task} | {shown} | {r[1]:.2f} ± {r[2]:.2f} | {r[3]:.4f} ± {r[4]:.4f} "
+                  f"| {r[5]:.3f} | {'<-' if r is best else ''} |", flush=True)
 
 
 if __name__ == "__main__":

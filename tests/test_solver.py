@@ -190,3 +190,23 @@ def test_training_mode_is_refused(dcgan):
             tl.restore(torch.rand(1, 3, 64, 64), tl.make_operator("denoising"), G, D)
     finally:
         G.eval()
+
+
+def test_without_D_the_prior_is_the_latent_term_alone(dcgan):
+    """use_D=False equals a discriminator that scores every image 0, and D is not called."""
+    from conftest import ZeroDiscriminator
+
+    G, D = dcgan
+    op = tl.make_operator("denoising")
+    y = op.corrupt(G(_z(2, 100, seed=4)).clamp(0, 1))
+    calls = []
+    hook = D.register_forward_hook(lambda *args: calls.append(1))
+    ablated = tl.restore(y, op, G, D, lam=0.5, steps=5, restarts=2, use_D=False)
+    hook.remove()
+    zero = tl.restore(y, op, G, ZeroDiscriminator().eval(), lam=0.5, steps=5, restarts=2)
+    full = tl.restore(y, op, G, D, lam=0.5, steps=5, restarts=2)
+    assert calls == []
+    assert ablated.settings.use_D is False
+    assert torch.equal(ablated.z, zero.z)
+    assert torch.all(ablated.history["prior_D"] == 0)
+    assert not torch.allclose(ablated.z, full.z)

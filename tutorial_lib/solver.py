@@ -42,6 +42,7 @@ class Settings:
     lr: float = 0.1  # Adam's learning rate on z (entries of z are ~N(0, 1))
     restarts: int = 2  # random starts per image, the best one kept (CPU-friendly)
     blend: bool = False  # blend G(z) with y (inpainting, colorization)
+    use_D: bool = True  # False drops -l(G(z)) from the prior, keeping ||z||^2 / 2 alone
 
 
 # Tuned defaults per task: lambda picked by the best mean PSNR on the first 8 faces of
@@ -79,13 +80,16 @@ def data_term(residual: torch.Tensor, p: float, weights=None) -> torch.Tensor:
     return cost.flatten(1).sum(dim=1)
 
 
-def objective_terms(z, y, op: Operator, G, D, p: float, weights=None):
-    """The three terms of f at z, each (B,), and G(z); B = len(z) = len(y)."""
+def objective_terms(z, y, op: Operator, G, D, p: float, weights=None, use_D: bool = True):
+    """The three terms of f at z, each (B,), and G(z); B = len(z) = len(y).
+
+    ``use_D=False`` (an ablation: the latent prior alone) skips D; its term is 0.
+    """
     x = G(z)
     return (
         {
             "data": data_term(op.A(x) - y, p, weights),
-            "prior_D": discriminator_prior(D, x),
+            "prior_D": discriminator_prior(D, x) if use_D else x.new_zeros(len(x)),
             "prior_z": latent_prior(z),
         },
         x,
@@ -136,6 +140,7 @@ def restore(
     seed: int = 0,
     clip: float | None = None,
     blend: bool | None = None,
+    use_D: bool | None = None,
     z_init: torch.Tensor | None = None,
     callback: Callable[[int, torch.Tensor], None] | None = None,
     callback_every: int = 10,
@@ -143,6 +148,7 @@ def restore(
     """Restore y = corrupt(x*) by minimising f(z) (module docstring) over z.
 
     Arguments left as None take the task's tuned default (``DEFAULTS[op.name]``).
+    ``use_D=False``: the prior without the discriminator's term (an ablation).
     ``clip``: after each step clamp z to [-clip, clip] (the box of a uniform p_Z).
     ``z_init``: (N, nz) start of the first restart (a warm start), or (N, k, nz) starts
     of the first k restarts; the others are random.
@@ -151,7 +157,8 @@ def restore(
     """
     if not isinstance(op, Operator):
         raise ValueError(f"op must be an Operator (make_operator), got {type(op).__name__}")
-    given = dict(lam=lam, p=p, steps=steps, lr=lr, restarts=restarts, blend=blend)
+    given = dict(lam=lam, p=p, steps=steps, lr=lr, restarts=restarts, blend=blend,
+                 use_D=use_D)
     s = replace(
         DEFAULTS.get(op.name, Settings()), **{k: v for k, v in given.items() if v is not None}
     )
@@ -178,7 +185,7 @@ def restore(
     history = {name: [] for name in ("data", "prior_D", "prior_z", "total")}
 
     for step in range(s.steps + 1):  # the last pass only evaluates the final z
-        terms, x = objective_terms(z, y_rep, op, G, D, s.p, weights)
+        terms, x = objective_terms(z, y_rep, op, G, D, s.p, weights, s.use_D)
         total = terms["data"] + s.lam * (terms["prior_D"] + terms["prior_z"])
         for name, value in {**terms, "total": total}.items():
             history[name].append(value.detach())
