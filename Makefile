@@ -25,7 +25,7 @@ test: install
 
 # After editing a notebook's .py source, regenerate its .ipynb pair.
 sync: install
-	$(BIN)/jupytext --sync notebooks/*.py
+	$(BIN)/jupytext --update --to ipynb notebooks/*.py  # the .py is the source
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -3,7 +3,7 @@
     python benchmarks/prior_effect.py --data ../shared/celeba --n 32 [--weights FILE]
 
 For each task, restores the first n validation faces three ways, every other setting
-at the task's tuned default (tutorial_lib.solver.DEFAULTS):
+at the task's tuned default (tutorial_lib.solver.TUNED_SETTINGS):
     tuned      lam as tuned: data term + lam (-logit D(G(z)) + ||z||^2 / 2)
     no prior   lam = 0: the data term alone (the GAN's range is then the only prior)
     latent     the tuned lam without D's term: data term + lam ||z||^2 / 2
@@ -52,7 +52,7 @@ def main() -> None:
         for name, change in VARIANTS.items():
             scores[name] = evaluate_method(x, task, "gan", G, D,
                                            batch_size=args.batch_size, **change)
-            print(f"| {task} | {tl.DEFAULTS[task].lam:g} | {name} | "
+            print(f"| {task} | {tl.TUNED_SETTINGS[task].lam:g} | {name} | "
                   f"{_cell(scores[name]['psnr'], 2)} | {_cell(scores[name]['ssim'], 4)} |",
                   flush=True)
         for other in ("no prior", "latent"):

@@ -12,9 +12,9 @@ of the validation split (``--data``: a CelebA folder, or a .pt of validation fac
 by ``python -m tutorial_lib prepare --split valid``) and prints mean PSNR / SSIM with
 their standard errors over the faces, and seconds per face; the last column marks the
 best mean PSNR (SSIM breaks ties within 0.05 dB). Parameters left out of the grid take
-the method's DEFAULTS for the task; a boolean takes true / false (``--grid use_D=true,false``).
+the method's TUNED_SETTINGS for the task; a boolean takes true / false (``--grid use_D=true,false``).
 ``--weights`` tunes the GAN prior with another weights file than the shipped one.
-The chosen values go into the method's DEFAULTS with a comment naming this command.
+The chosen values go into the method's TUNED_SETTINGS with a comment naming this command.
 """
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 import tutorial_lib as tl
 from tutorial_lib.plots import show_faces
 
-device = tl.models.default_device()
+device = tl.default_device()
 device
 
 # %% [markdown]
@@ -314,7 +314,7 @@ for task, op in ops.items():
 # 3. Noise of standard deviation 0.1 has a mean square of 0.01. What PSNR do you expect
 #    for the noisy faces, and why is the measured value a little higher?
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 col = ops["colorization"]
 c = sum(w**2 for w in (0.299, 0.587, 0.114))  # A A* g = (0.299^2 + 0.587^2 + 0.114^2) g
 assert torch.allclose(col.A(col.A_adjoint(ys["colorization"])), c * ys["colorization"])
@@ -323,12 +323,12 @@ assert torch.allclose(col.A(recolored), col.A(x1), atol=1e-6)
 show_faces({"face 1": x1, "recolored": recolored, "gray of both": col.A(recolored)},
            f"Same gray image, different colors (c = {c:.3f})");
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 bound = 10 * torch.log10(torch.tensor(64.0))  # |error| <= 1/8, so MSE <= 1/64: 18.06 dB
 assert (scores["quantization"][0] >= bound).all()
 bound.item(), scores["quantization"][0].min().item()
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # MSE ~ 0.1^2 = 0.01, so about 20 dB; clipping to [0, 1] shortens some errors (dark
 # hair, bright background), which lowers the MSE and raises the PSNR a little.
 noisy_psnr = scores["denoising"][0]

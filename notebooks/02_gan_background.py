@@ -26,7 +26,7 @@ import tutorial_lib as tl
 from tutorial_lib import toy2d
 from tutorial_lib.data import to_grid
 
-device = tl.models.default_device()
+device = tl.default_device()
 device
 
 # %% [markdown]

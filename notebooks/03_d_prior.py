@@ -34,7 +34,7 @@ import tutorial_lib as tl
 from tutorial_lib import toy2d
 from tutorial_lib.plots import show_faces
 
-device = tl.models.default_device()
+device = tl.default_device()
 device
 
 # %% [markdown]
@@ -389,7 +389,7 @@ prior
 #    naive way, with `torch.sigmoid`, for logits from -30 to 30. Where does it stop
 #    agreeing with ℓ, and why?
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 codes = torch.randn(2000, 2, generator=torch.Generator().manual_seed(3))
 J = torch.func.vmap(torch.func.jacrev(G_toy))(codes)  # (2000, 2, 2)
 log_det = torch.linalg.slogdet(J).logabsdet
@@ -399,7 +399,7 @@ ax.hist(log_det.numpy(), bins=50)
 ax.set(xlabel="log |det J_G(z)|", ylabel="codes z",
        title=f"The dropped term varies (std {log_det.std():.1f} nats)");
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # p_Z = 2^-100 inside the box, 0 outside: -log p_Z = 100 log 2 (a constant) inside
 # and +inf outside, so the term only forbids leaving the box. Minimising with a
 # constraint is done by projecting back after each step, and the projection onto a
@@ -414,7 +414,7 @@ others = 2 * torch.rand(10_000, nz, generator=g) - 1  # points of the box: none 
 assert (z_out - clipped).norm() <= (z_out - others).norm(dim=1).min()
 (z_out - clipped).norm().item(), (z_out - others).norm(dim=1).min().item()
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 l32 = torch.linspace(-30, 30, 601)  # float32
 naive = torch.log(torch.sigmoid(l32)) - torch.log(1 - torch.sigmoid(l32))
 bad = ~torch.isclose(naive, l32, atol=0.01)

@@ -34,7 +34,7 @@ import tutorial_lib as tl
 from tutorial_lib.plots import plot_history, show_faces
 from tutorial_lib.solver import data_term, objective_terms
 
-device = tl.models.default_device()
+device = tl.default_device()
 device
 
 # %% [markdown]
@@ -149,7 +149,7 @@ assert (r_hand.objective < totals[0]).all()  # the descent lowered f for every f
 # %% [markdown]
 # ## `tl.restore` with the tuned defaults
 #
-# Arguments left out take the task's defaults, `tl.DEFAULTS["inpainting"]`. In fast
+# Arguments left out take the task's defaults, `tl.TUNED_SETTINGS["inpainting"]`. In fast
 # mode we cut the steps and restarts (passing None keeps the default).
 
 # %%
@@ -173,12 +173,12 @@ plot_history(r.history, "The terms of f during the descent (inpainting, face 1)"
 
 # %%
 images = {"truth x*": x, "observation y": y, "G(z_hat)": r.x_gan,
-          "x_hat (blended)": r.x}
+          "x_hat (blended)": r.x_hat}
 show_faces(images, "Inpainting with tl.restore and the default settings",
            scores={k: (tl.psnr(v, x), tl.ssim(v, x)) for k, v in images.items()});
 
 # %%
-assert tl.psnr(r.x, x).mean() > tl.psnr(y, x).mean()
+assert tl.psnr(r.x_hat, x).mean() > tl.psnr(y, x).mean()
 {k: f"{tl.psnr(v, x).mean():.2f} dB" for k, v in images.items() if k != "truth x*"}
 
 # %% [markdown]
@@ -283,20 +283,20 @@ ax.legend();
 #   observed gray image's luminance.
 #
 # `restore(..., blend=True)` (the default for these two tasks) returns the blended
-# image in `r.x` and the raw one in `r.x_gan`.
+# image in `r.x_hat` and the raw one in `r.x_gan`.
 
 # %%
 M = op.mask(y)  # (1, 1, 64, 64): 1 on known pixels, 0 in the hole
 pasted = M * y + (1 - M) * r.x_gan  # naive: copy G(z_hat) into the hole
-assert torch.equal(r.x * M, y * M)  # Poisson blending keeps the known pixels exactly
-known_psnr = {k: tl.psnr(v * M, x * M) for k, v in [("raw", r.x_gan), ("blended", r.x)]}
+assert torch.equal(r.x_hat * M, y * M)  # Poisson blending keeps the known pixels exactly
+known_psnr = {k: tl.psnr(v * M, x * M) for k, v in [("raw", r.x_gan), ("blended", r.x_hat)]}
 assert (known_psnr["blended"] > known_psnr["raw"]).all()  # inf: no error left there
-assert tl.psnr(r.x, x).mean() > tl.psnr(r.x_gan, x).mean()  # and better on the whole
+assert tl.psnr(r.x_hat, x).mean() > tl.psnr(r.x_gan, x).mean()  # and better on the whole
 known_psnr
 
 # %%
 images = {"truth x*": x, "raw G(z_hat)": r.x_gan, "pasted": pasted,
-          "Poisson-blended": r.x}
+          "Poisson-blended": r.x_hat}
 show_faces(images, "Inpainting: raw, pasted and Poisson-blended restorations",
            scores={k: (tl.psnr(v, x), tl.ssim(v, x)) for k, v in images.items()});
 
@@ -311,22 +311,22 @@ y_c = op_c.corrupt(x, seed=0)  # (N, 1, 64, 64)
 r_c = tl.restore(y_c, op_c, G, D, steps=tl.fast_or(None, 30),
                  restarts=tl.fast_or(None, 2), seed=0)
 gray_psnr = {"raw": tl.psnr(op_c.A(r_c.x_gan), y_c),
-             "blended": tl.psnr(op_c.A(r_c.x), y_c)}
+             "blended": tl.psnr(op_c.A(r_c.x_hat), y_c)}
 assert (gray_psnr["blended"] > gray_psnr["raw"]).all()  # closer to the known gray image
-exact = ((op_c.A(r_c.x) - y_c).abs() < 1e-5).float().mean().item()
+exact = ((op_c.A(r_c.x_hat) - y_c).abs() < 1e-5).float().mean().item()
 assert exact > 0.5  # most pixels keep y's luminance exactly (the rest were clamped)
 gray_psnr, exact
 
 # %%
 images = {"truth x*": x, "gray y": op_c.naive_inverse(y_c), "raw G(z_hat)": r_c.x_gan,
-          "luminance-blended": r_c.x}
+          "luminance-blended": r_c.x_hat}
 show_faces(images, "Colorization: raw and luminance-blended restorations",
            scores={k: (tl.psnr(v, x), tl.ssim(v, x)) for k, v in images.items()});
 
 # %% [markdown]
 # ## The per-task defaults, and how they were tuned
 #
-# `tl.DEFAULTS` holds one `Settings` per task. Steps, lr and restarts are shared: with
+# `tl.TUNED_SETTINGS` holds one `Settings` per task. Steps, lr and restarts are shared: with
 # lr = 0.1, PSNR stops moving after about 300 Adam steps, and 2 restarts avoid the
 # worst starts while keeping a CPU restoration quick. λ differs per task. It was tuned on the CelebA **validation**
 # split, never on the test faces that this course shows, with
@@ -341,8 +341,8 @@ show_faces(images, "Colorization: raw and luminance-blended restorations",
 fields = ["lam", "p", "steps", "lr", "restarts", "blend"]
 table = ["| task | " + " | ".join(fields) + " |", "|---" * (len(fields) + 1) + "|"]
 table += [f"| {task} | " + " | ".join(str(getattr(s, f)) for f in fields) + " |"
-          for task, s in tl.DEFAULTS.items()]
-assert set(tl.DEFAULTS) == set(tl.TASKS)
+          for task, s in tl.TUNED_SETTINGS.items()]
+assert set(tl.TUNED_SETTINGS) == set(tl.TASKS)
 Markdown("\n".join(table))
 
 # %% [markdown]
@@ -369,13 +369,13 @@ Markdown("\n".join(table))
 # 3. Add clipping to the hand-written Adam loop (clamp z after each step) and check that
 #    it matches `tl.restore(..., clip=1.0)`.
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 r_p2 = tl.restore(y, op, G, D, p=2.0, steps=tl.fast_or(None, 30),
                   restarts=tl.fast_or(None, 2), seed=0)
-{"p=1": f"{tl.psnr(r.x, x).mean():.2f} dB",
- "p=2": f"{tl.psnr(r_p2.x, x).mean():.2f} dB"}
+{"p=1": f"{tl.psnr(r.x_hat, x).mean():.2f} dB",
+ "p=2": f"{tl.psnr(r_p2.x_hat, x).mean():.2f} dB"}
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 # With lam = 0 nothing holds z near the typical set and Adam moves it wherever the data
 # term prefers; lam = 10 pays 10 ||z||^2 / 2, so z_hat stays smaller.
 by_lam = {lam_: tl.restore(y, op, G, D, lam=lam_, restarts=1,
@@ -385,7 +385,7 @@ norms = {lam_: v.history["prior_z"][-1] for lam_, v in by_lam.items()}
 assert norms[10.0].mean() < norms[0.0].mean()
 norms
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 clip, steps = 1.0, tl.fast_or(50, 10)
 z = z0.clone().to(device).requires_grad_(True)
 optimizer = torch.optim.Adam([z], lr=lr)

@@ -30,7 +30,7 @@ from tutorial_lib.pitfalls import (Sweep, hardest_face, hardest_images, projecti
 from tutorial_lib.showcase import run_task, scores
 from tutorial_lib.widgets import RestorationExplorer
 
-device = tl.models.default_device()
+device = tl.default_device()
 device
 
 # %% [markdown]
@@ -80,8 +80,8 @@ M.mean().item()
 #
 # `run_task` (in `tutorial_lib.showcase`) corrupts the faces, computes the naive inverse
 # (here the holed image itself) and calls `tl.restore(y, op, G, D)` with the tuned
-# defaults `tl.DEFAULTS["inpainting"]`; in fast mode we cut the steps and restarts.
-# Inpainting blends: `r.x` is G(ẑ) Poisson-blended into y (notebook 04), `r.x_gan` the
+# defaults `tl.TUNED_SETTINGS["inpainting"]`; in fast mode we cut the steps and restarts.
+# Inpainting blends: `r.x_hat` is G(ẑ) Poisson-blended into y (notebook 04), `r.x_gan` the
 # raw G(ẑ).
 
 # %%
@@ -103,7 +103,7 @@ show_faces(shown.columns(), "Inpainting a 32x32 hole: GAN prior, tuned defaults"
 # the black hole costs about 10 dB on its own.
 
 # %%
-psnr_naive, psnr_gan = tl.psnr(shown.naive, x), tl.psnr(r.x, x)
+psnr_naive, psnr_gan = tl.psnr(shown.naive, x), tl.psnr(r.x_hat, x)
 assert psnr_gan.mean() > psnr_naive.mean() + 5  # measured: 11.4 vs 22.6-26.1 dB
 {"holed y": f"{psnr_naive.mean():.2f} dB", "GAN x_hat": f"{psnr_gan.mean():.2f} dB"}
 
@@ -188,9 +188,9 @@ by_p = {p: tl.restore(y1, op, G, D, p=p, restarts=1, steps=fast["steps"])
         for p in (1.0, 2.0)}
 data = {p: v.history["data"][-1].item() for p, v in by_p.items()}
 assert data[2.0] < data[1.0]  # sum r^2 < sum |r| when |r| < 1
-show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x for p, v in by_p.items()}},
+show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x_hat for p, v in by_p.items()}},
            "Inpainting with p = 1 and p = 2 (blended)",
-           scores=scores({f"p={p:g}": v.x for p, v in by_p.items()}, x[:1]));
+           scores=scores({f"p={p:g}": v.x_hat for p, v in by_p.items()}, x[:1]));
 
 # %% [markdown]
 # The same with `sweep`, now over p: the same blended faces, and the same data terms.
@@ -198,7 +198,7 @@ show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x for p, v in by_p.items()}},
 # %%
 lib = sweep(y1, op, G, D, "p", (1.0, 2.0), restarts=1, steps=fast["steps"])
 for p, mine in by_p.items():
-    assert torch.allclose(lib.results[p].x, mine.x, atol=1e-4)
+    assert torch.allclose(lib.results[p].x_hat, mine.x_hat, atol=1e-4)
 assert {p: terms["data"] for p, terms in Sweep("p", by_p).final().items()} == data
 list(lib.images())
 
@@ -216,8 +216,8 @@ list(lib.images())
 k, proj = hardest_face(shown, G, D, **fast)  # the worst face, projected on G
 x_k = x[k:k + 1]
 images = {"truth x*": x_k, "naive: holed y": y[k:k + 1],
-          "raw G(z_hat)": r.x_gan[k:k + 1], "GAN x_hat": r.x[k:k + 1],
-          "projection on G": proj.x}
+          "raw G(z_hat)": r.x_gan[k:k + 1], "GAN x_hat": r.x_hat[k:k + 1],
+          "projection on G": proj.x_hat}
 show_faces(images, f"Inpainting: the hardest of the {N} faces (face {k + 1})",
            scores=scores(images, x_k));
 
@@ -229,7 +229,7 @@ show_faces(images, f"Inpainting: the hardest of the {N} faces (face {k + 1})",
 # clearly closer; the rest of the gap to the truth is what G cannot draw.
 
 # %%
-candidates = {"G(z_hat)": r.x_gan[k:k + 1], "projection": proj.x}  # raw, unblended
+candidates = {"G(z_hat)": r.x_gan[k:k + 1], "projection": proj.x_hat}  # raw, unblended
 mae = {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}
 assert mae["projection"] < 1.01 * mae["G(z_hat)"]  # measured: 1-35% below
 mae  # mean absolute error per pixel and channel
@@ -270,23 +270,23 @@ list(lib_images)
 # 2. A smaller hole: restore the faces with a 16x16 hole (`hole=16`). How much does
 #    PSNR improve over the 32x32 hole?
 # 3. Paste instead of blend: put raw G(ẑ) into the hole of y with the mask, and compare
-#    its PSNR with the Poisson-blended `r.x`.
+#    its PSNR with the Poisson-blended `r.x_hat`.
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 op_w = tl.make_operator("inpainting", weighted=True)
 w = op_w.weights(y[:1])  # (1, 1, 64, 64): 0 in the hole, largest next to it
 assert (w[0, 0][hole.to(device)] == 0).all() and w.max() > w[0, 0, 0, 0]
 r_w = tl.restore(y, op_w, G, D, **fast)
-show_faces({"weights": w / w.max(), "weighted x_hat": r_w.x[:1]},
+show_faces({"weights": w / w.max(), "weighted x_hat": r_w.x_hat[:1]},
            "Weighted mask and its restoration (face 1)");
-{"plain": f"{psnr_gan.mean():.2f} dB", "weighted": f"{tl.psnr(r_w.x, x).mean():.2f} dB"}
+{"plain": f"{psnr_gan.mean():.2f} dB", "weighted": f"{tl.psnr(r_w.x_hat, x).mean():.2f} dB"}
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 op_16 = tl.make_operator("inpainting", hole=16)
 y_16 = op_16.corrupt(x)
 r_16 = tl.restore(y_16, op_16, G, D, **fast)
 {"32x32 hole": f"{psnr_gan.mean():.2f} dB",
- "16x16 hole": f"{tl.psnr(r_16.x, x).mean():.2f} dB"}
+ "16x16 hole": f"{tl.psnr(r_16.x_hat, x).mean():.2f} dB"}
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 pasted = M * y + (1 - M) * r.x_gan

@@ -27,7 +27,7 @@ from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, 
 from tutorial_lib.showcase import run_task, scores, show_against_truth
 from tutorial_lib.widgets import RestorationExplorer
 
-device = tl.models.default_device()
+device = tl.default_device()
 device
 
 # %% [markdown]
@@ -75,9 +75,9 @@ tuple(y.shape)
 #
 # The data term compares A(G(z)), the gray image of the generated face, with y: G(ẑ)
 # must have the right brightness, and the prior picks plausible colors. Colorization
-# blends (notebook 04): `r.x` keeps G(ẑ)'s chroma (Cb, Cr) and y's luminance, so its
+# blends (notebook 04): `r.x_hat` keeps G(ẑ)'s chroma (Cb, Cr) and y's luminance, so its
 # gray image is y; `r.x_gan` is the raw G(ẑ). The naive answer copies y into R, G and
-# B. `run_task` uses the tuned defaults `tl.DEFAULTS["colorization"]`; in fast mode we
+# B. `run_task` uses the tuned defaults `tl.TUNED_SETTINGS["colorization"]`; in fast mode we
 # cut the steps and restarts.
 
 # %%
@@ -95,7 +95,7 @@ show_faces(shown.columns(), "Colorization: GAN prior with luminance blending",
 
 # %%
 (psnr_naive, ssim_naive), (psnr_gan, ssim_gan) = (
-    scores({"naive": shown.naive, "gan": r.x}, x).values())
+    scores({"naive": shown.naive, "gan": r.x_hat}, x).values())
 assert psnr_gan.mean() > psnr_naive.mean() + 2  # measured: 19.2 vs 23.1-25.8 dB
 {"gray as RGB": f"{psnr_naive.mean():.2f} dB", "GAN x_hat": f"{psnr_gan.mean():.2f} dB"}
 
@@ -254,19 +254,19 @@ mae
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 r_raw = tl.restore(y, op, G, D, blend=False, **fast)
-{"no blend": f"{tl.psnr(r_raw.x, x).mean():.2f} dB / {tl.ssim(r_raw.x, x).mean():.3f}",
+{"no blend": f"{tl.psnr(r_raw.x_hat, x).mean():.2f} dB / {tl.ssim(r_raw.x_hat, x).mean():.3f}",
  "blend": f"{psnr_gan.mean():.2f} dB / {ssim_gan.mean():.3f}"}
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 d = y - op.A(r.x_gan)  # (N, 1, 64, 64): the missing brightness, the same for R, G, B
 by_hand = (r.x_gan + d).clamp(0, 1)
 assert torch.allclose(by_hand, op.blend(r.x_gan, y), atol=1e-5)
-(by_hand - r.x).abs().max().item()
+(by_hand - r.x_hat).abs().max().item()
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 other = op.blend(r.x_gan[1:2], y[:1])  # face 2's colors, face 1's brightness
 exact = ((op.A(other) - y[:1]).abs() < 1e-4).float().mean().item()
 assert exact > 0.5  # most pixels keep face 1's gray value exactly
-show_faces({"truth x*": x[:1], "x_hat": r.x[:1], "face 2's colors": other},
+show_faces({"truth x*": x[:1], "x_hat": r.x_hat[:1], "face 2's colors": other},
            "Two colorizations of the same gray image");
 exact

@@ -33,7 +33,7 @@ from tutorial_lib.showcase import (markdown_table, metric_table, run_task,
                                    show_against_truth)
 from tutorial_lib.widgets import RestorationExplorer
 
-device = tl.models.default_device()
+device = tl.default_device()
 device
 
 # %% [markdown]
@@ -81,7 +81,7 @@ tuple(y.shape)
 # The data term compares A(G(z)) with y: the 4x4 block averages of the generated face
 # must match the observed ones, and the prior fills in the detail. The naive answer is
 # bicubic upsampling. `run_task` uses the tuned defaults
-# `tl.DEFAULTS["super_resolution"]`; in fast mode we cut the steps and restarts.
+# `tl.TUNED_SETTINGS["super_resolution"]`; in fast mode we cut the steps and restarts.
 
 # %%
 shown = run_task("super_resolution", x, G, D, **fast)
@@ -111,7 +111,7 @@ show_faces(shown.columns(), "Super-resolution x4: GAN prior and bicubic upsampli
 
 # %%
 nearest = F.interpolate(y, scale_factor=4, mode="nearest")  # each pixel copied 4x4
-answers = {"nearest": nearest, "bicubic": shown.naive, "GAN x_hat": r.x, "truth": x}
+answers = {"nearest": nearest, "bicubic": shown.naive, "GAN x_hat": r.x_hat, "truth": x}
 
 
 def detail(img):  # (N,) energy of what a 16x16 image cannot hold
@@ -221,7 +221,7 @@ show_against_truth({"truth x*": x[:1], **by_p.images()},
 # prior stays about where it was, so the prior gets a larger share of the objective.
 
 # %%
-lam = tl.DEFAULTS["super_resolution"].lam  # both runs use the task's lambda
+lam = tl.TUNED_SETTINGS["super_resolution"].lam  # both runs use the task's lambda
 {f"p={p:g}": {"data": t["data"], "lam * prior": lam * (t["prior_D"] + t["prior_z"])}
  for p, t in by_p.final().items()}
 
@@ -280,9 +280,9 @@ mae
 # projection on {x : A x = y}; the clamp projects on the box [0, 1]. The truth lies in
 # both sets, and a projection on a convex set that holds the truth never moves away
 # from it.
-x_bp = (r.x + F.interpolate(y - op.A(r.x), scale_factor=4, mode="nearest")).clamp(0, 1)
-assert (tl.psnr(x_bp, x) >= tl.psnr(r.x, x) - 1e-4).all()
-{"x_hat": f"{tl.psnr(r.x, x).mean():.2f} dB",
+x_bp = (r.x_hat + F.interpolate(y - op.A(r.x_hat), scale_factor=4, mode="nearest")).clamp(0, 1)
+assert (tl.psnr(x_bp, x) >= tl.psnr(r.x_hat, x) - 1e-4).all()
+{"x_hat": f"{tl.psnr(r.x_hat, x).mean():.2f} dB",
  "back-projected": f"{tl.psnr(x_bp, x).mean():.2f} dB",
  "A(x_bp) against y": f"{tl.psnr(op.A(x_bp), y).mean():.1f} dB"}
 
@@ -291,6 +291,6 @@ op_2 = tl.make_operator("super_resolution", factor=2)
 y_2 = op_2.corrupt(x)  # (N, 3, 32, 32)
 r_2 = tl.restore(y_2, op_2, G, D, **fast)
 {"x2 bicubic": f"{tl.psnr(op_2.naive_inverse(y_2), x).mean():.2f} dB",
- "x2 GAN": f"{tl.psnr(r_2.x, x).mean():.2f} dB",
+ "x2 GAN": f"{tl.psnr(r_2.x_hat, x).mean():.2f} dB",
  "x4 bicubic": f"{table['bicubic']['PSNR']:.2f} dB",
  "x4 GAN": f"{table['GAN x_hat']['PSNR']:.2f} dB"}

@@ -29,7 +29,7 @@ from tutorial_lib.showcase import (markdown_table, metric_table, run_task,
                                    show_against_truth)
 from tutorial_lib.widgets import RestorationExplorer
 
-device = tl.models.default_device()
+device = tl.default_device()
 device
 
 # %% [markdown]
@@ -78,7 +78,7 @@ noise.mean().item(), noise.std().item()
 # The data term compares G(z) with the noisy y pixel by pixel. G cannot draw noise, so
 # the G(ẑ) that fits y best is a clean face close to x*, if G can draw that face. The
 # naive answer is y itself. `run_task` uses the tuned defaults
-# `tl.DEFAULTS["denoising"]`; in fast mode we cut the steps and restarts.
+# `tl.TUNED_SETTINGS["denoising"]`; in fast mode we cut the steps and restarts.
 
 # %%
 shown = run_task("denoising", x, G, D, **fast)
@@ -115,7 +115,7 @@ def roughness(img):  # (N,) mean squared Laplacian, per image
     return lap.pow(2).flatten(1).mean(dim=1)
 
 
-answers = {"noisy y": y, "G(z_hat)": r.x, "blend (G(z_hat) + y) / 2": (r.x + y) / 2,
+answers = {"noisy y": y, "G(z_hat)": r.x_hat, "blend (G(z_hat) + y) / 2": (r.x_hat + y) / 2,
            "truth": x}
 table = metric_table(answers, x, roughness=roughness)
 Markdown(markdown_table(table))
@@ -211,7 +211,7 @@ show_against_truth({"truth x*": x[:1], **by_p.images()},
 # σ; one that misses part of the face, more.
 
 # %%
-{f"p={p:g}": (y[:1] - r.x).std().item() for p, r in by_p.results.items()}
+{f"p={p:g}": (y[:1] - r.x_hat).std().item() for p, r in by_p.results.items()}
 
 # %% [markdown]
 # ### A hard face
@@ -271,7 +271,7 @@ y_2 = op_2.corrupt(x, seed=0)
 r_2 = tl.restore(y_2, op_2, G, D, **fast)
 {"sigma 0.1": f"noisy {noisy['PSNR']:.2f} dB, GAN {gan['PSNR']:.2f} dB",
  "sigma 0.2": f"noisy {tl.psnr(y_2, x).mean():.2f} dB, "
-              f"GAN {tl.psnr(r_2.x, x).mean():.2f} dB"}
+              f"GAN {tl.psnr(r_2.x_hat, x).mean():.2f} dB"}
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 # A 3x3 average divides the noise's variance by 9 (+9.5 dB) for a little blur; on

@@ -32,7 +32,7 @@ from tutorial_lib.showcase import (markdown_table, metric_table, run_task,
                                    show_against_truth)
 from tutorial_lib.widgets import RestorationExplorer
 
-device = tl.models.default_device()
+device = tl.default_device()
 device
 
 # %% [markdown]
@@ -80,7 +80,7 @@ levels.tolist(), (y - x).abs().max().item()
 #
 # The data term compares G(z) with y, pixel by pixel: the closest face G can draw to
 # the banded image. The naive answer is y itself. `run_task` uses the tuned defaults
-# `tl.DEFAULTS["quantization"]`; in fast mode we cut the steps and restarts.
+# `tl.TUNED_SETTINGS["quantization"]`; in fast mode we cut the steps and restarts.
 
 # %%
 shown = run_task("quantization", x, G, D, **fast)
@@ -113,7 +113,7 @@ def gentle(img):  # (N,) share of neighbour differences in (0.5/255, 0.1)
     return ((d > 0.5 / 255) & (d < 0.1)).float().mean(dim=1)
 
 
-answers = {"quantized y": y, "GAN x_hat": r.x, "truth": x}
+answers = {"quantized y": y, "GAN x_hat": r.x_hat, "truth": x}
 table = metric_table(answers, x, D, gentle=gentle)
 Markdown(markdown_table(table))
 
@@ -215,7 +215,7 @@ show_against_truth({"truth x*": x[:1], **by_p.images()},
 # it y could have come from.
 
 # %%
-{f"p={p:g}": ((r.x - y[:1]).abs() <= 1 / 8).float().mean().item()
+{f"p={p:g}": ((r.x_hat - y[:1]).abs() <= 1 / 8).float().mean().item()
  for p, r in by_p.results.items()}
 
 # %% [markdown]
@@ -272,12 +272,12 @@ mae
 # The box [y - 1/8, y + 1/8] holds the truth, and clamping is the projection on it:
 # per pixel, it never moves x_hat away from x*. Whether it also beats y depends on how
 # close G(z_hat) was: after a full run with good weights it can.
-x_in = torch.maximum(torch.minimum(r.x, y + 1 / 8), y - 1 / 8)
-assert (tl.psnr(x_in, x) >= tl.psnr(r.x, x) - 1e-4).all()
-Markdown(markdown_table(metric_table({"y": y, "x_hat": r.x, "clamped": x_in}, x)))
+x_in = torch.maximum(torch.minimum(r.x_hat, y + 1 / 8), y - 1 / 8)
+assert (tl.psnr(x_in, x) >= tl.psnr(r.x_hat, x) - 1e-4).all()
+Markdown(markdown_table(metric_table({"y": y, "x_hat": r.x_hat, "clamped": x_in}, x)))
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
-blends = {"y": y, "x_hat": r.x, "(x_hat + y) / 2": (r.x + y) / 2}
+blends = {"y": y, "x_hat": r.x_hat, "(x_hat + y) / 2": (r.x_hat + y) / 2}
 Markdown(markdown_table(metric_table(blends, x, gentle=gentle)))
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
@@ -285,6 +285,6 @@ op_3 = tl.make_operator("quantization", levels=3)
 y_3 = op_3.corrupt(x)
 r_3 = tl.restore(y_3, op_3, G, D, **fast)
 {"3 levels": f"y {tl.psnr(y_3, x).mean():.2f} dB, "
-             f"GAN {tl.psnr(r_3.x, x).mean():.2f} dB",
+             f"GAN {tl.psnr(r_3.x_hat, x).mean():.2f} dB",
  "5 levels": f"y {table['quantized y']['PSNR']:.2f} dB, "
              f"GAN {table['GAN x_hat']['PSNR']:.2f} dB"}

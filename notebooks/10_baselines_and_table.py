@@ -34,7 +34,7 @@ from tutorial_lib.plots import show_faces
 from tutorial_lib.table import (markdown_table, read_rows, run_table, skipped,
                                 summarize)
 
-device = tl.models.default_device()
+device = tl.default_device()
 device
 
 # %% [markdown]
@@ -69,13 +69,13 @@ n_faces, fast
 # All three see the corruption only through A and its adjoint A*, as the GAN prior
 # does, and none of them knows what a face is beyond what R encodes. Each was tuned on
 # validation faces (`benchmarks/tune.py`; the values sit in each module's
-# `DEFAULTS`). One super-resolution example, with the GAN prior beside them:
+# `TUNED_SETTINGS`). One super-resolution example, with the GAN prior beside them:
 
 # %%
 op = tl.make_operator("super_resolution")
 y = op.corrupt(x[:1], seed=0)
 answers = {name: restore_baseline(name, y, op) for name in BASELINES}
-answers["gan"] = tl.restore(y, op, G, D, **fast).x
+answers["gan"] = tl.restore(y, op, G, D, **fast).x_hat
 panels = {"truth x*": x[:1], "bicubic": op.naive_inverse(y), **answers}
 showcase.show_against_truth(
     panels, "Super-resolution x4: three hand-made priors and the GAN prior");
@@ -189,7 +189,7 @@ for task in tasks:
     grid["input"].append(op_t.naive_inverse(y_t))
     for name, label in zip(BASELINES, ["TV", "LR", "Sparse"]):
         grid[label].append(restore_baseline(name, y_t, op_t))
-    grid["GAN prior"].append(tl.restore(y_t, op_t, G, D, **fast).x)
+    grid["GAN prior"].append(tl.restore(y_t, op_t, G, D, **fast).x_hat)
     grid["truth x*"].append(face)
 grid = {k: torch.cat(v) for k, v in grid.items()}  # (tasks, 3, 64, 64) per column
 showcase.show_against_truth(grid, "Rows: " + ", ".join(tasks));
@@ -215,7 +215,7 @@ showcase.show_against_truth(grid, "Rows: " + ", ".join(tasks));
 K = tl.fast_or(6, 3)
 y1 = op.corrupt(x[:1], seed=0)
 samples = torch.cat([tl.restore(y1, op, G, D, seed=k, restarts=1,
-                                steps=fast["steps"]).x for k in range(K)])
+                                steps=fast["steps"]).x_hat for k in range(K)])
 average = samples.mean(dim=0, keepdim=True)
 mse = ((samples - x[:1]) ** 2).flatten(1).mean(dim=1)
 mse_average = ((average - x[:1]) ** 2).mean()
@@ -252,7 +252,7 @@ def beyond_pixels(task):
     y_t = op_t.corrupt(x, seed=0)
     answers = {"naive": op_t.naive_inverse(y_t),
                **{m: restore_baseline(m, y_t, op_t) for m in BASELINES},
-               "gan": tl.restore(y_t, op_t, G, D, **fast).x, "truth": x}
+               "gan": tl.restore(y_t, op_t, G, D, **fast).x_hat, "truth": x}
     ratio = {"sharpness / truth": lambda v: sharpness(v) / sharpness(x)}
     return showcase.metric_table(answers, x, D, **ratio)
 
@@ -292,7 +292,7 @@ assert sr["gan"]["sharpness / truth"] > sr["naive"]["sharpness / truth"]
 # %%
 best_baseline = max(BASELINES, key=lambda m: summary[(m, "super_resolution")]["psnr"])
 y_all = op.corrupt(x, seed=0)
-pair = {"gan": tl.restore(y_all, op, G, D, **fast).x,
+pair = {"gan": tl.restore(y_all, op, G, D, **fast).x_hat,
         best_baseline: restore_baseline(best_baseline, y_all, op)}
 order = [random.Random(k).sample(list(pair), 2) for k in range(n_faces)]
 left = torch.cat([pair[o[0]][k:k + 1] for k, o in enumerate(order)])

@@ -24,7 +24,7 @@ import tutorial_lib as tl
 from tutorial_lib.data import DATA_DIR, to_grid
 from tutorial_lib.train import TrainConfig, train
 
-device = tl.models.default_device()
+device = tl.default_device()
 device
 
 # %% [markdown]
@@ -165,7 +165,7 @@ len(resumed_log)
 # 2. From the log of the shipped run, in which epoch was the discriminator most
 #    accurate on generated faces?
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 plain_config = TrainConfig(epochs=tl.fast_or(10, 2), batch_size=32, seed=0, ema_decay=0)
 G_plain, _, _ = train(faces, Path(tempfile.mkdtemp()), plain_config, device=device,
                       progress=False)
@@ -176,6 +176,6 @@ plt.imshow(to_grid(plain.cpu(), ncols=8).permute(1, 2, 0).numpy())
 plt.axis("off")
 plt.title("16 samples without weight averaging");
 
-# %% tags=["solution"] jupyter={"source_hidden": true}
+# %% jupyter={"source_hidden": true} tags=["solution"]
 best = max(log, key=lambda r: r["acc_fake"])
 int(best["epoch"]), round(best["acc_fake"], 3)

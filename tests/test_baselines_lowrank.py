@@ -7,7 +7,7 @@ import torch
 import tutorial_lib as tl
 from tutorial_lib.baselines import baseline_defaults
 from tutorial_lib.baselines.lowrank import (
-    DEFAULTS, restore_lowrank, svt, truncated_nuclear_norm,
+    TUNED_SETTINGS, restore_lowrank, svt, truncated_nuclear_norm,
 )
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
@@ -21,7 +21,7 @@ class RandomMask:
     """A(x) = M x with M a fixed random 0/1 mask: matrix completion, the setting of
     Hu et al. (the package's inpainting hole is a block, not random entries)."""
 
-    name = "random_mask"  # no DEFAULTS: every parameter must be passed
+    name = "random_mask"  # no TUNED_SETTINGS: every parameter must be passed
     observed_channels = 3
 
     def __init__(self, M):
@@ -139,8 +139,8 @@ def test_deterministic_and_independent_of_batch_mates():
 
 
 def test_every_task_has_defaults():
-    assert set(DEFAULTS) == set(tl.TASKS)
-    assert baseline_defaults("lowrank", "inpainting") == DEFAULTS["inpainting"]
+    assert set(TUNED_SETTINGS) == set(tl.TASKS)
+    assert baseline_defaults("lowrank", "inpainting") == TUNED_SETTINGS["inpainting"]
 
 
 def test_bad_input_is_reported():

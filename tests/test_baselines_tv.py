@@ -7,7 +7,7 @@ from skimage.restoration import denoise_tv_chambolle
 
 import tutorial_lib as tl
 from tutorial_lib.baselines import baseline_defaults
-from tutorial_lib.baselines.tv import DEFAULTS, div, grad, restore_tv, tv, tv_objective
+from tutorial_lib.baselines.tv import TUNED_SETTINGS, div, grad, restore_tv, tv, tv_objective
 from tutorial_lib.data import load_sample_faces
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
@@ -84,14 +84,14 @@ def test_objective_decreases_and_converges(task):
     x = load_sample_faces(n=2).double()
     op = tl.make_operator(task)
     y = op.corrupt(x, seed=0)
-    lam, iters = DEFAULTS[task]["lam"], DEFAULTS[task]["iters"]
+    lam, iters = TUNED_SETTINGS[task]["lam"], TUNED_SETTINGS[task]["iters"]
     start = tv_objective(op.naive_inverse(y).clamp(0, 1), y, op, lam)
     values = [tv_objective(restore_tv(y, op, iters=k), y, op, lam)
               for k in (50, iters, 3 * iters)]
     assert (values[0] < start).all()
     assert (values[1] <= values[0] * (1 + 1e-9)).all()
     assert (values[2] <= values[1] * (1 + 1e-9)).all()
-    if task != "colorization":  # its defaults stop early on purpose (see DEFAULTS)
+    if task != "colorization":  # its defaults stop early on purpose (see TUNED_SETTINGS)
         # the default iteration count is where the objective has settled: running
         # three times longer lowers it by less than 1%
         assert ((values[1] - values[2]) / values[2] < 1e-2).all()
@@ -129,8 +129,8 @@ def test_deterministic_and_independent_of_batch_mates():
 
 
 def test_every_task_has_defaults():
-    assert set(DEFAULTS) == set(tl.TASKS)
-    assert baseline_defaults("tv", "denoising") == DEFAULTS["denoising"]
+    assert set(TUNED_SETTINGS) == set(tl.TASKS)
+    assert baseline_defaults("tv", "denoising") == TUNED_SETTINGS["denoising"]
 
 
 def test_bad_input_is_reported():

@@ -31,8 +31,8 @@ def test_run_task_corrupts_restores_and_keeps_the_pieces(dcgan, faces, task):
     assert torch.equal(shown.y, op.corrupt(faces, seed=3))  # the noise follows the seed
     assert torch.equal(shown.naive, op.naive_inverse(shown.y))
     s = shown.result.settings
-    assert (s.steps, s.restarts, s.lam) == (2, 1, tl.DEFAULTS[task].lam)
-    assert shown.result.x.shape == faces.shape
+    assert (s.steps, s.restarts, s.lam) == (2, 1, tl.TUNED_SETTINGS[task].lam)
+    assert shown.result.x_hat.shape == faces.shape
 
 
 def test_columns_show_y_only_when_it_is_smaller(dcgan, faces):
@@ -101,10 +101,10 @@ def test_hardest_face_picks_the_lowest_psnr_and_projects_it(dcgan, faces):
     G, D = dcgan
     shown = run_task("denoising", faces, G, D, steps=2, restarts=1)
     k, proj = hardest_face(shown, G, D, steps=3, restarts=1)
-    assert k == tl.psnr(shown.result.x, faces).argmin().item()
+    assert k == tl.psnr(shown.result.x_hat, faces).argmin().item()
     start = proj.history["prior_z"][0, 0].item()  # it went on from that face's z_hat
     assert start == pytest.approx(0.5 * (shown.result.z[k]**2).sum().item(), rel=1e-5)
-    assert proj.x.shape == (1, 3, 64, 64) and proj.settings.lam == 0.01
+    assert proj.x_hat.shape == (1, 3, 64, 64) and proj.settings.lam == 0.01
 
 
 def test_show_against_truth_scores_every_panel_of_the_truths_shape():
@@ -132,11 +132,11 @@ def test_sweep_changes_one_setting_and_keeps_the_rest(dcgan):
     for lam, r in by_lam.results.items():
         assert (r.settings.lam, r.settings.steps, r.settings.p) == (lam, 3, 1.0)
         direct = tl.restore(y, op, G, D, lam=lam, steps=3, restarts=1, seed=2)
-        assert torch.equal(r.x, direct.x)  # the same seed, the same restoration
+        assert torch.equal(r.x_hat, direct.x_hat)  # the same seed, the same restoration
     by_p = sweep(y, op, G, D, "p", (1.0, 2.0), steps=1, restarts=1)
     assert [r.settings.p for r in by_p.results.values()] == [1.0, 2.0]
     lams = {r.settings.lam for r in by_p.results.values()}
-    assert lams == {tl.DEFAULTS["denoising"].lam}  # the task's default, for both
+    assert lams == {tl.TUNED_SETTINGS["denoising"].lam}  # the task's default, for both
     with pytest.raises(ValueError, match="setting must be 'lam' or 'p'"):
         sweep(y, op, G, D, "steps", (1, 2))
 
@@ -144,7 +144,7 @@ def test_sweep_changes_one_setting_and_keeps_the_rest(dcgan):
 def _restoration(x, x_gan, history=None, blend=False):
     """A Restoration with known images, as restore() would return it."""
     z = torch.zeros(len(x), 100)
-    return tl.Restoration(x=x, x_gan=x_gan, z=z, objective=torch.zeros(len(x)),
+    return tl.Restoration(x_hat=x, x_gan=x_gan, z=z, objective=torch.zeros(len(x)),
                           history=history or {}, settings=tl.Settings(blend=blend))
 
 
@@ -187,7 +187,7 @@ def test_hardest_images_are_face_ks_columns_then_its_projection():
                             "projection on G"]
     for name, column in shown.columns().items():
         assert torch.equal(images[name], column[1:2])
-    assert images["projection on G"] is projection.x
+    assert images["projection on G"] is projection.x_hat
 
 
 def test_projection_gap_known_values():

@@ -38,7 +38,7 @@ def test_recovers_a_generated_face(dcgan, name):
     data = r.history["data"]
     assert torch.all(data[-1] < 1e-3 * data[0]), data[[0, -1]]
     if name in ("inpainting", "denoising", "quantization"):  # A keeps enough to pin x
-        assert torch.all(tl.psnr(r.x, x_true) >= 30), tl.psnr(r.x, x_true)
+        assert torch.all(tl.psnr(r.x_hat, x_true) >= 30), tl.psnr(r.x_hat, x_true)
     start = G(_z(2, 100, seed=0))  # a random face is far: the 30 dB bar means something
     assert torch.all(tl.psnr(start, x_true) < 25)
 
@@ -79,7 +79,7 @@ def test_same_seed_same_result_other_seed_other_result(dcgan):
     y = op.A(G(_z(2, 100, seed=9)))
     a, b = (tl.restore(y, op, G, D, steps=10, restarts=2, seed=1) for _ in range(2))
     c = tl.restore(y, op, G, D, steps=10, restarts=2, seed=2)
-    assert torch.equal(a.x, b.x) and torch.equal(a.z, b.z)
+    assert torch.equal(a.x_hat, b.x_hat) and torch.equal(a.z, b.z)
     assert not torch.allclose(a.z, c.z)
 
 
@@ -89,9 +89,9 @@ def test_a_face_does_not_depend_on_its_batch_mates(dcgan64):
     y = op.A(G(_z(3, 100, seed=11).double()))
     ab = tl.restore(y[[0, 1]], op, G, D, steps=15, restarts=2)
     ac = tl.restore(y[[0, 2]], op, G, D, steps=15, restarts=2)
-    assert torch.allclose(ab.x[0], ac.x[0], atol=1e-9)
+    assert torch.allclose(ab.x_hat[0], ac.x_hat[0], atol=1e-9)
     assert torch.allclose(ab.z[0], ac.z[0], atol=1e-9)
-    assert not torch.allclose(ab.x[1], ac.x[1], atol=1e-3)
+    assert not torch.allclose(ab.x_hat[1], ac.x_hat[1], atol=1e-3)
 
 
 def test_clip_keeps_z_in_the_box(dcgan):
@@ -109,7 +109,7 @@ def test_inpainting_blend_keeps_the_known_pixels(dcgan):
     y = op.corrupt(x)
     r = tl.restore(y, op, G, D, steps=5, restarts=1, blend=True)
     known = op.mask(y).expand_as(y).bool()
-    assert torch.allclose(r.x[known], y[known], atol=1e-6)
+    assert torch.allclose(r.x_hat[known], y[known], atol=1e-6)
     assert not torch.allclose(r.x_gan[known], y[known], atol=1e-3)
 
 
@@ -144,7 +144,7 @@ def test_cpu_and_cuda_agree(dcgan):
     finally:
         G.cpu(), D.cpu()
     # float32 convolutions differ in rounding (and cuDNN may use TF32): close, not equal
-    assert (tl.psnr(gpu.x.cpu(), cpu.x) > 35).all()
+    assert (tl.psnr(gpu.x_hat.cpu(), cpu.x_hat) > 35).all()
 
 
 @pytest.mark.parametrize(
@@ -210,3 +210,30 @@ def test_without_D_the_prior_is_the_latent_term_alone(dcgan):
     assert torch.equal(ablated.z, zero.z)
     assert torch.all(ablated.history["prior_D"] == 0)
     assert not torch.allclose(ablated.z, full.z)
+
+
+def test_settings_hold_everything_and_reproduce_the_run(dcgan):
+    G, D = dcgan
+    op = tl.make_operator("denoising")
+    y = op.corrupt(G(_z(2, 100, seed=5)).clamp(0, 1))
+    r = tl.restore(y, op, G, D, lam=0.3, steps=3, restarts=2, seed=5, clip=1.0)
+    assert (r.settings.seed, r.settings.clip, r.settings.lam) == (5, 1.0, 0.3)
+    assert r.z.abs().max() <= 1.0  # the clip ran
+    again = tl.restore(y, op, G, D, r.settings)
+    assert torch.equal(again.x_hat, r.x_hat) and again.settings == r.settings
+    other_seed = tl.restore(y, op, G, D, r.settings, seed=6)
+    assert not torch.equal(other_seed.z, r.z)
+    base = tl.restore(y, op, G, D, tl.Settings(lam=0.3, steps=3, clip=1.0, seed=5))
+    assert torch.equal(base.x_hat, r.x_hat)  # a Settings and keywords are one interface
+
+
+def test_unknown_or_bad_settings_say_what_is_allowed(dcgan):
+    G, D = dcgan
+    op = tl.make_operator("denoising")
+    y = torch.rand(1, 3, 64, 64)
+    with pytest.raises(ValueError, match=r"unknown setting\(s\) lamda; expected some of lam, p"):
+        tl.restore(y, op, G, D, lamda=1.0)
+    with pytest.raises(ValueError, match="settings must be a Settings, got dict"):
+        tl.restore(y, op, G, D, {"lam": 1.0})
+    with pytest.raises(ValueError, match="clip must be > 0 or None, got -1"):
+        tl.restore(y, op, G, D, clip=-1)

@@ -157,7 +157,7 @@ def cmd_restore(args) -> None:
     given = dict(lam=args.lam, p=args.p, steps=args.steps, restarts=args.restarts)
     r = tl.restore(y.to(device), op, G, D, seed=args.seed,
                    **{k: v for k, v in given.items() if v is not None})
-    panels = [op.naive_inverse(y), r.x.cpu()]
+    panels = [op.naive_inverse(y), r.x_hat.cpu()]
     if args.corrupt:
         panels.insert(0, x)
     save_png(torch.cat(panels), out, ncols=len(panels))

@@ -40,3 +40,41 @@ def check_same_shape(a: torch.Tensor, b: torch.Tensor, names=("x", "y")) -> None
             f"{names[0]} and {names[1]} must have the same shape, "
             f"got {tuple(a.shape)} and {tuple(b.shape)}"
         )
+
+
+def check_settings(s) -> None:
+    """Raise ValueError for solver settings outside their ranges (tutorial_lib.solver)."""
+    if s.lam < 0:
+        raise ValueError(f"lam must be >= 0, got {s.lam}")
+    if s.p <= 0:
+        raise ValueError(f"p must be > 0, got {s.p}")
+    if s.steps < 1 or s.restarts < 1:
+        raise ValueError(f"steps and restarts must be >= 1, got {s.steps}, {s.restarts}")
+    if s.lr <= 0:
+        raise ValueError(f"lr must be > 0, got {s.lr}")
+    if s.clip is not None and s.clip <= 0:
+        raise ValueError(f"clip must be > 0 or None, got {s.clip}")
+
+
+def check_restore_inputs(y, op, G, D, s) -> None:
+    """The checks of restore(): y fits the operator, G and D are frozen and on y's
+    device, and the settings are in range."""
+    check_images(y, "y", channels=op.observed_channels)
+    check_settings(s)
+    if s.blend and not op.can_blend:
+        raise ValueError(f"blend=True but {op.name} has no blending")
+    for name, net in (("G", G), ("D", D)):
+        if net.training:
+            raise ValueError(
+                f"{name} is in training mode; call tutorial_lib.freeze(G, D) first "
+                "(batch norm would make each result depend on its batch mates)"
+            )
+        param = next(net.parameters(), None)
+        if param is not None and param.device != y.device:
+            raise ValueError(f"{name} is on {param.device} but y is on {y.device}")
+    expected = op.A(torch.zeros(1, 3, 64, 64, device=y.device)).shape[1:]
+    if y.shape[1:] != expected:
+        raise ValueError(
+            f"y must have shape (N, {', '.join(map(str, expected))}) for {op.name} "
+            f"of 64x64 faces, got {tuple(y.shape)}"
+        )

@@ -31,7 +31,7 @@ def restore_with(method: str, y: torch.Tensor, op, G=None, D=None, seed: int = 0
     if method == "gan":
         if G is None or D is None:
             raise ValueError("method 'gan' needs the generator G and discriminator D")
-        return restore(y, op, G, D, seed=seed, **params).x
+        return restore(y, op, G, D, seed=seed, **params).x_hat
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
     return restore_baseline(method, y, op, **params)

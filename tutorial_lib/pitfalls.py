@@ -42,7 +42,7 @@ class Sweep:
         if raw:
             return {f"{self.setting}={value:g} (raw)": r.x_gan
                     for value, r in self.results.items()}
-        return {f"{self.setting}={value:g}": r.x for value, r in self.results.items()}
+        return {f"{self.setting}={value:g}": r.x_hat for value, r in self.results.items()}
 
     def final(self) -> dict[float, dict[str, float]]:
         """value -> {term: its value after the last Adam step}, averaged over the batch.
@@ -88,7 +88,7 @@ def hardest_face(shown: Shown, G, D, **settings) -> tuple[int, Restoration]:
     the projection is far from the face, no lam or p will fix the restoration.
     Introduced in notebook 05.
     """
-    k = psnr(shown.result.x, shown.x).argmin().item()
+    k = psnr(shown.result.x_hat, shown.x).argmin().item()
     x_k, z_k = shown.x[k:k + 1], shown.result.z[k:k + 1]
     return k, project_on_G(x_k, G, D, z_init=z_k, **settings)
 
@@ -100,7 +100,7 @@ def hardest_images(shown: Shown, k: int,
     Written out in notebook 05, called in 06-09 (with ``show_against_truth``).
     """
     images = {name: v[k:k + 1] for name, v in shown.columns().items()}
-    return images | {"projection on G": projection.x}
+    return images | {"projection on G": projection.x_hat}
 
 
 def projection_gap(shown: Shown, k: int, projection: Restoration) -> dict[str, float]:
@@ -112,5 +112,5 @@ def projection_gap(shown: Shown, k: int, projection: Restoration) -> dict[str, f
     05, called in 06-09.
     """
     x_k = shown.x[k:k + 1]
-    candidates = {"G(z_hat)": shown.result.x_gan[k:k + 1], "projection": projection.x}
+    candidates = {"G(z_hat)": shown.result.x_gan[k:k + 1], "projection": projection.x_hat}
     return {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}

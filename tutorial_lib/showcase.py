@@ -59,7 +59,7 @@ class Shown:
         columns[f"naive: {NAIVE_NAMES.get(self.op.name, 'y')}"] = self.naive
         if self.result.settings.blend:
             columns["raw G(z_hat)"] = self.result.x_gan
-        columns["GAN x_hat"] = self.result.x
+        columns["GAN x_hat"] = self.result.x_hat
         return columns
 
     def scores(self) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
@@ -71,7 +71,7 @@ def run_task(task: str, x: torch.Tensor, G, D, seed: int = 0, **settings) -> Sho
     """Corrupt x with the task's operator (noise from ``seed``) and restore it.
 
     ``settings`` go to ``restore`` (lam, p, steps, restarts, lr, blend); those left out
-    take the task's tuned defaults, ``DEFAULTS[task]``.
+    take the task's tuned defaults, ``TUNED_SETTINGS[task]``.
     """
     op = make_operator(task)
     y = op.corrupt(x, seed=seed)

@@ -9,7 +9,8 @@ derivation (see tutorial_lib.prior):
 We use the p-th power of the p-norm, sum |r|^p, smoothed as (r^2 + eps^2)^(p/2) so
 that p <= 1 has a finite gradient at r = 0. It is minimised by Adam over z from
 ``restarts`` random starts z ~ N(0, I) per image; the start with the lowest final
-objective is kept, and x_hat = G(z_hat), optionally blended with y.
+objective is kept, and x_hat = G(z_hat), optionally blended with y. Every knob of a
+run is one field of ``Settings``; each task has its tuned ones in ``TUNED_SETTINGS``.
 
 G and D must be in eval mode (tutorial_lib.models.freeze): in training mode batch
 norm would mix the images of a batch, and one face's result would depend on the
@@ -25,7 +26,7 @@ from typing import Callable
 
 import torch
 
-from .checks import check_images
+from .checks import check_restore_inputs
 from .operators import Operator
 from .prior import discriminator_prior, latent_prior
 
@@ -34,7 +35,10 @@ EPS = 1e-4  # smoothing of |r|^p; far below one gray level (1/255)
 
 @dataclass(frozen=True)
 class Settings:
-    """Solver hyperparameters of one task."""
+    """Everything one restoration run depends on, besides y, the operator, G and D.
+
+    ``r.settings`` of a result reproduces it: ``restore(y, op, G, D, r.settings)``.
+    """
 
     lam: float = 0.1  # weight of the prior
     p: float = 1.0  # norm of the data term
@@ -43,15 +47,17 @@ class Settings:
     restarts: int = 2  # random starts per image, the best one kept (CPU-friendly)
     blend: bool = False  # blend G(z) with y (inpainting, colorization)
     use_D: bool = True  # False drops -l(G(z)) from the prior, keeping ||z||^2 / 2 alone
+    clip: float | None = None  # clamp z to [-clip, clip] after each step (a uniform p_Z)
+    seed: int = 0  # the random starts z ~ N(0, I), drawn on the CPU
 
 
-# Tuned defaults per task: lambda picked by the best mean PSNR on the first 8 faces of
+# Tuned settings per task: lambda picked by the best mean PSNR on the first 8 faces of
 # the VALIDATION split (SSIM breaks ties within 0.05 dB), never on test faces, with
 #   python benchmarks/tune.py --method gan --data ../shared/celeba --n 8 \
 #       --grid lam=0,0.1,1 --grid restarts=2 --tasks inpainting   (restarts=1 for the rest)
 # PSNR moved by < 0.5 dB across lambda in {0, 0.1, 1} except for super-resolution,
 # where lambda = 1 cost 1.2 dB. p = 1 (the authors' L1), 300 steps, lr 0.1.
-DEFAULTS = {
+TUNED_SETTINGS = {
     "inpainting": Settings(lam=1.0, blend=True),  # 24.84 dB / 0.827 (8 faces)
     "colorization": Settings(lam=1.0, blend=True),  # 26.41 dB / 0.929
     "super_resolution": Settings(lam=0.1),  # 20.43 dB / 0.555
@@ -60,16 +66,37 @@ DEFAULTS = {
 }
 
 
+def resolve_settings(task: str, settings: Settings | None = None, **overrides) -> Settings:
+    """``settings`` (default: the task's TUNED_SETTINGS) with ``overrides`` applied.
+
+    >>> resolve_settings("denoising", steps=5).steps
+    5
+    >>> resolve_settings("denoising", Settings(lam=3.0), p=2.0).lam
+    3.0
+    """
+    if settings is None:
+        settings = TUNED_SETTINGS.get(task, Settings())
+    if not isinstance(settings, Settings):
+        raise ValueError(f"settings must be a Settings, got {type(settings).__name__}")
+    unknown = set(overrides) - set(Settings.__dataclass_fields__)
+    if unknown:
+        raise ValueError(
+            f"unknown setting(s) {', '.join(sorted(unknown))}; expected some of "
+            f"{', '.join(Settings.__dataclass_fields__)}"
+        )
+    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
 @dataclass
 class Restoration:
     """What restore() returns; everything is detached and on y's device."""
 
-    x: torch.Tensor  # (N, 3, 64, 64) the restoration, blended when asked
+    x_hat: torch.Tensor  # (N, 3, 64, 64) the restoration, blended when asked
     x_gan: torch.Tensor  # (N, 3, 64, 64) G(z_hat) before blending
-    z: torch.Tensor  # (N, nz) the best latent code of each image
+    z: torch.Tensor  # (N, nz) the best latent code of each image, z_hat
     objective: torch.Tensor  # (N,) its final objective
     history: dict[str, torch.Tensor] = field(default_factory=dict)  # name -> (steps, N)
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = field(default_factory=Settings)  # reproduces this run
 
 
 def data_term(residual: torch.Tensor, p: float, weights=None) -> torch.Tensor:
@@ -85,46 +112,15 @@ def objective_terms(z, y, op: Operator, G, D, p: float, weights=None, use_D: boo
 
     ``use_D=False`` (an ablation: the latent prior alone) skips D; its term is 0.
     """
-    x = G(z)
+    G_z = G(z)
     return (
         {
-            "data": data_term(op.A(x) - y, p, weights),
-            "prior_D": discriminator_prior(D, x) if use_D else x.new_zeros(len(x)),
+            "data": data_term(op.A(G_z) - y, p, weights),
+            "prior_D": discriminator_prior(D, G_z) if use_D else G_z.new_zeros(len(z)),
             "prior_z": latent_prior(z),
         },
-        x,
+        G_z,
     )
-
-
-def _check_arguments(y, op, G, D, s: Settings) -> None:
-    check_images(y, "y", channels=op.observed_channels)
-    if s.lam < 0:
-        raise ValueError(f"lam must be >= 0, got {s.lam}")
-    if s.p <= 0:
-        raise ValueError(f"p must be > 0, got {s.p}")
-    if s.steps < 1 or s.restarts < 1:
-        raise ValueError(f"steps and restarts must be >= 1, got {s.steps}, {s.restarts}")
-    if s.lr <= 0:
-        raise ValueError(f"lr must be > 0, got {s.lr}")
-    if s.blend and not op.can_blend:
-        raise ValueError(f"blend=True but {op.name} has no blending")
-    for name, net in (("G", G), ("D", D)):
-        if net.training:
-            raise ValueError(
-                f"{name} is in training mode; call tutorial_lib.freeze(G, D) first "
-                "(batch norm would make each result depend on its batch mates)"
-            )
-        param = next(net.parameters(), None)
-        if param is not None and param.device != y.device:
-            device = param.device
-
-            raise ValueError(f"{name} is on {device} but y is on {y.device}")
-    expected = op.A(torch.zeros(1, 3, 64, 64, device=y.device)).shape[1:]
-    if y.shape[1:] != expected:
-        raise ValueError(
-            f"y must have shape (N, {', '.join(map(str, expected))}) for {op.name} "
-            f"of 64x64 faces, got {tuple(y.shape)}"
-        )
 
 
 def restore(
@@ -132,41 +128,42 @@ def restore(
     op: Operator,
     G,
     D,
-    lam: float | None = None,
-    p: float | None = None,
-    steps: int | None = None,
-    lr: float | None = None,
-    restarts: int | None = None,
-    seed: int = 0,
-    clip: float | None = None,
-    blend: bool | None = None,
-    use_D: bool | None = None,
+    settings: Settings | None = None,
+    *,
     z_init: torch.Tensor | None = None,
     callback: Callable[[int, torch.Tensor], None] | None = None,
     callback_every: int = 10,
+    **overrides,
 ) -> Restoration:
     """Restore y = corrupt(x*) by minimising f(z) (module docstring) over z.
 
-    Arguments left as None take the task's tuned default (``DEFAULTS[op.name]``).
-    ``use_D=False``: the prior without the discriminator's term (an ablation).
-    ``clip``: after each step clamp z to [-clip, clip] (the box of a uniform p_Z).
+    ``settings``: a Settings (default: the task's ``TUNED_SETTINGS[op.name]``);
+    ``overrides``: any of its fields by name (``lam=1.0, steps=50, seed=3``), applied on
+    top. ``r.settings`` is what ran, so ``restore(y, op, G, D, r.settings)`` repeats it.
     ``z_init``: (N, nz) start of the first restart (a warm start), or (N, k, nz) starts
     of the first k restarts; the others are random.
     ``callback(step, x_best)``: called every ``callback_every`` steps and at the end
     with the current G(z) of each image's best restart, for live previews.
+
+    >>> import tutorial_lib as tl
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> op = tl.make_operator("denoising")
+    >>> y = op.corrupt(torch.full((2, 3, 64, 64), 0.5))
+    >>> r = restore(y, op, G, D, steps=2, restarts=1)
+    >>> r.x_hat.shape, r.settings.steps, r.settings.lam == TUNED_SETTINGS["denoising"].lam
+    (torch.Size([2, 3, 64, 64]), 2, True)
+    >>> torch.equal(restore(y, op, G, D, r.settings).x_hat, r.x_hat)
+    True
     """
     if not isinstance(op, Operator):
         raise ValueError(f"op must be an Operator (make_operator), got {type(op).__name__}")
-    given = dict(lam=lam, p=p, steps=steps, lr=lr, restarts=restarts, blend=blend,
-                 use_D=use_D)
-    s = replace(
-        DEFAULTS.get(op.name, Settings()), **{k: v for k, v in given.items() if v is not None}
-    )
-    _check_arguments(y, op, G, D, s)
+    s = resolve_settings(op.name, settings, **overrides)
+    check_restore_inputs(y, op, G, D, s)
     N, R, nz = len(y), s.restarts, G.config.nz
 
     # Starts drawn on the CPU: the same seed gives the same starts on every device.
-    z0 = torch.randn(N, R, nz, generator=torch.Generator().manual_seed(seed))
+    z0 = torch.randn(N, R, nz, generator=torch.Generator().manual_seed(s.seed))
     if z_init is not None:
         z_init = z_init.detach().cpu().float()
         z_init = z_init[:, None] if z_init.ndim == 2 else z_init  # (N, k, nz), k <= R
@@ -185,28 +182,28 @@ def restore(
     history = {name: [] for name in ("data", "prior_D", "prior_z", "total")}
 
     for step in range(s.steps + 1):  # the last pass only evaluates the final z
-        terms, x = objective_terms(z, y_rep, op, G, D, s.p, weights, s.use_D)
+        terms, G_z = objective_terms(z, y_rep, op, G, D, s.p, weights, s.use_D)
         total = terms["data"] + s.lam * (terms["prior_D"] + terms["prior_z"])
         for name, value in {**terms, "total": total}.items():
             history[name].append(value.detach())
         if callback is not None and (step % callback_every == 0 or step == s.steps):
             best = total.detach().view(N, R).argmin(dim=1)
-            callback(step, x.detach().view(N, R, *x.shape[1:])[torch.arange(N), best])
+            callback(step, G_z.detach().view(N, R, *G_z.shape[1:])[torch.arange(N), best])
         if step == s.steps:
             break
         optimizer.zero_grad(set_to_none=True)
         total.sum().backward(inputs=[z])  # each row's gradient is its own image's
         optimizer.step()
-        if clip is not None:
+        if s.clip is not None:
             with torch.no_grad():
-                z.clamp_(-clip, clip)
+                z.clamp_(-s.clip, s.clip)
 
     best = total.detach().view(N, R).argmin(dim=1)  # (N,)
     pick = torch.arange(N, device=best.device) * R + best  # rows of the kept starts
-    x_gan = x.detach()[pick]
+    x_gan = G_z.detach()[pick]
     x_hat = op.blend(x_gan, y) if s.blend else x_gan
     return Restoration(
-        x=x_hat,
+        x_hat=x_hat,
         x_gan=x_gan,
         z=z.detach()[pick],
         objective=total.detach()[pick],

@@ -25,7 +25,7 @@ from PIL import Image
 
 from .metrics import psnr, ssim
 from .operators import make_operator
-from .solver import DEFAULTS, restore
+from .solver import TUNED_SETTINGS, restore
 
 
 def to_png(images: list[torch.Tensor], scale: int = 3) -> bytes:
@@ -61,7 +61,7 @@ class RestorationExplorer:
         self.preview_every, self.warm_start = preview_every, warm_start
         self.result = None
         self.runs: list[dict] = []  # (lam, p, steps, psnr, ssim) of every run, in order
-        defaults = DEFAULTS[task]
+        defaults = TUNED_SETTINGS[task]
 
         self.lam_slider = widgets.FloatLogSlider(
             value=max(defaults.lam, 1e-3), base=10, min=-3, max=2, step=0.25,
@@ -98,7 +98,7 @@ class RestorationExplorer:
             self.y, self.op, self.G, self.D, lam=self.lam_slider.value,
             p=self.p_slider.value, steps=steps, restarts=self.restarts, seed=self.seed,
             z_init=z_init, callback=self._preview, callback_every=self.preview_every)
-        x = self.result.x
+        x = self.result.x_hat
         self.scores = {"psnr": psnr(x, self.face).item(), "ssim": ssim(x, self.face).item()}
         naive = {"psnr": psnr(self._observed, self.face).item(),
                  "ssim": ssim(self._observed, self.face).item()}

@@ -12,7 +12,7 @@ through A and its adjoint A*, with no generator:
 | "sparse"  | sparse codes of patches on a learned dict    | sparse.py  |
 
 Every module has ``restore_<name>(y, op, **params) -> x_hat`` (N, 3, H, W) in [0, 1],
-following y's device, and ``DEFAULTS``: the parameters per task, tuned on validation
+following y's device, and ``TUNED_SETTINGS``: the parameters per task, tuned on validation
 faces with benchmarks/tune.py. ``restore_baseline(name, y, op)`` picks one
 by name. Compared with the GAN prior in notebook 10 and ``python -m tutorial_lib table``.
 """
@@ -36,4 +36,4 @@ def restore_baseline(name: str, y, op, **params):
 
 def baseline_defaults(name: str, task: str) -> dict:
     """The tuned parameters of baseline ``name`` for ``task`` (a copy)."""
-    return dict(_module(name).DEFAULTS[task])
+    return dict(_module(name).TUNED_SETTINGS[task])

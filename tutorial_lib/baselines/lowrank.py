@@ -44,14 +44,14 @@ from ._common import check_number, operator_norm_sq, prepare, resolve_params
 #   OMP_NUM_THREADS=1 python benchmarks/tune.py --method lowrank \
 #       --data runs/faces_valid.pt --n 32 --threads 1 --tasks TASK \
 #       --grid rank=0,1,3,10,20 --grid lam=0.1,0.3,1,3   (then a finer grid)
-# mean PSNR dB / SSIM there (the naive inverse in the order of DEFAULTS: 10.20,
+# mean PSNR dB / SSIM there (the naive inverse in the order of TUNED_SETTINGS: 10.20,
 # 19.63, 24.10, 20.44, 22.86): inpainting 21.64 / 0.735 (rank 1 only: with r >= 2
 # the start's top singular vectors include the black hole, which then stays,
 # 11-12 dB), super_resolution 24.41 / 0.761, denoising 24.39 / 0.706, quantization
 # 24.98 / 0.768. outer / inner: where 3x more steps change PSNR by < 0.1 dB.
 # Colorization, as for TV: a low rank per channel knows nothing of color, and the
 # best setting barely leaves the gray start (19.54 dB / 0.913; gray: 19.63).
-DEFAULTS: dict[str, dict] = {
+TUNED_SETTINGS: dict[str, dict] = {
     "inpainting": {"rank": 1, "lam": 0.2, "outer": 3, "inner": 30},
     "colorization": {"rank": 20, "lam": 0.001, "outer": 3, "inner": 30},
     "super_resolution": {"rank": 20, "lam": 0.01, "outer": 3, "inner": 10},
@@ -99,7 +99,7 @@ def restore_lowrank(y: torch.Tensor, op, rank: int | None = None,
     outer, inner : int >= 1, optional
         Outer steps (new U_r, V_r) and APGL steps per outer step, starting from
         ``op.naive_inverse(y)``; each APGL step costs one batched SVD.
-    Parameters left None take ``DEFAULTS[op.name]``.
+    Parameters left None take ``TUNED_SETTINGS[op.name]``.
 
     Returns
     -------
@@ -116,7 +116,7 @@ def restore_lowrank(y: torch.Tensor, op, rank: int | None = None,
     >>> bool((restore_lowrank(y, op) - x).pow(2).mean() < (y - x).pow(2).mean() / 3)
     True
     """
-    params = resolve_params(DEFAULTS, op, rank=rank, lam=lam, outer=outer, inner=inner)
+    params = resolve_params(TUNED_SETTINGS, op, rank=rank, lam=lam, outer=outer, inner=inner)
     rank, lam = params["rank"], params["lam"]
     check_number("rank", rank, 0, integer=True)
     check_number("lam", lam, 0)

@@ -63,7 +63,7 @@ CHUNK = 8192  # patches coded at once: bounds the (n, s, d) gathers to ~50 MB
 # 0.6075, denoising 23.63 / 0.8092, quantization 22.67 / 0.7869; no colorization. The
 # naive inverse on the same 32 faces: holed 10.20 / 0.5213, gray 19.63 / 0.9346,
 # bicubic 24.10 / 0.7431, noisy 20.44 / 0.5060, quantized 22.86 / 0.6933.
-DEFAULTS: dict[str, dict] = {
+TUNED_SETTINGS: dict[str, dict] = {
     # lam=0.01,0.1 sparsity=2,3,4,6 iters=6,10,15,20: 22.09 / 0.7741, 0.40 s (more
     # iterations still help a little: the hole fills in from its border)
     "inpainting": {"lam": 0.01, "sparsity": 2, "iters": 20, "stride": 2},
@@ -240,10 +240,10 @@ def restore_sparse(y: torch.Tensor, op, dictionary: torch.Tensor | None = None,
 
     ``dictionary`` (3 p^2, K) defaults to the shipped one (load_dictionary); lam > 0,
     sparsity (atoms per patch, DC included), iters (alternations) and stride (of the
-    patch grid, dividing p) default to DEFAULTS[op.name]. Returns x_hat (N, 3, H, W)
+    patch grid, dividing p) default to TUNED_SETTINGS[op.name]. Returns x_hat (N, 3, H, W)
     in [0, 1] on y's device and dtype; deterministic, each image independent.
     """
-    params = resolve_params(DEFAULTS, op, lam=lam, sparsity=sparsity, iters=iters,
+    params = resolve_params(TUNED_SETTINGS, op, lam=lam, sparsity=sparsity, iters=iters,
                             stride=stride)
     lam, sparsity, iters, stride = (params[k] for k in
                                     ("lam", "sparsity", "iters", "stride"))

@@ -40,7 +40,7 @@ from ._common import check_number, operator_norm_sq, prepare, resolve_params
 #   OMP_NUM_THREADS=1 python benchmarks/tune.py --method tv \
 #       --data runs/faces_valid.pt --n 32 --threads 1 --tasks TASK --grid lam=... \
 #       [--grid step=...]
-# mean PSNR dB / SSIM there (the naive inverse in the order of DEFAULTS: 10.20,
+# mean PSNR dB / SSIM there (the naive inverse in the order of TUNED_SETTINGS: 10.20,
 # 19.63, 24.10, 20.44, 22.86):
 # inpainting 22.42 / 0.755, super_resolution 24.00 / 0.741, denoising 26.48 / 0.804,
 # quantization 24.59 / 0.743. iters: where the objective has settled (within ~0.5%;
@@ -49,7 +49,7 @@ from ._common import check_number, operator_norm_sq, prepare, resolve_params
 # knows nothing of color; given the luma it lowers TV by moving the contrast into the
 # green channel (TV(l) / 0.587 < 3 TV(l)), and converged faces turn green (12-15 dB).
 # The best setting barely leaves the gray start (19.58 dB / 0.917; gray: 19.63).
-DEFAULTS: dict[str, dict] = {
+TUNED_SETTINGS: dict[str, dict] = {
     "inpainting": {"lam": 0.001, "iters": 400, "step": 60.0},
     "colorization": {"lam": 0.001, "iters": 300, "step": 0.1},
     "super_resolution": {"lam": 0.0003, "iters": 400, "step": 16.0},
@@ -112,7 +112,7 @@ def restore_tv(y: torch.Tensor, op, lam: float | None = None, iters: int | None 
         The primal step t; the dual steps are s_q = s / ||A||^2, s_p = s / 8 with
         s = 0.49 / t. The best t scales like 1 / lam where pixels have no data
         (the hole of inpainting) and is small where every pixel has data.
-    Parameters left None take ``DEFAULTS[op.name]``.
+    Parameters left None take ``TUNED_SETTINGS[op.name]``.
 
     Returns
     -------
@@ -126,7 +126,7 @@ def restore_tv(y: torch.Tensor, op, lam: float | None = None, iters: int | None 
     >>> bool((restore_tv(op.corrupt(x), op) - x).abs().max() < 1e-4)
     True
     """
-    params = resolve_params(DEFAULTS, op, lam=lam, iters=iters, step=step)
+    params = resolve_params(TUNED_SETTINGS, op, lam=lam, iters=iters, step=step)
     lam, iters, t = params["lam"], params["iters"], params["step"]
     check_number("lam", lam, 0)
     check_number("iters", iters, 1, integer=True)
