@@ -17,14 +17,14 @@ def _rand(*shape, seed=0):
     return torch.rand(*shape, generator=torch.Generator().manual_seed(seed))
 
 
-class RandomMask:
+class RandomMask(tl.Operator):
     """A(x) = M x with M a fixed random 0/1 mask: matrix completion, the setting of
     Hu et al. (the package's inpainting hole is a block, not random entries)."""
 
     name = "random_mask"  # no TUNED_SETTINGS: every parameter must be passed
-    observed_channels = 3
 
     def __init__(self, M):
+        super().__init__()
         self.M = M  # (1, 1, H, W)
 
     def A(self, x):

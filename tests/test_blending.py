@@ -4,9 +4,9 @@ import torch
 import torch.nn.functional as F
 
 from tutorial_lib.blending import (
-    _laplacian, _rgb_to_ycbcr, _ycbcr_to_rgb, color_blend, luminance, poisson_blend,
+    _laplacian, _rgb_to_ycbcr, _ycbcr_to_rgb, color_blend, poisson_blend,
 )
-from tutorial_lib.operators import central_hole_mask
+from tutorial_lib.operators import central_hole_mask, luminance
 
 M = central_hole_mask(64, 64, 32)
 
@@ -133,3 +133,12 @@ BAD_CALLS = {
 def test_bad_inputs(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_color_blend_known_pixel():
+    """x_hat = (0.8, 0.2, 0.1) has Y = 0.299 * 0.8 + 0.587 * 0.2 + 0.114 * 0.1 = 0.368;
+    a gray value 0.4 adds d = 0.032 to every channel. Hard-coded, so swapped luma weights
+    (Y would be 0.3207) fail here even though both sides would use the same function."""
+    x_hat = torch.tensor([0.8, 0.2, 0.1]).view(1, 3, 1, 1)
+    out = color_blend(x_hat, torch.full((1, 1, 1, 1), 0.4))
+    assert torch.allclose(out.flatten(), torch.tensor([0.832, 0.232, 0.132]), atol=1e-6)

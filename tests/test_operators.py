@@ -159,3 +159,50 @@ def test_bad_operator_options():
         tl.make_operator("denoising", sigma=-0.1)
     with pytest.raises(ValueError, match="hole must be between 1 and 63 pixels, got 64"):
         tl.make_operator("inpainting", hole=64).A(torch.zeros(1, 3, 64, 64))
+
+
+@pytest.mark.parametrize("name", tl.TASKS)
+def test_each_operator_passes_its_own_dot_test(name):
+    assert tl.make_operator(name).adjointness_error() < 1e-12
+
+
+def test_the_dot_test_catches_a_wrong_adjoint():
+    class HalfAdjoint(type(tl.make_operator("super_resolution"))):
+        def A_adjoint(self, y):  # off by a factor of 2
+            return 2 * super().A_adjoint(y)
+
+    assert HalfAdjoint().adjointness_error() > 0.5
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("inpainting", 1.0), ("denoising", 1.0), ("quantization", 1.0),
+    ("super_resolution", 1 / 16), ("colorization", 0.299**2 + 0.587**2 + 0.114**2),
+])
+def test_norm_squared_known_values(name, expected):
+    """||A||^2 with the 2 % safety margin: masks and identities 1, 4x4 averaging 1/16,
+    the luma row (w_R, w_G, w_B) its squared length."""
+    estimate = tl.make_operator(name).norm_squared(torch.zeros(1, 3, 64, 64))
+    assert estimate == pytest.approx(1.02 * expected, rel=1e-3)
+
+
+def test_corrupt_is_sensor_of_noise_of_A():
+    """Inpainting of a noisy photo is a composition, not a new class."""
+    from tutorial_lib.operators import Clip, GaussianNoise
+
+    op = tl.make_operator("inpainting", noise=GaussianNoise(0.05))
+    x = _rand(2, 3, 64, 64, seed=3)
+    y = op.corrupt(x, seed=4)
+    g = torch.Generator().manual_seed(4)
+    expected = Clip()(op.A(x) + 0.05 * torch.randn(x.shape, generator=g))
+    assert torch.equal(y, expected)
+    assert y[..., 16:48, 16:48].std() > 0.01  # the hole got noise too (A first, then noise)
+    assert torch.equal(tl.make_operator("inpainting").corrupt(x, seed=4), op.A(x))
+
+
+def test_denoising_and_quantization_are_named_parts():
+    from tutorial_lib.operators import Clip, GaussianNoise, NoNoise, Quantize
+
+    denoising, quantization = tl.make_operator("denoising"), tl.make_operator("quantization")
+    assert (denoising.noise, denoising.sensor) == (GaussianNoise(0.1), Clip())
+    assert (quantization.noise, quantization.sensor) == (NoNoise(), Quantize(5))
+    assert tl.make_operator("denoising", sigma=0.2).noise == GaussianNoise(0.2)

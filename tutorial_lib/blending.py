@@ -30,14 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from .checks import check_images, check_same_shape
-
-LUMA_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R BT.601, the standard grayscale conversion
-
-
-def luminance(x: torch.Tensor) -> torch.Tensor:
-    """Y = 0.299 R + 0.587 G + 0.114 B, shape (N, 1, H, W)."""
-    w = torch.tensor(LUMA_WEIGHTS, dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
-    return (x * w).sum(dim=1, keepdim=True)
+from .operators import LUMA_WEIGHTS, luminance  # the colorization operator's own A
 
 
 def _rgb_to_ycbcr(x: torch.Tensor) -> tuple[torch.Tensor, ...]:

@@ -1,18 +1,26 @@
 """The degradation operators A and the corruption processes of the paper's five tasks.
 
-Observation model (slides 12-13):   y = corrupt(x) = sensor(A(x) + noise)
+Observation model (slides 12-13), three named parts:
 
-| task             | A(x) in the objective        | corrupt(x), the protocol           |
-| ---------------- | ---------------------------- | ---------------------------------- |
-| inpainting       | M * x, M = 0 on a 32x32 hole | A(x): the central patch set to 0   |
-| colorization     | 0.299 R + 0.587 G + 0.114 B  | A(x)                               |
-| super_resolution | 4x4 block average (x4 down)  | A(x)                               |
-| denoising        | identity                     | clip(x + N(0, 0.1^2), 0, 1)        |
-| quantization     | identity                     | round(4 x) / 4: 5 levels, channel  |
+    y = corrupt(x) = sensor(noise(A(x)))
+
+| task             | A(x) in the objective        | noise              | sensor                 |
+| ---------------- | ---------------------------- | ------------------ | ---------------------- |
+| inpainting       | M * x, M = 0 on a 32x32 hole | none               | clip to [0, 1]         |
+| colorization     | 0.299 R + 0.587 G + 0.114 B  | none               | clip to [0, 1]         |
+| super_resolution | 4x4 block average (x4 down)  | none               | clip to [0, 1]         |
+| denoising        | identity                     | Gaussian, std 0.1  | clip to [0, 1]         |
+| quantization     | identity                     | none               | round(4 x) / 4: 5 levels |
+
+Any noise goes with any operator: ``make_operator("inpainting",
+noise=GaussianNoise(0.05))`` is inpainting of a noisy photo, no new class needed.
 
 All five A are linear, so each has an adjoint A* with <A x, y> = <x, A* y>, which the
-hand-made baselines need; quantization's step function has no useful gradient, so its
-A in the objective is the identity and the rounding lives in ``corrupt`` only.
+hand-made baselines need; an operator checks its own adjoint (``adjointness_error``,
+the dot-product test of notebook 01) and knows its norm (``norm_squared``, the
+largest eigenvalue of A* A, which sets the baselines' step sizes). Quantization's step
+function has no useful gradient, so its A in the objective is the identity and the
+rounding is its sensor, in ``corrupt`` only.
 
 Each operator also knows its data-term weights (the weighted inpainting mask of Yeh et
 al., CVPR 2017), its naive inverse (what you get without a prior: the holed image,
@@ -23,23 +31,98 @@ Introduced in notebook 01; each task notebook (05-09) studies one operator.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 import torch.nn.functional as F
 
-from .blending import LUMA_WEIGHTS, color_blend, luminance, poisson_blend
 from .checks import check_images
+
+LUMA_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R BT.601, the standard grayscale conversion
+
+
+def luminance(x: torch.Tensor) -> torch.Tensor:
+    """Y = 0.299 R + 0.587 G + 0.114 B of (N, 3, H, W) images, shape (N, 1, H, W).
+
+    >>> luminance(torch.ones(1, 3, 2, 2)).flatten().tolist()
+    [1.0, 1.0, 1.0, 1.0]
+    """
+    w = torch.tensor(LUMA_WEIGHTS, dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
+    return (x * w).sum(dim=1, keepdim=True)
+
+
+# --- noise and sensor: the parts of corrupt() after A -------------------------------
+
+@dataclass(frozen=True)
+class NoNoise:
+    """A noiseless measurement: v -> v."""
+
+    def __call__(self, v: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        return v
+
+
+@dataclass(frozen=True)
+class GaussianNoise:
+    """Additive white Gaussian noise: v -> v + sigma n, n ~ N(0, I).
+
+    >>> g = torch.Generator().manual_seed(0)
+    >>> round(GaussianNoise(0.1)(torch.zeros(100_000), g).std().item(), 2)
+    0.1
+    """
+
+    sigma: float = 0.1
+
+    def __post_init__(self):
+        if self.sigma < 0:
+            raise ValueError(f"sigma must be >= 0, got {self.sigma}")
+
+    def __call__(self, v: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        n = torch.randn(v.shape, generator=generator, device=v.device, dtype=v.dtype)
+        return v + self.sigma * n
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A sensor that saturates: values clipped to [0, 1], as a saved photo's are."""
+
+    def __call__(self, v: torch.Tensor) -> torch.Tensor:
+        return v.clamp(0, 1)
+
+
+@dataclass(frozen=True)
+class Quantize:
+    """A sensor with L levels per channel: q(v) = round((L - 1) v) / (L - 1) on the
+    clipped v; for L = 5 the levels are 0, 1/4, 1/2, 3/4, 1.
+
+    >>> Quantize(5)(torch.tensor([0.1, 0.2, 0.9])).tolist()
+    [0.0, 0.25, 1.0]
+    """
+
+    levels: int = 5
+
+    def __post_init__(self):
+        if self.levels < 2:
+            raise ValueError(f"levels must be >= 2, got {self.levels}")
+
+    def __call__(self, v: torch.Tensor) -> torch.Tensor:
+        return torch.round(v.clamp(0, 1) * (self.levels - 1)) / (self.levels - 1)
 
 
 class Operator:
-    """Base class: A, A_adjoint, corrupt, data-term weights, naive inverse, blend.
+    """Base class: A, A_adjoint, corrupt = sensor(noise(A(x))), data-term weights, naive
+    inverse, blend, and the operator's own checks (norm, adjointness).
 
     Subclasses set ``name`` and ``observed_channels`` and implement ``A`` and
-    ``A_adjoint``; ``corrupt`` defaults to A(x) with no noise.
+    ``A_adjoint``; ``noise`` defaults to none and ``sensor`` to clipping to [0, 1].
     """
 
     name = "operator"
     observed_channels = 3
     can_blend = False
+
+    def __init__(self, noise=None, sensor=None):
+        self.noise = noise if noise is not None else NoNoise()
+        self.sensor = sensor if sensor is not None else Clip()
 
     def A(self, x: torch.Tensor) -> torch.Tensor:  # (N, 3, H, W) -> observation space
         raise NotImplementedError
@@ -48,12 +131,10 @@ class Operator:
         raise NotImplementedError
 
     def corrupt(self, x: torch.Tensor, seed: int = 0) -> torch.Tensor:
-        """The paper's corruption of clean images x (N, 3, H, W) in [0, 1]."""
+        """y = sensor(noise(A(x))) of clean images x (N, 3, H, W) in [0, 1]."""
         check_images(x, "x")
-        return self._corrupt(x, torch.Generator(x.device).manual_seed(seed))
-
-    def _corrupt(self, x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        return self.A(x)
+        generator = torch.Generator(x.device).manual_seed(seed)
+        return self.sensor(self.noise(self.A(x), generator))
 
     def weights(self, y: torch.Tensor) -> torch.Tensor | None:
         """Per-pixel weights of the data term (broadcastable to y), or None for ones."""
@@ -65,6 +146,42 @@ class Operator:
 
     def blend(self, x_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"{self.name} has no blending (only inpainting, colorization)")
+
+    def norm_squared(self, like: torch.Tensor, iters: int = 30) -> float:
+        """||A||^2, the largest eigenvalue of A* A, by power iteration on one image
+        shaped like ``like[:1]``.
+
+        The start is a fixed random image (its own generator: deterministic); the
+        Rayleigh quotient <v, A* A v> with ||v|| = 1 approaches ||A||^2 from below, so
+        the estimate is raised by 2 % to be a safe bound for step sizes.
+
+        >>> round(SuperResolution().norm_squared(torch.zeros(1, 3, 64, 64)), 4)  # 1.02 / 16
+        0.0638
+        """
+        g = torch.Generator().manual_seed(0)
+        v = torch.rand(like[:1].shape, generator=g).to(device=like.device, dtype=like.dtype)
+        estimate = 0.0
+        for _ in range(iters):
+            v = v / v.norm()
+            AtAv = self.A_adjoint(self.A(v))  # (1, 3, H, W)
+            estimate = (v * AtAv).sum().item()
+            v = AtAv
+        return 1.02 * estimate
+
+    def adjointness_error(self, shape=(2, 3, 64, 64), seed: int = 0, device=None) -> float:
+        """The dot-product test: |<A x, y> - <x, A* y>| / |<A x, y>| for random x, y.
+
+        In float64 a correct adjoint gives rounding error, ~1e-16; a wrong one gives an
+        error of order 1.
+
+        >>> Colorization().adjointness_error() < 1e-12
+        True
+        """
+        g = torch.Generator().manual_seed(seed)
+        x = torch.rand(shape, generator=g, dtype=torch.float64).to(device)
+        y = torch.rand(self.A(x).shape, generator=g, dtype=torch.float64).to(device)
+        lhs, rhs = (self.A(x) * y).sum(), (x * self.A_adjoint(y)).sum()
+        return ((lhs - rhs).abs() / lhs.abs()).item()
 
     def __repr__(self) -> str:
         options = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
@@ -97,7 +214,8 @@ class Inpainting(Operator):
     name = "inpainting"
     can_blend = True
 
-    def __init__(self, hole: int = 32, weighted: bool = False, window: int = 15):
+    def __init__(self, hole: int = 32, weighted: bool = False, window: int = 15, **parts):
+        super().__init__(**parts)
         self.hole, self.weighted, self.window = hole, weighted, window
 
     def mask(self, x: torch.Tensor) -> torch.Tensor:
@@ -120,6 +238,8 @@ class Inpainting(Operator):
         return M * missing_nearby
 
     def blend(self, x_hat, y):
+        from .blending import poisson_blend  # blending needs this module's luminance
+
         return poisson_blend(x_hat, y, self.mask(y))
 
 
@@ -145,6 +265,8 @@ class Colorization(Operator):
         return y.expand(-1, 3, -1, -1).clone()  # gray copied to R, G and B
 
     def blend(self, x_hat, y):
+        from .blending import color_blend  # blending needs this module's luminance
+
         return color_blend(x_hat, y)
 
 
@@ -161,7 +283,8 @@ class SuperResolution(Operator):
 
     name = "super_resolution"
 
-    def __init__(self, factor: int = 4):
+    def __init__(self, factor: int = 4, **parts):
+        super().__init__(**parts)
         self.factor = factor
 
     def A(self, x):
@@ -184,26 +307,20 @@ class _Identity(Operator):
 
 
 class Denoising(_Identity):
-    """A = identity; the corruption adds Gaussian noise, y = clip(x + sigma n, 0, 1).
+    """A = identity; the noise is Gaussian, y = clip(x + sigma n, 0, 1).
 
-    Clipping keeps y a valid image (as a saved photo would be); at sigma = 0.1 it
-    changes few pixels of a face.
+    Clipping (the sensor) keeps y a valid image, as a saved photo would be; at
+    sigma = 0.1 it changes few pixels of a face.
     """
 
     name = "denoising"
 
-    def __init__(self, sigma: float = 0.1):
-        if sigma < 0:
-            raise ValueError(f"sigma must be >= 0, got {sigma}")
-        self.sigma = sigma
-
-    def _corrupt(self, x, generator):
-        noise = torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
-        return (x + self.sigma * noise).clamp(0, 1)
+    def __init__(self, sigma: float = 0.1, **parts):
+        super().__init__(**({"noise": GaussianNoise(sigma)} | parts))
 
 
 class Quantization(_Identity):
-    """A = identity in the objective; the corruption rounds each channel to L levels.
+    """A = identity in the objective; the sensor rounds each channel to L levels.
 
     q(x) = round((L - 1) x) / (L - 1): for L = 5 the levels are 0, 1/4, 1/2, 3/4, 1.
     The rounding is a step function, whose gradient is zero almost everywhere, so the
@@ -212,13 +329,8 @@ class Quantization(_Identity):
 
     name = "quantization"
 
-    def __init__(self, levels: int = 5):
-        if levels < 2:
-            raise ValueError(f"levels must be >= 2, got {levels}")
-        self.levels = levels
-
-    def _corrupt(self, x, generator):
-        return torch.round(x * (self.levels - 1)) / (self.levels - 1)
+    def __init__(self, levels: int = 5, **parts):
+        super().__init__(**({"sensor": Quantize(levels)} | parts))
 
 
 OPERATORS = {
@@ -229,7 +341,13 @@ TASKS = tuple(OPERATORS)
 
 
 def make_operator(name: str, **options) -> Operator:
-    """The operator of a task by name, e.g. make_operator("inpainting", weighted=True)."""
+    """The operator of a task by name; ``options`` go to its class.
+
+    >>> make_operator("inpainting", weighted=True).weighted
+    True
+    >>> make_operator("inpainting", noise=GaussianNoise(0.05)).noise
+    GaussianNoise(sigma=0.05)
+    """
     if name not in OPERATORS:
         raise ValueError(f"unknown operator {name!r}; expected one of {', '.join(TASKS)}")
     return OPERATORS[name](**options)

@@ -4,10 +4,11 @@
 - ``check_number``: a parameter is a finite number (or integer) above a bound.
 - ``prepare``: check y against the operator, start from its naive inverse, read the
   data-term weights.
-- ``operator_norm_sq``: ||A||^2 by power iteration, which sets the step sizes: a
-  step of 1 / ||A||^2 is safe for the data term 1/2 ||A x - y||^2 (its gradient is
-  ||A||^2-Lipschitz), and ||A||^2 is 1 for masks and the identity, 1/16 for 4x4
-  average pooling and 0.447 for the luma conversion, so guessing 1 wastes steps.
+
+The step sizes come from ``op.norm_squared`` (tutorial_lib.operators): a step of
+1 / ||A||^2 is safe for the data term 1/2 ||A x - y||^2 (its gradient is
+||A||^2-Lipschitz), and ||A||^2 is 1 for masks and the identity, 1/16 for 4x4 average
+pooling and 0.447 for the luma conversion, so guessing 1 wastes steps.
 """
 from __future__ import annotations
 
@@ -49,18 +50,3 @@ def prepare(y: torch.Tensor, op) -> tuple[torch.Tensor, torch.Tensor | None]:
     check_images(y, "y", channels=op.observed_channels)
     x0 = op.naive_inverse(y).clamp(0, 1)
     return x0, op.weights(y)
-
-
-def operator_norm_sq(op, x: torch.Tensor, iters: int = 30) -> float:
-    """||A||^2 = the largest eigenvalue of A* A, by power iteration on one image shaped
-    like x[:1]. The start is a fixed random image (own generator: deterministic), and
-    the estimate, which approaches from below, is raised by 2% for safety."""
-    g = torch.Generator().manual_seed(0)
-    v = torch.rand(x[:1].shape, generator=g).to(device=x.device, dtype=x.dtype)
-    norm_sq = 0.0
-    for _ in range(iters):
-        v = v / v.norm()
-        Av = op.A_adjoint(op.A(v))  # (1, 3, H, W)
-        norm_sq = (v * Av).sum().item()  # Rayleigh quotient <v, A*A v>, ||v|| = 1
-        v = Av
-    return 1.02 * norm_sq

@@ -38,7 +38,7 @@ import math
 
 import torch
 
-from ._common import check_number, operator_norm_sq, prepare, resolve_params
+from ._common import check_number, prepare, resolve_params
 
 # rank and lam tuned on the first 32 validation faces (never test faces) with
 #   OMP_NUM_THREADS=1 python benchmarks/tune.py --method lowrank \
@@ -124,7 +124,7 @@ def restore_lowrank(y: torch.Tensor, op, rank: int | None = None,
     check_number("inner", params["inner"], 1, integer=True)
     x, w = prepare(y, op)  # x: (N, 3, H, W); w: None or broadcastable to y
     w_max = 1.0 if w is None else max(w.max().item(), 1e-12)
-    t = 1 / (operator_norm_sq(op, x) * w_max)  # 1 / Lipschitz constant of the data term
+    t = 1 / (op.norm_squared(x) * w_max)  # 1 / Lipschitz constant of the data term
     _, U, Vh = svt(x, 0.0)  # the SVD of the start: U (N, 3, H, K), Vh (N, 3, K, W)
     for _ in range(params["outer"]):
         UVr = U[..., :rank] @ Vh[..., :rank, :]  # (N, 3, H, W): the gradient of the

@@ -34,7 +34,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ._common import check_number, operator_norm_sq, prepare, resolve_params
+from ._common import check_number, prepare, resolve_params
 
 # lam and step tuned on the first 32 validation faces (never test faces) with
 #   OMP_NUM_THREADS=1 python benchmarks/tune.py --method tv \
@@ -134,7 +134,7 @@ def restore_tv(y: torch.Tensor, op, lam: float | None = None, iters: int | None 
     x, w = prepare(y, op)  # x: (N, 3, H, W); w: None or broadcastable to y
     w = torch.ones((), dtype=y.dtype, device=y.device) if w is None else w
     s = 0.49 / t  # t s < 1/2: the convergence condition (module docstring)
-    s_q, s_p = s / operator_norm_sq(op, x), s / 8
+    s_q, s_p = s / op.norm_squared(x), s / 8
     x_bar = x
     q = torch.zeros_like(y)  # dual of the data term, shaped like y
     p = torch.zeros_like(grad(x))  # dual of the gradient, (N, 3, 2, H, W)
