@@ -15,7 +15,7 @@ import argparse
 
 import torch
 
-from tutorial_lib.__main__ import load_faces
+from tutorial_lib.data import load_faces
 from tutorial_lib.train import TrainConfig, train
 
 COLUMNS = ["swd_ema", "swd_plain", "margin_noisy", "margin_quantized", "margin_blurred",

@@ -19,7 +19,7 @@ import argparse
 import torch
 
 import tutorial_lib as tl
-from tutorial_lib.__main__ import load_faces
+from tutorial_lib.data import load_faces
 from tutorial_lib.evaluate import evaluate_method
 
 VARIANTS = {"tuned": {}, "no prior": {"lam": 0.0}, "latent": {"use_D": False}}

@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
 import tutorial_lib as tl  # noqa: E402
-from tutorial_lib.__main__ import load_faces  # noqa: E402
+from tutorial_lib.data import load_faces  # noqa: E402
 from tutorial_lib.quality import swd  # noqa: E402
 
 

@@ -24,7 +24,7 @@ import itertools
 import torch
 
 import tutorial_lib as tl
-from tutorial_lib.__main__ import load_faces
+from tutorial_lib.data import load_faces
 from tutorial_lib.evaluate import METHODS, evaluate_method
 
 

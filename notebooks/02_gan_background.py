@@ -128,9 +128,9 @@ f"{steps} steps in {time.perf_counter() - start:.1f} s; snapshots at " + \
 # into eight separate islands: a few samples stay on thin bridges between the modes.
 
 # %%
-shown = [snapshots[i] for i in (0, 1, 2, 4, -1)]  # steps 0, 10%, 20%, 40%, 100%
-fig, axes = plt.subplots(1, len(shown), figsize=(3 * len(shown), 3.2), sharey=True)
-for ax, snap in zip(axes, shown):
+task_run = [snapshots[i] for i in (0, 1, 2, 4, -1)]  # steps 0, 10%, 20%, 40%, 100%
+fig, axes = plt.subplots(1, len(task_run), figsize=(3 * len(task_run), 3.2), sharey=True)
+for ax, snap in zip(axes, task_run):
     ax.scatter(*x_real.T, s=2, c="lightgray", label="real")
     ax.scatter(*snap.fake.T, s=2, c="tab:blue", label="G(z)")
     ax.set(title=f"step {snap.step}", xlabel="$x_1$", aspect="equal",
@@ -172,8 +172,8 @@ reached, counts.tolist(), round(mean_log_p, 2), \
 # where G once was and real data never are.
 
 # %%
-fig, axes = plt.subplots(1, len(shown), figsize=(3 * len(shown), 3.4))
-for ax, snap in zip(axes, shown):
+fig, axes = plt.subplots(1, len(task_run), figsize=(3 * len(task_run), 3.4))
+for ax, snap in zip(axes, task_run):
     X, Y, _ = toy2d.plane_grid(n=snap.logits.shape[0])  # the grid D was scored on
     surface = ax.contourf(X, Y, snap.logits.clamp(-6, 6), cmap="RdBu_r",
                           levels=torch.linspace(-6, 6, 13).tolist())

@@ -31,6 +31,7 @@ import torch
 from IPython.display import Markdown
 
 import tutorial_lib as tl
+from tutorial_lib.metrics import markdown_table
 from tutorial_lib.plots import plot_history, show_faces
 from tutorial_lib.solver import data_term, objective_terms
 
@@ -339,11 +340,9 @@ show_faces(images, "Colorization: raw and luminance-blended restorations",
 
 # %%
 fields = ["lam", "p", "steps", "lr", "restarts", "blend"]
-table = ["| task | " + " | ".join(fields) + " |", "|---" * (len(fields) + 1) + "|"]
-table += [f"| {task} | " + " | ".join(str(getattr(s, f)) for f in fields) + " |"
-          for task, s in tl.TUNED_SETTINGS.items()]
 assert set(tl.TUNED_SETTINGS) == set(tl.TASKS)
-Markdown("\n".join(table))
+Markdown(markdown_table({task: {f: getattr(s, f) for f in fields}
+                         for task, s in tl.TUNED_SETTINGS.items()}))
 
 # %% [markdown]
 # ## Summary

@@ -27,7 +27,8 @@ import tutorial_lib as tl
 from tutorial_lib.plots import show_faces
 from tutorial_lib.pitfalls import (Sweep, hardest_face, hardest_images, projection_gap,
                                    sweep)
-from tutorial_lib.showcase import run_task, scores
+from tutorial_lib.metrics import score_images
+from tutorial_lib.showcase import run_task
 from tutorial_lib.widgets import RestorationExplorer
 
 device = tl.default_device()
@@ -85,8 +86,8 @@ M.mean().item()
 # raw G(ẑ).
 
 # %%
-shown = run_task("inpainting", x, G, D, **fast)
-r = shown.result
+task_run = run_task("inpainting", x, G, D, **fast)
+r = task_run.result
 r.settings
 
 # %% [markdown]
@@ -95,15 +96,15 @@ r.settings
 # known pixels; blending keeps y there and only borrows G(ẑ)'s content for the hole.
 
 # %%
-show_faces(shown.columns(), "Inpainting a 32x32 hole: GAN prior, tuned defaults",
-           scores=shown.scores());
+show_faces(task_run.columns(), "Inpainting a 32x32 hole: GAN prior, tuned defaults",
+           scores=task_run.scores());
 
 # %% [markdown]
 # The task's check: inpainting should beat the holed input on PSNR, and by far, since
 # the black hole costs about 10 dB on its own.
 
 # %%
-psnr_naive, psnr_gan = tl.psnr(shown.naive, x), tl.psnr(r.x_hat, x)
+psnr_naive, psnr_gan = tl.psnr(task_run.naive, x), tl.psnr(r.x_hat, x)
 assert psnr_gan.mean() > psnr_naive.mean() + 5  # measured: 11.4 vs 22.6-26.1 dB
 {"holed y": f"{psnr_naive.mean():.2f} dB", "GAN x_hat": f"{psnr_gan.mean():.2f} dB"}
 
@@ -148,7 +149,7 @@ by_lam = {lam: tl.restore(y1, op, G, D, lam=lam, restarts=1, steps=fast["steps"]
 raw = {f"lam={lam:g} (raw)": v.x_gan for lam, v in by_lam.items()}
 show_faces({"truth x*": x[:1], "y": y1, **raw},
            "Inpainting: lambda too small and too large (raw G(z_hat))",
-           scores=scores({"y": y1, **raw}, x[:1]));
+           scores=score_images({"y": y1, **raw}, x[:1]));
 
 # %% [markdown]
 # What is certain is the trade-off itself: the large λ pays a much larger data term
@@ -190,7 +191,7 @@ data = {p: v.history["data"][-1].item() for p, v in by_p.items()}
 assert data[2.0] < data[1.0]  # sum r^2 < sum |r| when |r| < 1
 show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x_hat for p, v in by_p.items()}},
            "Inpainting with p = 1 and p = 2 (blended)",
-           scores=scores({f"p={p:g}": v.x_hat for p, v in by_p.items()}, x[:1]));
+           scores=score_images({f"p={p:g}": v.x_hat for p, v in by_p.items()}, x[:1]));
 
 # %% [markdown]
 # The same with `sweep`, now over p: the same blended faces, and the same data terms.
@@ -213,13 +214,13 @@ list(lib.images())
 # or p will help: the fix is a better generator.
 
 # %%
-k, proj = hardest_face(shown, G, D, **fast)  # the worst face, projected on G
+k, proj = hardest_face(task_run, G, D, **fast)  # the worst face, projected on G
 x_k = x[k:k + 1]
 images = {"truth x*": x_k, "naive: holed y": y[k:k + 1],
           "raw G(z_hat)": r.x_gan[k:k + 1], "GAN x_hat": r.x_hat[k:k + 1],
           "projection on G": proj.x_hat}
 show_faces(images, f"Inpainting: the hardest of the {N} faces (face {k + 1})",
-           scores=scores(images, x_k));
+           scores=score_images(images, x_k));
 
 # %% [markdown]
 # The check: the projection starts at the restoration's ẑ and then minimises the L1
@@ -235,17 +236,17 @@ assert mae["projection"] < 1.01 * mae["G(z_hat)"]  # measured: 1-35% below
 mae  # mean absolute error per pixel and channel
 
 # %% [markdown]
-# In `tutorial_lib.pitfalls`, `hardest_images(shown, k, proj)` gives the panels of this
-# figure (face k's panels of `shown.columns()`, then the projection),
-# `projection_gap(shown, k, proj)` the two errors, and `show_against_truth(images,
+# In `tutorial_lib.pitfalls`, `hardest_images(task_run, k, proj)` gives the panels of this
+# figure (face k's panels of `task_run.columns()`, then the projection),
+# `projection_gap(task_run, k, proj)` the two errors, and `show_against_truth(images,
 # title)` (in `tutorial_lib.showcase`) draws such a figure with its scores. The check:
 # they give exactly what we wrote.
 
 # %%
-lib_images = hardest_images(shown, k, proj)
+lib_images = hardest_images(task_run, k, proj)
 assert list(lib_images) == list(images)
 assert all(torch.equal(lib_images[name], images[name]) for name in images)
-assert projection_gap(shown, k, proj) == mae
+assert projection_gap(task_run, k, proj) == mae
 list(lib_images)
 
 # %% [markdown]

@@ -24,7 +24,8 @@ import torch
 import tutorial_lib as tl
 from tutorial_lib.plots import show_faces
 from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
-from tutorial_lib.showcase import run_task, scores, show_against_truth
+from tutorial_lib.metrics import score_images
+from tutorial_lib.showcase import run_task, show_against_truth
 from tutorial_lib.widgets import RestorationExplorer
 
 device = tl.default_device()
@@ -81,13 +82,13 @@ tuple(y.shape)
 # cut the steps and restarts.
 
 # %%
-shown = run_task("colorization", x, G, D, **fast)
-r = shown.result
+task_run = run_task("colorization", x, G, D, **fast)
+r = task_run.result
 r.settings
 
 # %%
-show_faces(shown.columns(), "Colorization: GAN prior with luminance blending",
-           scores=shown.scores());
+show_faces(task_run.columns(), "Colorization: GAN prior with luminance blending",
+           scores=task_run.scores());
 
 # %% [markdown]
 # The task's check: the colorization should beat the gray copy on PSNR. Any plausible
@@ -95,7 +96,7 @@ show_faces(shown.columns(), "Colorization: GAN prior with luminance blending",
 
 # %%
 (psnr_naive, ssim_naive), (psnr_gan, ssim_gan) = (
-    scores({"naive": shown.naive, "gan": r.x_hat}, x).values())
+    score_images({"naive": task_run.naive, "gan": r.x_hat}, x).values())
 assert psnr_gan.mean() > psnr_naive.mean() + 2  # measured: 19.2 vs 23.1-25.8 dB
 {"gray as RGB": f"{psnr_naive.mean():.2f} dB", "GAN x_hat": f"{psnr_gan.mean():.2f} dB"}
 
@@ -213,8 +214,8 @@ show_against_truth({"truth x*": x[:1], **by_p.images()},
 # background or dyed hair), no λ or p will help: the fix is a better generator.
 
 # %%
-k, proj = hardest_face(shown, G, D, **fast)  # the worst face, projected on G
-show_against_truth(hardest_images(shown, k, proj),
+k, proj = hardest_face(task_run, G, D, **fast)  # the worst face, projected on G
+show_against_truth(hardest_images(task_run, k, proj),
                    f"Colorization: the hardest of the {N} faces (face {k + 1})");
 
 # %% [markdown]
@@ -225,7 +226,7 @@ show_against_truth(hardest_images(shown, k, proj),
 # rest of the gap to the truth is what G cannot draw.
 
 # %%
-mae = projection_gap(shown, k, proj)  # mean absolute error per pixel and channel
+mae = projection_gap(task_run, k, proj)  # mean absolute error per pixel and channel
 assert mae["projection"] < 1.01 * mae["G(z_hat)"]  # measured: 1-35% below
 mae
 

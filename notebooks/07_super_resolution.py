@@ -29,8 +29,8 @@ from IPython.display import Markdown
 import tutorial_lib as tl
 from tutorial_lib.plots import show_faces
 from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
-from tutorial_lib.showcase import (markdown_table, metric_table, run_task,
-                                   show_against_truth)
+from tutorial_lib.metrics import markdown_table, metric_table
+from tutorial_lib.showcase import run_task, show_against_truth
 from tutorial_lib.widgets import RestorationExplorer
 
 device = tl.default_device()
@@ -84,13 +84,13 @@ tuple(y.shape)
 # `tl.TUNED_SETTINGS["super_resolution"]`; in fast mode we cut the steps and restarts.
 
 # %%
-shown = run_task("super_resolution", x, G, D, **fast)
-r = shown.result
+task_run = run_task("super_resolution", x, G, D, **fast)
+r = task_run.result
 r.settings
 
 # %%
-show_faces(shown.columns(), "Super-resolution x4: GAN prior and bicubic upsampling",
-           scores=shown.scores());
+show_faces(task_run.columns(), "Super-resolution x4: GAN prior and bicubic upsampling",
+           scores=task_run.scores());
 
 # %% [markdown]
 # ## What the metrics say, and what they miss
@@ -111,7 +111,7 @@ show_faces(shown.columns(), "Super-resolution x4: GAN prior and bicubic upsampli
 
 # %%
 nearest = F.interpolate(y, scale_factor=4, mode="nearest")  # each pixel copied 4x4
-answers = {"nearest": nearest, "bicubic": shown.naive, "GAN x_hat": r.x_hat, "truth": x}
+answers = {"nearest": nearest, "bicubic": task_run.naive, "GAN x_hat": r.x_hat, "truth": x}
 
 
 def detail(img):  # (N,) energy of what a 16x16 image cannot hold
@@ -176,7 +176,7 @@ ex.runs[-1]
 
 # %%
 by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1, steps=fast["steps"])
-show_against_truth({"truth x*": x[:1], "bicubic": shown.naive[:1], **by_lam.images()},
+show_against_truth({"truth x*": x[:1], "bicubic": task_run.naive[:1], **by_lam.images()},
                    "Super-resolution: lambda too small and too large");
 
 # %% [markdown]
@@ -197,7 +197,7 @@ final
 # −l(G(z)), notebook 03) whatever that costs the fit to y, and PSNR with it.
 
 # %%
-answers = {"bicubic": shown.naive[:1], **by_lam.images(), "truth": x[:1]}
+answers = {"bicubic": task_run.naive[:1], **by_lam.images(), "truth": x[:1]}
 Markdown(markdown_table(metric_table(answers, x[:1], D, detail=detail)))
 
 # %% [markdown]
@@ -235,8 +235,8 @@ lam = tl.TUNED_SETTINGS["super_resolution"].lam  # both runs use the task's lamb
 # projection is far from the face, no λ or p will help: the fix is a better generator.
 
 # %%
-k, proj = hardest_face(shown, G, D, **fast)  # the worst face, projected on G
-show_against_truth(hardest_images(shown, k, proj),
+k, proj = hardest_face(task_run, G, D, **fast)  # the worst face, projected on G
+show_against_truth(hardest_images(task_run, k, proj),
                    f"Super-resolution: the hardest of the {N} faces (face {k + 1})");
 
 # %% [markdown]
@@ -247,7 +247,7 @@ show_against_truth(hardest_images(shown, k, proj),
 # rest of the gap to the truth is what G cannot draw.
 
 # %%
-mae = projection_gap(shown, k, proj)  # mean absolute error per pixel and channel
+mae = projection_gap(task_run, k, proj)  # mean absolute error per pixel and channel
 assert mae["projection"] < 1.01 * mae["G(z_hat)"]  # measured: 1-35% smaller
 mae
 

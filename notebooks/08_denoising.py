@@ -25,8 +25,8 @@ from IPython.display import Markdown
 import tutorial_lib as tl
 from tutorial_lib.plots import show_faces
 from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
-from tutorial_lib.showcase import (markdown_table, metric_table, run_task,
-                                   show_against_truth)
+from tutorial_lib.metrics import markdown_table, metric_table
+from tutorial_lib.showcase import run_task, show_against_truth
 from tutorial_lib.widgets import RestorationExplorer
 
 device = tl.default_device()
@@ -81,13 +81,13 @@ noise.mean().item(), noise.std().item()
 # `tl.TUNED_SETTINGS["denoising"]`; in fast mode we cut the steps and restarts.
 
 # %%
-shown = run_task("denoising", x, G, D, **fast)
-r = shown.result
+task_run = run_task("denoising", x, G, D, **fast)
+r = task_run.result
 r.settings
 
 # %%
-show_faces(shown.columns(), "Denoising: GAN prior against the noisy input",
-           scores=shown.scores());
+show_faces(task_run.columns(), "Denoising: GAN prior against the noisy input",
+           scores=task_run.scores());
 
 # %% [markdown]
 # ## What the metrics say, and blending with y
@@ -223,8 +223,8 @@ show_against_truth({"truth x*": x[:1], **by_p.images()},
 # projection is far from the face, no λ or p will help: the fix is a better generator.
 
 # %%
-k, proj = hardest_face(shown, G, D, **fast)  # the worst face, projected on G
-show_against_truth(hardest_images(shown, k, proj),
+k, proj = hardest_face(task_run, G, D, **fast)  # the worst face, projected on G
+show_against_truth(hardest_images(task_run, k, proj),
                    f"Denoising: the hardest of the {N} faces (face {k + 1})");
 
 # %% [markdown]
@@ -236,7 +236,7 @@ show_against_truth(hardest_images(shown, k, proj),
 # because it ran longer.)
 
 # %%
-mae = projection_gap(shown, k, proj)  # mean absolute error per pixel and channel
+mae = projection_gap(task_run, k, proj)  # mean absolute error per pixel and channel
 assert mae["projection"] < 1.01 * mae["G(z_hat)"]  # measured: 1-35% smaller
 mae
 

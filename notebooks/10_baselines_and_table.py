@@ -26,13 +26,12 @@ import torch
 from IPython.display import Markdown
 
 import tutorial_lib as tl
-from tutorial_lib import showcase
+from tutorial_lib import metrics, showcase
 from tutorial_lib.baselines import BASELINES, baseline_defaults, restore_baseline
 from tutorial_lib.data import DATA_DIR
 from tutorial_lib.metrics import sharpness
 from tutorial_lib.plots import show_faces
-from tutorial_lib.table import (markdown_table, read_rows, run_table, skipped,
-                                summarize)
+from tutorial_lib.table import read_rows, run_table, skipped, slide_table, summarize
 
 device = tl.default_device()
 device
@@ -97,7 +96,7 @@ misfit
 #
 # `run_table` scores every method on every task with the same corruptions (the same y
 # for all methods) and returns one row per face; `summarize` averages them and
-# `markdown_table` lays them out as on slide 15, SSIM / PSNR (dB), with the paper's
+# `slide_table` lays them out as on slide 15, SSIM / PSNR (dB), with the paper's
 # rows below ours. As in the paper, the baselines skip colorization: they work per
 # channel (TV, LR) or on patches of a gray image (sparse), so nothing in them knows what
 # color a face has, and tuned on validation faces their best answer stays the gray image
@@ -106,7 +105,7 @@ misfit
 
 # %%
 rows = run_table(x.cpu(), ids, methods=["naive", *BASELINES], device=device)
-Markdown(markdown_table(summarize(rows)))
+Markdown(slide_table(summarize(rows)))
 
 # %% [markdown]
 # The GAN prior is the slow one (300 Adam steps from 2 starts per face and task, about
@@ -116,7 +115,7 @@ Markdown(markdown_table(summarize(rows)))
 # %%
 rows = run_table(x.cpu(), ids, G=G, D=D, device=device, settings={"gan": fast},
                  done=rows)
-Markdown(markdown_table(summarize(rows)))
+Markdown(slide_table(summarize(rows)))
 
 # %% [markdown]
 # On so few faces the numbers move by a dB or more from face to face, but one thing is
@@ -139,7 +138,7 @@ for method in ("tv", "lowrank", "sparse", "gan"):
 # %%
 full = read_rows(DATA_DIR / "results" / "table_test460.csv")
 summary = summarize(full)
-Markdown(markdown_table(summary))
+Markdown(slide_table(summary))
 
 # %% [markdown]
 # Checks on the committed file: every (method, task) pair has all 460 faces, and the
@@ -254,11 +253,11 @@ def beyond_pixels(task):
                **{m: restore_baseline(m, y_t, op_t) for m in BASELINES},
                "gan": tl.restore(y_t, op_t, G, D, **fast).x_hat, "truth": x}
     ratio = {"sharpness / truth": lambda v: sharpness(v) / sharpness(x)}
-    return showcase.metric_table(answers, x, D, **ratio)
+    return metrics.metric_table(answers, x, D, **ratio)
 
 
 sr = beyond_pixels("super_resolution")
-Markdown(showcase.markdown_table(sr))
+Markdown(metrics.markdown_table(sr))
 
 # %% [markdown]
 # The check behind the story: on super-resolution bicubic upsampling wins PSNR and
@@ -333,7 +332,7 @@ dn = beyond_pixels("denoising")
 methods_dn = [m for m in dn if m != "truth"]
 closest = min(methods_dn, key=lambda m: abs(dn[m]["sharpness / truth"] - 1))
 best = max(methods_dn, key=lambda m: dn[m]["PSNR"])
-Markdown(showcase.markdown_table(dn) + f"\n\nclosest sharpness: {closest}; "
+Markdown(metrics.markdown_table(dn) + f"\n\nclosest sharpness: {closest}; "
          f"best PSNR: {best}")
 
 # %% jupyter={"source_hidden": true} tags=["solution"]

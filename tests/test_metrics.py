@@ -1,4 +1,5 @@
-"""Tests of tutorial_lib.metrics: known answers, agreement with skimage, bad input."""
+"""Tests of tutorial_lib.metrics: known answers, agreement with skimage, bad input, and
+the helpers that score sets of images for the notebooks."""
 import math
 
 import numpy as np
@@ -6,8 +7,11 @@ import pytest
 import torch
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
+import tutorial_lib as tl
 from tutorial_lib.data import load_sample_faces
-from tutorial_lib.metrics import psnr, sharpness, ssim
+from tutorial_lib.metrics import (
+    markdown_table, metric_table, psnr, score_images, sharpness, ssim,
+)
 
 TOL = 1e-4
 
@@ -198,3 +202,40 @@ def test_blur_lowers_sharpness():
     blurred = torch.nn.functional.avg_pool2d(x, 3, stride=1, padding=1,
                                              count_include_pad=False)
     assert (sharpness(blurred) < 0.8 * sharpness(x)).all()
+
+
+# --- scoring sets of images (notebook captions and tables) ---------------------------
+
+@pytest.fixture
+def faces():
+    return torch.rand(2, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+
+
+def test_scores_skip_the_truth_and_images_of_another_shape(faces):
+    images = {"truth": faces, "small": faces[..., :16, :16], "half": faces / 2}
+    out = score_images(images, faces)
+    assert list(out) == ["half"]
+    psnr, ssim = out["half"]
+    assert torch.equal(psnr, tl.psnr(faces / 2, faces))
+    assert torch.equal(ssim, tl.ssim(faces / 2, faces))
+
+
+def test_metric_table_known_values(dcgan):
+    G, D = dcgan
+    x = torch.full((2, 3, 64, 64), 0.5)
+    images = {"truth": x, "off by 0.1": x + 0.1}
+    table = metric_table(images, x, D, brightness=lambda v: v.mean(dim=(1, 2, 3)))
+    assert math.isinf(table["truth"]["PSNR"]) and table["truth"]["SSIM"] == 1
+    assert table["off by 0.1"]["PSNR"] == pytest.approx(20.0, abs=1e-4)  # MSE 0.01
+    assert table["off by 0.1"]["brightness"] == pytest.approx(0.6)
+    with torch.no_grad():
+        assert table["truth"]["D logit"] == pytest.approx(D(x).mean().item(), rel=1e-5)
+    assert "D logit" not in metric_table(images, x)["truth"]  # no D, no logit
+
+
+def test_markdown_table_has_a_header_and_one_row_per_image():
+    rows = {"a": {"PSNR": 20.0, "SSIM": 0.5}, "b": {"PSNR": 25.25, "SSIM": 1}}
+    text = markdown_table(rows)
+    lines = text.splitlines()
+    assert lines[0] == "| | PSNR | SSIM |" and lines[1] == "|---|---|---|"
+    assert lines[2:] == ["| a | 20 | 0.5 |", "| b | 25.25 | 1 |"]

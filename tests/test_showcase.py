@@ -8,9 +8,7 @@ import torch
 import tutorial_lib as tl
 from tutorial_lib.pitfalls import (
     Sweep, hardest_face, hardest_images, project_on_G, projection_gap, sweep)
-from tutorial_lib.showcase import (
-    NAIVE_NAMES, Shown, markdown_table, metric_table, run_task, scores,
-    show_against_truth)
+from tutorial_lib.showcase import NAIVE_NAMES, TaskRun, run_task, show_against_truth
 
 
 @pytest.fixture
@@ -25,14 +23,14 @@ def test_every_task_has_a_naive_name():
 @pytest.mark.parametrize("task", tl.TASKS)
 def test_run_task_corrupts_restores_and_keeps_the_pieces(dcgan, faces, task):
     G, D = dcgan
-    shown = run_task(task, faces, G, D, seed=3, steps=2, restarts=1)
+    task_run = run_task(task, faces, G, D, seed=3, steps=2, restarts=1)
     op = tl.make_operator(task)
-    assert shown.op.name == task and shown.x is faces
-    assert torch.equal(shown.y, op.corrupt(faces, seed=3))  # the noise follows the seed
-    assert torch.equal(shown.naive, op.naive_inverse(shown.y))
-    s = shown.result.settings
+    assert task_run.op.name == task and task_run.x is faces
+    assert torch.equal(task_run.y, op.corrupt(faces, seed=3))  # the noise follows the seed
+    assert torch.equal(task_run.naive, op.naive_inverse(task_run.y))
+    s = task_run.result.settings
     assert (s.steps, s.restarts, s.lam) == (2, 1, tl.TUNED_SETTINGS[task].lam)
-    assert shown.result.x_hat.shape == faces.shape
+    assert task_run.result.x_hat.shape == faces.shape
 
 
 def test_columns_show_y_only_when_it_is_smaller(dcgan, faces):
@@ -46,42 +44,12 @@ def test_columns_show_y_only_when_it_is_smaller(dcgan, faces):
 
 def test_columns_add_raw_G_when_blended(dcgan, faces):
     G, D = dcgan
-    shown = run_task("inpainting", faces, G, D, steps=1, restarts=1, blend=True)
-    columns = shown.columns()
+    task_run = run_task("inpainting", faces, G, D, steps=1, restarts=1, blend=True)
+    columns = task_run.columns()
     assert list(columns)[-2:] == ["raw G(z_hat)", "GAN x_hat"]
-    assert columns["raw G(z_hat)"] is shown.result.x_gan
+    assert columns["raw G(z_hat)"] is task_run.result.x_gan
     unblended = run_task("inpainting", faces, G, D, steps=1, restarts=1, blend=False)
     assert "raw G(z_hat)" not in unblended.columns()
-
-
-def test_scores_skip_the_truth_and_images_of_another_shape(faces):
-    images = {"truth": faces, "small": faces[..., :16, :16], "half": faces / 2}
-    out = scores(images, faces)
-    assert list(out) == ["half"]
-    psnr, ssim = out["half"]
-    assert torch.equal(psnr, tl.psnr(faces / 2, faces))
-    assert torch.equal(ssim, tl.ssim(faces / 2, faces))
-
-
-def test_metric_table_known_values(dcgan):
-    G, D = dcgan
-    x = torch.full((2, 3, 64, 64), 0.5)
-    images = {"truth": x, "off by 0.1": x + 0.1}
-    table = metric_table(images, x, D, brightness=lambda v: v.mean(dim=(1, 2, 3)))
-    assert math.isinf(table["truth"]["PSNR"]) and table["truth"]["SSIM"] == 1
-    assert table["off by 0.1"]["PSNR"] == pytest.approx(20.0, abs=1e-4)  # MSE 0.01
-    assert table["off by 0.1"]["brightness"] == pytest.approx(0.6)
-    with torch.no_grad():
-        assert table["truth"]["D logit"] == pytest.approx(D(x).mean().item(), rel=1e-5)
-    assert "D logit" not in metric_table(images, x)["truth"]  # no D, no logit
-
-
-def test_markdown_table_has_a_header_and_one_row_per_image():
-    rows = {"a": {"PSNR": 20.0, "SSIM": 0.5}, "b": {"PSNR": 25.25, "SSIM": 1}}
-    text = markdown_table(rows)
-    lines = text.splitlines()
-    assert lines[0] == "| | PSNR | SSIM |" and lines[1] == "|---|---|---|"
-    assert lines[2:] == ["| a | 20 | 0.5 |", "| b | 25.25 | 1 |"]
 
 
 def test_project_on_G_goes_on_from_z_init_with_a_light_prior(dcgan):
@@ -99,11 +67,11 @@ def test_project_on_G_goes_on_from_z_init_with_a_light_prior(dcgan):
 
 def test_hardest_face_picks_the_lowest_psnr_and_projects_it(dcgan, faces):
     G, D = dcgan
-    shown = run_task("denoising", faces, G, D, steps=2, restarts=1)
-    k, proj = hardest_face(shown, G, D, steps=3, restarts=1)
-    assert k == tl.psnr(shown.result.x_hat, faces).argmin().item()
+    task_run = run_task("denoising", faces, G, D, steps=2, restarts=1)
+    k, proj = hardest_face(task_run, G, D, steps=3, restarts=1)
+    assert k == tl.psnr(task_run.result.x_hat, faces).argmin().item()
     start = proj.history["prior_z"][0, 0].item()  # it went on from that face's z_hat
-    assert start == pytest.approx(0.5 * (shown.result.z[k]**2).sum().item(), rel=1e-5)
+    assert start == pytest.approx(0.5 * (task_run.result.z[k]**2).sum().item(), rel=1e-5)
     assert proj.x_hat.shape == (1, 3, 64, 64) and proj.settings.lam == 0.01
 
 
@@ -170,7 +138,7 @@ def _shown_with_known_errors():
     x_gan = x + torch.tensor([0.1, 0.3]).view(2, 1, 1, 1)
     result = _restoration(x_hat, x_gan, blend=True)
     y = op.corrupt(x)
-    return Shown(op=op, x=x, y=y, naive=op.naive_inverse(y), result=result)
+    return TaskRun(op=op, x=x, y=y, naive=op.naive_inverse(y), result=result)
 
 
 def _projection(level):
@@ -180,20 +148,20 @@ def _projection(level):
 
 
 def test_hardest_images_are_face_ks_columns_then_its_projection():
-    shown = _shown_with_known_errors()
+    task_run = _shown_with_known_errors()
     projection = _projection(0.05)
-    images = hardest_images(shown, 1, projection)
+    images = hardest_images(task_run, 1, projection)
     assert list(images) == ["truth x*", "naive: holed y", "raw G(z_hat)", "GAN x_hat",
                             "projection on G"]
-    for name, column in shown.columns().items():
+    for name, column in task_run.columns().items():
         assert torch.equal(images[name], column[1:2])
     assert images["projection on G"] is projection.x_hat
 
 
 def test_projection_gap_known_values():
-    shown = _shown_with_known_errors()
+    task_run = _shown_with_known_errors()
     projection = _projection(0.05)
-    gap = projection_gap(shown, 1, projection)
+    gap = projection_gap(task_run, 1, projection)
     assert gap["G(z_hat)"] == pytest.approx(0.3)  # raw G(z_hat), not the blend (0.2)
     assert gap["projection"] == pytest.approx(0.05)
-    assert projection_gap(shown, 0, projection)["G(z_hat)"] == pytest.approx(0.1)
+    assert projection_gap(task_run, 0, projection)["G(z_hat)"] == pytest.approx(0.1)

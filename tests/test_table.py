@@ -74,7 +74,7 @@ def test_summary_means_and_the_paper_rows():
     summary = table.summarize(rows)
     assert summary[("tv", "denoising")] == {"n": 2, "psnr": 21.0, "ssim": 0.6,
                                             "seconds": 1.0}
-    text = table.markdown_table(summary)
+    text = table.slide_table(summary)
     assert "| TV (ours) | 0.6000 / 21.00 |" in text
     assert "| TV (paper) | 0.7373 / 21.97 |" in text
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import torch
 
+from .data import load_faces
 from .evaluate import METHODS
 from .operators import TASKS
 
@@ -23,17 +24,6 @@ from .operators import TASKS
 def _refuse_overwrite(path: Path, force: bool) -> None:
     if path.exists() and not force:
         sys.exit(f"error: {path} exists; pass --force to overwrite it")
-
-
-def load_faces(data: str, split: str, n: int | None = None) -> torch.Tensor:
-    """The first n faces (all by default) of a CelebA folder (official layout), or of
-    a .pt file written by `prepare`."""
-    from .data import load_celeba
-
-    path = Path(data)
-    if path.suffix == ".pt":
-        return torch.load(path, weights_only=True)[:n].float() / 255
-    return load_celeba(path, split, n=n, progress=True)
 
 
 def cmd_prepare(args) -> None:
@@ -169,7 +159,7 @@ def cmd_table(args) -> None:
 
     import tutorial_lib as tl
     from tutorial_lib.data import SAMPLE_FACES, celeba_files
-    from tutorial_lib.table import (markdown_table, read_rows, run_table, summarize,
+    from tutorial_lib.table import (read_rows, run_table, slide_table, summarize,
                                     write_rows)
 
     out, report = Path(args.out), Path(args.out).with_suffix(".md")
@@ -202,7 +192,7 @@ def cmd_table(args) -> None:
                      batch_size=args.batch_size, settings={"gan": quick},
                      on_pair=lambda new: write_rows(new, out, append=True))
     seconds = time.perf_counter() - began
-    table = markdown_table(summarize(rows))
+    table = slide_table(summarize(rows))
     device = next(G.parameters()).device
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     report.write_text(

@@ -11,7 +11,7 @@ has G(z)'s details but meets y without a seam:
 Neighbours outside the image are left out of L (a Neumann condition), so a hole may
 touch the image border (our central 32x32 hole does not). The unknowns are the hole's
 pixels; the system is symmetric positive definite and is solved by conjugate
-gradients, all images and channels at once.
+gradients (tutorial_lib.linalg), all images and channels at once.
 
 Color blending (colorization). Keep the chrominance of x_hat and the luminance of the
 gray observation g, in YCbCr (ITU-R BT.601, chroma centred on 0):
@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from .checks import check_images, check_same_shape
+from .linalg import conjugate_gradient
 from .operators import LUMA_WEIGHTS, luminance  # the colorization operator's own A
 
 
@@ -60,10 +61,6 @@ def _laplacian(v: torch.Tensor) -> torch.Tensor:
     neighbours = pad[..., :-2, 1:-1] + pad[..., 2:, 1:-1] + pad[..., 1:-1, :-2] \
         + pad[..., 1:-1, 2:]
     return 4 * v - neighbours
-
-
-def _dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    return (a * b).sum(dim=(-2, -1), keepdim=True)  # one value per image and channel
 
 
 def _check_mask(known, y: torch.Tensor) -> None:
@@ -101,19 +98,6 @@ def poisson_blend(
 
     # With x = known * y + hole * u:  L(hole * u) = L x_hat - L(known * y) on the hole.
     b = hole * (_laplacian(x_hat) - _laplacian((1 - hole) * y))
-    u = hole * x_hat  # start from the restoration itself
-    r = b - A(u)
-    p, rr = r, _dot(r, r)
-    for _ in range(iters):
-        if rr.max().sqrt() < tol:
-            break
-        Ap = A(p)
-        pAp = _dot(p, Ap)
-        # a converged image/channel has p = 0: keep it where it is instead of 0 / 0
-        alpha = torch.where(pAp > 0, rr / pAp, torch.zeros_like(pAp))
-        u = u + alpha * p
-        r = r - alpha * Ap
-        rr_new = _dot(r, r)
-        p = r + torch.where(rr > 0, rr_new / rr, torch.zeros_like(rr)) * p
-        rr = rr_new
+    # start from the restoration itself; one system per image and channel
+    u = conjugate_gradient(A, b, hole * x_hat, dims=(-2, -1), iters=iters, tol=tol)
     return ((1 - hole) * y + hole * u).clamp(0, 1)

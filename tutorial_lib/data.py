@@ -120,3 +120,17 @@ def load_sample_faces(n: int = 16) -> torch.Tensor:
     C, S = 3, IMAGE_SIZE
     faces = grid.view(C, 8, S, 8, S).permute(1, 3, 0, 2, 4).reshape(64, C, S, S)
     return faces[:n].contiguous()
+
+
+def load_faces(data: str | Path, split: str, n: int | None = None) -> torch.Tensor:
+    """The first n faces (all by default) of a split, (n, 3, 64, 64) float32 in [0, 1].
+
+    ``data``: a CelebA folder in the official layout (read with `load_celeba`), or a
+    .pt file of uint8 faces written by ``python -m tutorial_lib prepare`` (``split`` is
+    then only a label: the file holds one split).
+    """
+    path = Path(data)
+    if path.suffix == ".pt":
+        return torch.load(path, weights_only=True)[:n].float() / 255
+    return load_celeba(path, split, n=n, progress=True)
+

@@ -15,6 +15,9 @@ pixels whose window fits inside the image. This is Wang et al. (2004), and it ag
 with skimage.metrics.structural_similarity(..., gaussian_weights=True, sigma=1.5,
 use_sample_covariance=False, data_range=1).
 
+``score_images``, ``metric_table`` and ``markdown_table`` score whole sets of images
+for the notebooks' captions and tables.
+
 Introduced in notebook 01 ("The restoration problem"); used by every task notebook.
 """
 from __future__ import annotations
@@ -117,3 +120,52 @@ def sharpness(x: torch.Tensor) -> torch.Tensor:
     dx = x[..., :-1, 1:] - x[..., :-1, :-1]
     dy = x[..., 1:, :-1] - x[..., :-1, :-1]
     return (dx**2 + dy**2).sqrt().flatten(1).mean(dim=1)
+
+
+# --- scoring sets of images: the tables and panel captions of the notebooks ---------
+
+def score_images(images: dict[str, torch.Tensor], x: torch.Tensor):
+    """name -> (PSNR (N,), SSIM (N,)) against x, for the images with x's shape."""
+    return {name: (psnr(v, x), ssim(v, x)) for name, v in images.items()
+            if v.shape == x.shape and v is not x}
+
+
+@torch.no_grad()
+def metric_table(images: dict[str, torch.Tensor], x: torch.Tensor, D=None, **measures):
+    """name -> {measure: mean over the batch} for each set of images (N, 3, 64, 64).
+
+    Always PSNR and SSIM against x (the truth itself scores inf and 1); with ``D``, the
+    discriminator's logit l ("D logit": l > 0 reads as real, l < 0 as fake; a learned
+    judge of "looks like a face", not of closeness to x); and each extra measure
+    ``name=f`` with f(images) -> (N,).
+    """
+    rows = {}
+    for name, v in images.items():
+        row = {"PSNR": psnr(v, x).mean().item(), "SSIM": ssim(v, x).mean().item()}
+        if D is not None:
+            row["D logit"] = D(v).mean().item()
+        rows[name] = row | {m: f(v).mean().item() for m, f in measures.items()}
+    return rows
+
+
+def _cell(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def markdown_table(rows: dict[str, dict]) -> str:
+    """A Markdown table of metric_table's rows (floats to 4 significant digits, anything
+    else as it prints).
+
+    The one table builder of the notebooks: ``Markdown(markdown_table(metric_table(
+    images, x, D)))``; the paper's table has its own layout (tutorial_lib.table).
+
+    >>> print(markdown_table({"noisy y": {"PSNR": 20.5, "SSIM": 0.48}}))
+    | | PSNR | SSIM |
+    |---|---|---|
+    | noisy y | 20.5 | 0.48 |
+    """
+    columns = list(next(iter(rows.values())))
+    lines = ["| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    lines += [f"| {name} | " + " | ".join(_cell(row[c]) for c in columns) + " |"
+              for name, row in rows.items()]
+    return "\n".join(lines)

@@ -2,8 +2,8 @@
 
     by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1)
     by_lam.images(), by_lam.final()      # panels "lam=0.001", ...; final terms
-    k, proj = hardest_face(shown, G, D)  # the worst face of a run_task, projected on G
-    hardest_images(shown, k, proj), projection_gap(shown, k, proj)
+    k, proj = hardest_face(task_run, G, D)  # the worst face of a run_task, projected on G
+    hardest_images(task_run, k, proj), projection_gap(task_run, k, proj)
 
 ``sweep`` restores one observation once per value of one setting (lam or p), the
 rest alike, so that a notebook can show what too small and too large do, and check
@@ -23,7 +23,7 @@ import torch
 
 from .metrics import psnr
 from .operators import Operator, make_operator
-from .showcase import Shown
+from .showcase import TaskRun
 from .solver import Restoration, restore
 
 
@@ -80,7 +80,7 @@ def project_on_G(x: torch.Tensor, G, D, **settings) -> Restoration:
     return restore(x, make_operator("denoising"), G, D, **settings)
 
 
-def hardest_face(shown: Shown, G, D, **settings) -> tuple[int, Restoration]:
+def hardest_face(task_run: TaskRun, G, D, **settings) -> tuple[int, Restoration]:
     """(k, projection): the face whose restoration has the lowest PSNR, projected on G.
 
     The projection goes on from that face's z_hat (``project_on_G``); ``settings`` go
@@ -88,22 +88,22 @@ def hardest_face(shown: Shown, G, D, **settings) -> tuple[int, Restoration]:
     the projection is far from the face, no lam or p will fix the restoration.
     Introduced in notebook 05.
     """
-    k = psnr(shown.result.x_hat, shown.x).argmin().item()
-    x_k, z_k = shown.x[k:k + 1], shown.result.z[k:k + 1]
+    k = psnr(task_run.result.x_hat, task_run.x).argmin().item()
+    x_k, z_k = task_run.x[k:k + 1], task_run.result.z[k:k + 1]
     return k, project_on_G(x_k, G, D, z_init=z_k, **settings)
 
 
-def hardest_images(shown: Shown, k: int,
+def hardest_images(task_run: TaskRun, k: int,
                    projection: Restoration) -> dict[str, torch.Tensor]:
-    """Face k's panels of ``shown.columns()`` (1, C, h, w), then "projection on G".
+    """Face k's panels of ``task_run.columns()`` (1, C, h, w), then "projection on G".
 
     Written out in notebook 05, called in 06-09 (with ``show_against_truth``).
     """
-    images = {name: v[k:k + 1] for name, v in shown.columns().items()}
+    images = {name: v[k:k + 1] for name, v in task_run.columns().items()}
     return images | {"projection on G": projection.x_hat}
 
 
-def projection_gap(shown: Shown, k: int, projection: Restoration) -> dict[str, float]:
+def projection_gap(task_run: TaskRun, k: int, projection: Restoration) -> dict[str, float]:
     """Mean absolute error to face k of its G(z_hat) and of its projection on G.
 
     Both are faces that G draws (G(z_hat) unblended). The projection saw every pixel
@@ -111,6 +111,6 @@ def projection_gap(shown: Shown, k: int, projection: Restoration) -> dict[str, f
     cut short) cost; its own error is what G cannot draw. Written out in notebook
     05, called in 06-09.
     """
-    x_k = shown.x[k:k + 1]
-    candidates = {"G(z_hat)": shown.result.x_gan[k:k + 1], "projection": projection.x_hat}
+    x_k = task_run.x[k:k + 1]
+    candidates = {"G(z_hat)": task_run.result.x_gan[k:k + 1], "projection": projection.x_hat}
     return {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}

@@ -1,16 +1,14 @@
 """One task from end to end, as the task notebooks show it: corrupt, restore, score.
 
-    shown = run_task("inpainting", x, G, D)       # y, the naive inverse, restore(...)
-    show_faces(shown.columns(), "Inpainting", scores=shown.scores())
+    task_run = run_task("inpainting", x, G, D)    # y, the naive inverse, restore(...)
+    show_faces(task_run.columns(), "Inpainting", scores=task_run.scores())
 
 ``run_task`` corrupts clean faces x with a task's operator, computes the naive inverse
 (the answer without a prior) and the GAN restoration with ``restore`` (the task's tuned
 defaults unless overridden), and keeps them together, so that each notebook draws the
-same figure with one call. ``scores`` compares any set of images with the truth
-(PSNR, SSIM) for ``show_faces``, and ``show_against_truth`` draws images beside the
-truth with those scores under them; ``metric_table`` adds the discriminator's logit
-and any other measure, and ``markdown_table`` prints it. What goes wrong (lambda, p,
-a face G cannot draw) lives in ``tutorial_lib.pitfalls``.
+same figure with one call; ``show_against_truth`` draws images beside the truth with
+their PSNR / SSIM under them (the scoring helpers live in tutorial_lib.metrics). What
+goes wrong (lambda, p, a face G cannot draw) lives in ``tutorial_lib.pitfalls``.
 
 Used by notebooks 05 (inpainting), 06 (colorization), 07 (super-resolution),
 08 (denoising) and 09 (quantization).
@@ -21,7 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .metrics import psnr, ssim
+from .metrics import score_images
 from .operators import Operator, make_operator
 from .plots import show_faces
 from .solver import Restoration, restore
@@ -37,8 +35,9 @@ NAIVE_NAMES = {
 
 
 @dataclass
-class Shown:
-    """The truth, the observation, the naive inverse and the restoration of a batch."""
+class TaskRun:
+    """One task run on a batch: the truth, the observation, the naive inverse and the
+    restoration, kept together for the figures."""
 
     op: Operator
     x: torch.Tensor  # (N, 3, 64, 64) clean faces
@@ -64,10 +63,10 @@ class Shown:
 
     def scores(self) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
         """(PSNR, SSIM) against the truth of every panel the size of x but the truth."""
-        return scores(self.columns(), self.x)
+        return score_images(self.columns(), self.x)
 
 
-def run_task(task: str, x: torch.Tensor, G, D, seed: int = 0, **settings) -> Shown:
+def run_task(task: str, x: torch.Tensor, G, D, seed: int = 0, **settings) -> TaskRun:
     """Corrupt x with the task's operator (noise from ``seed``) and restore it.
 
     ``settings`` go to ``restore`` (lam, p, steps, restarts, lr, blend); those left out
@@ -76,13 +75,7 @@ def run_task(task: str, x: torch.Tensor, G, D, seed: int = 0, **settings) -> Sho
     op = make_operator(task)
     y = op.corrupt(x, seed=seed)
     result = restore(y, op, G, D, seed=seed, **settings)
-    return Shown(op=op, x=x, y=y, naive=op.naive_inverse(y), result=result)
-
-
-def scores(images: dict[str, torch.Tensor], x: torch.Tensor):
-    """name -> (PSNR (N,), SSIM (N,)) against x, for the images with x's shape."""
-    return {name: (psnr(v, x), ssim(v, x)) for name, v in images.items()
-            if v.shape == x.shape and v is not x}
+    return TaskRun(op=op, x=x, y=y, naive=op.naive_inverse(y), result=result)
 
 
 def show_against_truth(images: dict[str, torch.Tensor], title: str):
@@ -92,37 +85,4 @@ def show_against_truth(images: dict[str, torch.Tensor], title: str):
     are shown unscored. Written out in notebook 05 (``show_faces(..., scores=...)``)
     and used in 06-09 for the "what goes wrong" figures. Returns the figure.
     """
-    return show_faces(images, title, scores=scores(images, images["truth x*"]))
-
-
-@torch.no_grad()
-def metric_table(images: dict[str, torch.Tensor], x: torch.Tensor, D=None, **measures):
-    """name -> {measure: mean over the batch} for each set of images (N, 3, 64, 64).
-
-    Always PSNR and SSIM against x (the truth itself scores inf and 1); with ``D``, the
-    discriminator's logit l ("D logit": l > 0 reads as real, l < 0 as fake; a learned
-    judge of "looks like a face", not of closeness to x); and each extra measure
-    ``name=f`` with f(images) -> (N,).
-    """
-    rows = {}
-    for name, v in images.items():
-        row = {"PSNR": psnr(v, x).mean().item(), "SSIM": ssim(v, x).mean().item()}
-        if D is not None:
-            row["D logit"] = D(v).mean().item()
-        rows[name] = row | {m: f(v).mean().item() for m, f in measures.items()}
-    return rows
-
-
-def markdown_table(rows: dict[str, dict[str, float]]) -> str:
-    """A Markdown table of metric_table's rows (4 significant digits).
-
-    >>> print(markdown_table({"noisy y": {"PSNR": 20.5, "SSIM": 0.48}}))
-    | | PSNR | SSIM |
-    |---|---|---|
-    | noisy y | 20.5 | 0.48 |
-    """
-    columns = list(next(iter(rows.values())))
-    lines = ["| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
-    lines += [f"| {name} | " + " | ".join(f"{row[c]:.4g}" for c in columns) + " |"
-              for name, row in rows.items()]
-    return "\n".join(lines)
+    return show_faces(images, title, scores=score_images(images, images["truth x*"]))

@@ -1,13 +1,13 @@
 """The paper's table: every method on every task, SSIM / PSNR, ours beside the paper's.
 
     rows = run_table(x, ids, methods=METHODS, tasks=TASKS, G=G, D=D)   # one row per image
-    print(markdown_table(summarize(rows)))
+    print(slide_table(summarize(rows)))
 
 ``run_table`` scores each (method, task) pair with ``evaluate_method`` (the same
 corruption seeds for every method, so all of them see the same y) and returns one row
 per image: method, task, image id, PSNR, SSIM and seconds. Rows can be written to and
 read back from CSV, so a long run can stop and go on (``done=``). ``summarize`` takes
-means and ``markdown_table`` prints them in the slide's layout, SSIM / PSNR (dB), with
+means and ``slide_table`` prints them in the slide's layout, SSIM / PSNR (dB), with
 the paper's numbers (slide 15) beside ours. As in the paper, the hand-made baselines
 are not run on colorization.
 
@@ -120,11 +120,11 @@ def summarize(rows: list[dict]) -> dict[tuple[str, str], dict[str, float]]:
             for key, g in groups.items()}
 
 
-def markdown_table(summary: dict, paper: bool = True) -> str:
+def slide_table(summary: dict, paper: bool = True) -> str:
     """The slide's table, "SSIM / PSNR" per cell: our rows, each with the paper's below.
 
     >>> s = {("gan", "denoising"): {"n": 1, "psnr": 21.5, "ssim": 0.6, "seconds": 2.0}}
-    >>> print(markdown_table(s))
+    >>> print(slide_table(s))
     | method | denoising |
     | --- | --- |
     | GAN prior (ours) | 0.6000 / 21.50 |

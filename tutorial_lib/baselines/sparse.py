@@ -43,6 +43,7 @@ import torch
 import torch.nn.functional as F
 
 from ..data import DATA_DIR
+from ..linalg import conjugate_gradient
 from ._common import check_number, prepare, resolve_params
 
 DICTIONARY_FILE = DATA_DIR / "weights" / "sparse_dictionary.pt"
@@ -203,23 +204,10 @@ def _solve_image(op, y, w, x, x_bar, lam):
         Av = op.A(v)
         return op.A_adjoint(Av if w is None else w * Av) + lam * v
 
-    def dot(u, v):
-        return (u * v).sum((1, 2, 3), keepdim=True)  # (N, 1, 1, 1)
-
     b = op.A_adjoint(y if w is None else w * y) + lam * x_bar
     diag = H(torch.ones_like(x))
-    r = b - H(x)
-    z = r / diag
-    direction, rz = z, dot(r, z)
-    for _ in range(CG_STEPS):
-        Hd = H(direction)
-        step = rz / dot(direction, Hd).clamp_min(1e-30)
-        x, r = x + step * direction, r - step * Hd
-        z = r / diag
-        rz_new = dot(r, z)
-        direction = z + rz_new / rz.clamp_min(1e-30) * direction
-        rz = rz_new
-    return x
+    return conjugate_gradient(H, b, x, dims=(1, 2, 3), iters=CG_STEPS,
+                              precondition=lambda r: r / diag)
 
 
 def _fill_unseen(x, seen):
