@@ -6,7 +6,7 @@ VENV ?= .venv
 TORCH ?= torch==2.13.0
 BIN := $(VENV)/bin
 
-.PHONY: install lab test sync clean
+.PHONY: install lab test lint format sync clean
 
 install: $(VENV)/.installed
 
@@ -20,8 +20,18 @@ $(VENV)/.installed: pyproject.toml
 lab: install
 	$(BIN)/jupyter lab notebooks/
 
-test: install
+test: install lint
 	TUTORIAL_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider
+
+# Lint (pyflakes and friends) and formatting, over the library, tests, benchmarks and
+# the notebooks' .py sources; `make format` rewrites them.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 # After editing a notebook's .py source, regenerate its .ipynb pair.
 sync: install

@@ -7,6 +7,7 @@ Restores the first n validation faces (inpainting, super-resolution; 2 restarts,
 lambda 0.1) with each generator of the checkpoint and the run's discriminator, and
 prints mean PSNR / SSIM. Validation faces only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,10 @@ def main() -> None:
         freeze(G)
         for task in ("inpainting", "super_resolution"):
             s = evaluate_task(x, task, G, D, restarts=2, lam=0.1, batch_size=8)
-            print(f"| {key} | {task} | {s['psnr'].mean():.2f} | {s['ssim'].mean():.4f} |",
-                  flush=True)
+            print(
+                f"| {key} | {task} | {s['psnr'].mean():.2f} | {s['ssim'].mean():.4f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

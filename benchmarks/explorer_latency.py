@@ -12,6 +12,7 @@ values, then p. Per move it records the seconds from setting the slider to
 and prints the medians over the moves. Run it on an otherwise idle machine: on two
 cores a second busy process slows torch several times over.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,11 @@ def move_times(explorer: RestorationExplorer, slider, value) -> dict[str, float]
     settled = time.perf_counter()
     explorer._preview = preview
     first_update = next(t for step, t in stamps if step > 0)
-    return {"first preview": stamps[0][1] - began, "first update": first_update - began,
-            "settled": settled - began}
+    return {
+        "first preview": stamps[0][1] - began,
+        "first update": first_update - began,
+        "settled": settled - began,
+    }
 
 
 def main() -> None:
@@ -57,8 +61,10 @@ def main() -> None:
 
     G, D = tl.load_pretrained(device=args.device)
     face = tl.load_sample_faces(1).to(args.device)
-    print(f"device {args.device}, {torch.get_num_threads()} threads, "
-          f"{args.moves} lambda moves and {len(PS)} p moves per task; medians in seconds")
+    print(
+        f"device {args.device}, {torch.get_num_threads()} threads, "
+        f"{args.moves} lambda moves and {len(PS)} p moves per task; medians in seconds"
+    )
     print("| task | first preview | first update (step 10) | settled (150 steps) |")
     print("| --- | --- | --- | --- |")
     for task in args.tasks:
@@ -66,9 +72,13 @@ def main() -> None:
         moves = [(explorer.lam_slider, lam) for lam in LAMS[: args.moves]]
         moves += [(explorer.p_slider, p) for p in PS]
         times = [move_times(explorer, slider, value) for slider, value in moves]
-        medians = [statistics.median(t[key] for t in times)
-                   for key in ("first preview", "first update", "settled")]
-        print(f"| {task} | " + " | ".join(f"{m:.2f}" for m in medians) + " |", flush=True)
+        medians = [
+            statistics.median(t[key] for t in times)
+            for key in ("first preview", "first update", "settled")
+        ]
+        print(
+            f"| {task} | " + " | ".join(f"{m:.2f}" for m in medians) + " |", flush=True
+        )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ TUTORIAL_FAST=1), with OMP_NUM_THREADS=--threads, and prints a Markdown table: t
 seconds, the slowest cell and its first line. Nothing is written to the notebooks.
 One thread is the conservative figure: a Binder session gets about one core.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,12 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 def cell_seconds(path: Path, timeout: int) -> tuple[float, list[tuple[float, str]]]:
     """Run one notebook; (total seconds, [(seconds, first line)] per code cell)."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     cells = []
     with client.setup_kernel():
         began = time.perf_counter()
@@ -56,8 +61,10 @@ def main() -> None:
     for path in paths:
         total, cells = cell_seconds(path, args.timeout)
         slowest = max(cells)
-        print(f"| {path.stem} | {total:.0f} | {slowest[0]:.0f} | `{slowest[1][:50]}` |",
-              flush=True)
+        print(
+            f"| {path.stem} | {total:.0f} | {slowest[0]:.0f} | `{slowest[1][:50]}` |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ tuned - no prior and tuned - latent (the same faces, corruptions and starts, so 
 paired standard error is the one to read). A difference within two standard errors
 of 0 is no measurable effect. Validation faces only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,9 +37,13 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=32)
     parser.add_argument("--tasks", nargs="+", default=list(tl.TASKS))
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="CPU threads (0: torch's)"
+    )
     parser.add_argument("--device", default=None)
-    parser.add_argument("--weights", default=None, help="GAN weights (default: shipped)")
+    parser.add_argument(
+        "--weights", default=None, help="GAN weights (default: shipped)"
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -50,16 +55,20 @@ def main() -> None:
     for task in args.tasks:
         scores = {}
         for name, change in VARIANTS.items():
-            scores[name] = evaluate_method(x, task, "gan", G, D,
-                                           batch_size=args.batch_size, **change)
-            print(f"| {task} | {tl.TUNED_SETTINGS[task].lam:g} | {name} | "
-                  f"{_cell(scores[name]['psnr'], 2)} | {_cell(scores[name]['ssim'], 4)} |",
-                  flush=True)
+            scores[name] = evaluate_method(
+                x, task, "gan", G, D, batch_size=args.batch_size, **change
+            )
+            print(
+                f"| {task} | {tl.TUNED_SETTINGS[task].lam:g} | {name} | "
+                f"{_cell(scores[name]['psnr'], 2)} | {_cell(scores[name]['ssim'], 4)} |",
+                flush=True,
+            )
         for other in ("no prior", "latent"):
             differences.append(
                 f"| {task} | tuned - {other} | "
                 f"{_cell(scores['tuned']['psnr'] - scores[other]['psnr'], 2)} | "
-                f"{_cell(scores['tuned']['ssim'] - scores[other]['ssim'], 4)} |")
+                f"{_cell(scores['tuned']['ssim'] - scores[other]['ssim'], 4)} |"
+            )
     print("\npaired differences (same faces, corruptions and starts)\n")
     print("| task | difference | PSNR dB | SSIM |\n| --- | --- | --- | --- |")
     print("\n".join(differences))

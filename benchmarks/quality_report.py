@@ -9,6 +9,7 @@ corrupted validation faces; nearest-neighbour distances; per-task PSNR / SSIM of
 restoration beside the naive inverse's. Validation faces only: the test split is kept
 for the paper's table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,7 +44,8 @@ def corrupted_versions(x: torch.Tensor) -> dict[str, torch.Tensor]:
         "blurred (x4 down, bicubic up)": sr.naive_inverse(sr.corrupt(x)),
         "with a 32x32 black hole": tl.make_operator("inpainting").corrupt(x),
         "gray copied to RGB": tl.make_operator("colorization").naive_inverse(
-            tl.make_operator("colorization").corrupt(x)),
+            tl.make_operator("colorization").corrupt(x)
+        ),
     }
 
 
@@ -54,8 +56,12 @@ def main() -> None:
     parser.add_argument("--out", default="data/quality")
     parser.add_argument("--device", default=None)
     parser.add_argument("--skip-restoration", action="store_true")
-    parser.add_argument("--tasks", nargs="+", default=list(tl.TASKS),
-                        help="tasks of the restoration table (default: all five)")
+    parser.add_argument(
+        "--tasks",
+        nargs="+",
+        default=list(tl.TASKS),
+        help="tasks of the restoration table (default: all five)",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite --out figures")
     args = parser.parse_args()
     out = Path(args.out)
@@ -115,9 +121,12 @@ def main() -> None:
     for task in args.tasks:
         tic = time.perf_counter()
         s = evaluate_task(x, task, G, D)
-        print(f"| {task} | {s['psnr'].mean():.2f} | {s['ssim'].mean():.4f} | "
-              f"{s['psnr_naive'].mean():.2f} | {s['ssim_naive'].mean():.4f} | "
-              f"{time.perf_counter() - tic:.0f} |", flush=True)
+        print(
+            f"| {task} | {s['psnr'].mean():.2f} | {s['ssim'].mean():.4f} | "
+            f"{s['psnr_naive'].mean():.2f} | {s['ssim_naive'].mean():.4f} | "
+            f"{time.perf_counter() - tic:.0f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

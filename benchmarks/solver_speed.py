@@ -7,6 +7,7 @@ when present. Each step's time is read from restore()'s callback, so the figure 
 the solver loop itself; the first steps of each run are a warm-up and are dropped.
 Uses the shipped weights when present (the cost does not depend on the weights).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,17 @@ def step_times(G, D, n: int, steps: int, device) -> list[float]:
             torch.cuda.synchronize()
         stamps.append(time.perf_counter())
 
-    tl.restore(y.to(device), op, G, D, steps=steps, restarts=1, blend=False,
-               callback=tick, callback_every=1)
+    tl.restore(
+        y.to(device),
+        op,
+        G,
+        D,
+        steps=steps,
+        restarts=1,
+        blend=False,
+        callback=tick,
+        callback_every=1,
+    )
     gaps = [b - a for a, b in zip(stamps, stamps[1:])]
     return gaps[3:]  # warm-up: allocator and kernel selection
 
@@ -40,7 +50,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="CPU threads (0: torch's)"
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -52,8 +64,10 @@ def main() -> None:
         freeze(G, D)
         weights = "random weights (same cost)"
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-    print(f"torch {torch.__version__}, {platform.processor() or platform.machine()}, "
-          f"{torch.get_num_threads()} CPU threads, {weights}")
+    print(
+        f"torch {torch.__version__}, {platform.processor() or platform.machine()}, "
+        f"{torch.get_num_threads()} CPU threads, {weights}"
+    )
     print("| device | images | median ms / step | ms / image / step |")
     print("| --- | --- | --- | --- |")
     for device in devices:

@@ -9,6 +9,7 @@ run, interleaved `--repeats` times; each figure is the median over repeats of th
 seconds per step of a run of `--steps` steps after one warm-up step. The ratio to
 float32 NCHW is the number to compare across machines.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,13 +25,20 @@ from tutorial_lib.train import TrainConfig, bf16_is_fast, train_epoch
 VARIANTS = [("fp32", False), ("fp32", True), ("bf16", False), ("bf16", True)]
 
 
-def seconds_per_step(precision: str, channels_last: bool, faces, steps: int, device) -> float:
-    config = TrainConfig(batch_size=128, precision=precision, channels_last=channels_last)
+def seconds_per_step(
+    precision: str, channels_last: bool, faces, steps: int, device
+) -> float:
+    # ema_decay 0: the average is a cheap lerp; leave it out of the timing
+    config = TrainConfig(
+        batch_size=128, precision=precision, channels_last=channels_last, ema_decay=0
+    )
     memory_format = torch.channels_last if channels_last else torch.contiguous_format
     G, D = make_dcgan(seed=0)
-    G, D = G.to(device, memory_format=memory_format), D.to(device, memory_format=memory_format)
+    G, D = (
+        G.to(device, memory_format=memory_format),
+        D.to(device, memory_format=memory_format),
+    )
     G_ema = None
-    config.ema_decay = 0  # the average is a cheap lerp; leave it out of the timing
     opt_G = torch.optim.Adam(G.parameters(), lr=config.lr, betas=(config.beta1, 0.999))
     opt_D = torch.optim.Adam(D.parameters(), lr=config.lr, betas=(config.beta1, 0.999))
     train_epoch(G, D, G_ema, opt_G, opt_D, faces[:128], config, 0, device)  # warm-up
@@ -47,21 +55,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="CPU threads (0: torch's)"
+    )
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     device = torch.device(args.device)
-    faces = torch.rand(128 * args.steps, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    faces = torch.rand(
+        128 * args.steps, 3, 64, 64, generator=torch.Generator().manual_seed(0)
+    )
     times = {variant: [] for variant in VARIANTS}
     for _ in range(args.repeats):
         for variant in VARIANTS:
             times[variant].append(seconds_per_step(*variant, faces, args.steps, device))
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor()
-    print(f"device {device} ({name or platform.machine()}), {torch.get_num_threads()} CPU "
-          f"threads, torch {torch.__version__}, bf16 fast here: {bf16_is_fast(device)}; "
-          f"batch 128, median of {args.repeats} runs of {args.steps} steps\n")
+    name = (
+        torch.cuda.get_device_name(device)
+        if device.type == "cuda"
+        else platform.processor()
+    )
+    print(
+        f"device {device} ({name or platform.machine()}), {torch.get_num_threads()} CPU "
+        f"threads, torch {torch.__version__}, bf16 fast here: {bf16_is_fast(device)}; "
+        f"batch 128, median of {args.repeats} runs of {args.steps} steps\n"
+    )
     print("| precision | memory format | s per step | images / s | speed-up |")
     print("| --- | --- | --- | --- | --- |")
     base = statistics.median(times[VARIANTS[0]])

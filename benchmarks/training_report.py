@@ -12,6 +12,7 @@ Writes to --out:
 and prints the full-setting SWD (Karras et al.: 128 patches per face, 512 directions) of
 the shipped generator against all validation faces, beside the same floor.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,10 +38,18 @@ def _column(log, key):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run-dir", required=True)
-    parser.add_argument("--weights", default=None, help="the exported weights (default: shipped)")
-    parser.add_argument("--train-data", required=True, help="CelebA folder or train .pt")
-    parser.add_argument("--valid-data", required=True, help="CelebA folder or valid .pt")
-    parser.add_argument("--valid-n", type=int, default=512, help="as in the training run")
+    parser.add_argument(
+        "--weights", default=None, help="the exported weights (default: shipped)"
+    )
+    parser.add_argument(
+        "--train-data", required=True, help="CelebA folder or train .pt"
+    )
+    parser.add_argument(
+        "--valid-data", required=True, help="CelebA folder or valid .pt"
+    )
+    parser.add_argument(
+        "--valid-n", type=int, default=512, help="as in the training run"
+    )
     parser.add_argument("--out", default="data/training")
     parser.add_argument("--force", action="store_true", help="overwrite --out files")
     args = parser.parse_args()
@@ -50,8 +59,9 @@ def main() -> None:
         sys.exit(f"error: {out} holds a report; pass --force to overwrite it")
     out.mkdir(parents=True, exist_ok=True)
 
-    state = torch.load(Path(args.run_dir) / "checkpoint.pt", map_location="cpu",
-                       weights_only=True)
+    state = torch.load(
+        Path(args.run_dir) / "checkpoint.pt", map_location="cpu", weights_only=True
+    )
     log = state["log"]
     valid_all = load_faces(args.valid_data, "valid")
     train_faces = load_faces(args.train_data, "train", len(valid_all))
@@ -60,7 +70,9 @@ def main() -> None:
     floor_log = swd(train_faces[:n], valid_all[:n], per_image=64, directions=128)["swd"]
     floor_full = swd(train_faces, valid_all)
     G, _ = tl.load_pretrained(device="cpu", path=args.weights)
-    z = torch.randn(len(valid_all), G.config.nz, generator=torch.Generator().manual_seed(0))
+    z = torch.randn(
+        len(valid_all), G.config.nz, generator=torch.Generator().manual_seed(0)
+    )
     with torch.no_grad():
         fake = torch.cat([G(part) for part in z.split(256)])
     shipped = swd(fake, valid_all)
@@ -69,19 +81,28 @@ def main() -> None:
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.2))
     ax = axes[0]
     for kind, label in [("ema", "averaged G"), ("plain", "plain G")]:
-        ax.plot(epochs[: len(_column(log, f"swd_{kind}"))], _column(log, f"swd_{kind}"),
-                label=label)
+        ax.plot(
+            epochs[: len(_column(log, f"swd_{kind}"))],
+            _column(log, f"swd_{kind}"),
+            label=label,
+        )
     ax.axhline(floor_log, color="gray", ls="--", label="real train faces (floor)")
-    ax.set(title=f"SWD x 1000 to {n} validation faces (lower is better)", xlabel="epoch",
-           yscale="log")
+    ax.set(
+        title=f"SWD x 1000 to {n} validation faces (lower is better)",
+        xlabel="epoch",
+        yscale="log",
+    )
     ax.legend()
     ax = axes[1]
     for name in ("noisy", "quantized", "blurred", "generated_ema", "generated_plain"):
         values = _column(log, f"margin_{name}")
         ax.plot(epochs[: len(values)], values, label=name.replace("_", " "))
     ax.axhline(5, color="gray", ls=":", label="margin 5")
-    ax.set(title="D's margin: mean logit of real faces minus ...", xlabel="epoch",
-           ylabel="logit difference")
+    ax.set(
+        title="D's margin: mean logit of real faces minus ...",
+        xlabel="epoch",
+        ylabel="logit difference",
+    )
     ax.legend(fontsize=8)
     ax = axes[2]
     ax.plot(epochs, _column(log, "loss_D"), label="loss_D")
@@ -92,13 +113,20 @@ def main() -> None:
     fig.savefig(files[0], dpi=100)
     shutil.copyfile(Path(args.run_dir) / "log.csv", files[1])
 
-    print(f"floor (real train vs validation faces): per-epoch setting {floor_log:.2f}; "
-          f"full setting {floor_full['swd']:.2f}")
+    print(
+        f"floor (real train vs validation faces): per-epoch setting {floor_log:.2f}; "
+        f"full setting {floor_full['swd']:.2f}"
+    )
     print("| faces against all validation faces | SWD x 1000 | at 64 | at 32 | at 16 |")
     print("| --- | --- | --- | --- | --- |")
-    for name, result in [("the shipped generator", shipped), ("real train faces", floor_full)]:
-        print(f"| {name} | {result['swd']:.2f} | {result['swd_64']:.2f} | "
-              f"{result['swd_32']:.2f} | {result['swd_16']:.2f} |")
+    for name, result in [
+        ("the shipped generator", shipped),
+        ("real train faces", floor_full),
+    ]:
+        print(
+            f"| {name} | {result['swd']:.2f} | {result['swd_64']:.2f} | "
+            f"{result['swd_32']:.2f} | {result['swd_16']:.2f} |"
+        )
     print(f"wrote {files[0]} and {files[1]}")
 
 

@@ -16,6 +16,7 @@ the method's TUNED_SETTINGS for the task; a boolean takes true / false (``--grid
 ``--weights`` tunes the GAN prior with another weights file than the shipped one.
 The chosen values go into the method's TUNED_SETTINGS with a comment naming this command.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,9 +60,13 @@ def main() -> None:
     parser.add_argument("--tasks", nargs="+", default=list(tl.TASKS))
     parser.add_argument("--grid", action="append", default=[], help="name=v1,v2,...")
     parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="CPU threads (0: torch's)"
+    )
     parser.add_argument("--device", default=None)
-    parser.add_argument("--weights", default=None, help="GAN weights (default: shipped)")
+    parser.add_argument(
+        "--weights", default=None, help="GAN weights (default: shipped)"
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -79,16 +84,33 @@ def main() -> None:
         rows = []
         for values in itertools.product(*grid.values()):
             params = dict(zip(grid, values))
-            s = evaluate_method(x, task, args.method, G, D, batch_size=args.batch_size,
-                                device=device, **params)
-            rows.append((params, *mean_and_error(s["psnr"]), *mean_and_error(s["ssim"]),
-                         s["seconds"].sum().item() / len(x)))
+            s = evaluate_method(
+                x,
+                task,
+                args.method,
+                G,
+                D,
+                batch_size=args.batch_size,
+                device=device,
+                **params,
+            )
+            rows.append(
+                (
+                    params,
+                    *mean_and_error(s["psnr"]),
+                    *mean_and_error(s["ssim"]),
+                    s["seconds"].sum().item() / len(x),
+                )
+            )
         top = max(r[1] for r in rows)
         best = max((r for r in rows if r[1] >= top - 0.05), key=lambda r: r[3])
         for r in rows:
             shown = ", ".join(f"{k}={v}" for k, v in r[0].items()) or "defaults"
-            print(f"| {task} | {shown} | {r[1]:.2f} ± {r[2]:.2f} | {r[3]:.4f} ± {r[4]:.4f} "
-                  f"| {r[5]:.3f} | {'<-' if r is best else ''} |", flush=True)
+            print(
+                f"| {task} | {shown} | {r[1]:.2f} ± {r[2]:.2f} | {r[3]:.4f} ± {r[4]:.4f} "
+                f"| {r[5]:.3f} | {'<-' if r is best else ''} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

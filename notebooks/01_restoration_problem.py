@@ -19,8 +19,8 @@
 # few seconds.
 
 # %%
+import matplotlib.pyplot as plt
 import torch
-import torch.nn.functional as F
 
 import tutorial_lib as tl
 from tutorial_lib.plots import show_faces
@@ -83,13 +83,18 @@ assert (scores["inpainting"][0] < 15).all()  # a black 32x32 hole costs a lot of
 
 # %%
 rows = ["truth x*", *tl.TASKS]
-columns = {f"face {i + 1}": torch.stack([x[i]] + [naive[t][i] for t in tl.TASKS])
-           for i in range(N)}  # name -> (6, 3, 64, 64), one image per row
+columns = {
+    f"face {i + 1}": torch.stack([x[i]] + [naive[t][i] for t in tl.TASKS])
+    for i in range(N)
+}  # name -> (6, 3, 64, 64), one image per row
 truth = {name: x[i].expand_as(col) for i, (name, col) in enumerate(columns.items())}
-panel_scores = {name: (tl.psnr(col, truth[name]), tl.ssim(col, truth[name]))
-                for name, col in columns.items()}
-fig = show_faces(columns, "Clean faces and the naive inverse of each corruption",
-                 scores=panel_scores)
+panel_scores = {
+    name: (tl.psnr(col, truth[name]), tl.ssim(col, truth[name]))
+    for name, col in columns.items()
+}
+fig = show_faces(
+    columns, "Clean faces and the naive inverse of each corruption", scores=panel_scores
+)
 for ax, label in zip(fig.axes[::N], rows):  # the first panel of each row
     ax.set_ylabel(label, fontsize=9)
 
@@ -110,7 +115,9 @@ for ax, label in zip(fig.axes[::N], rows):  # the first panel of each row
 
 # %%
 kept = {task: ys[task][0].numel() for task in tl.TASKS}  # numbers in one y
-kept["inpainting"] = int(3 * ops["inpainting"].mask(x).sum())  # the hole's 0s say nothing
+kept["inpainting"] = int(
+    3 * ops["inpainting"].mask(x).sum()
+)  # the hole's 0s say nothing
 assert kept["inpainting"] == 9216 and kept["super_resolution"] == 768
 {task: f"{n} of {x[0].numel()} numbers" for task, n in kept.items()}
 
@@ -152,11 +159,19 @@ assert torch.allclose(sr.A(x1), sr.A(x2), atol=1e-6)  # ... so x1 and x2 give th
 # %%
 y_sr = sr.A(x1)
 outside = ((x2 < 0) | (x2 > 1)).float().mean().item()
-show_faces({"x1 = face 1": x1, "x2 = x1 + P(face 2)": x2,
-            "y = A(x1) = A(x2)": y_sr, "upsample(y)": 16 * sr.A_adjoint(y_sr),
-            "P(face 2) + 0.5": null + 0.5},
-           f"Super-resolution is ill-posed: three images with the same y "
-           f"({outside:.1%} of x2 outside [0, 1])", size=2.2);
+show_faces(
+    {
+        "x1 = face 1": x1,
+        "x2 = x1 + P(face 2)": x2,
+        "y = A(x1) = A(x2)": y_sr,
+        "upsample(y)": 16 * sr.A_adjoint(y_sr),
+        "P(face 2) + 0.5": null + 0.5,
+    },
+    f"Super-resolution is ill-posed: three images with the same y "
+    f"({outside:.1%} of x2 outside [0, 1])",
+    size=2.2,
+)
+plt.show()
 
 # %% [markdown]
 # ## Three families of answers
@@ -193,6 +208,7 @@ show_faces({"x1 = face 1": x1, "x2 = x1 + P(face 2)": x2,
 #
 # Halving the MSE adds 3 dB. A known case: all zeros against a constant 0.1 has
 # MSE = 0.01, so PSNR = 10 log10(100) = 20 dB.
+
 
 # %%
 def psnr_by_hand(a, b):
@@ -236,8 +252,12 @@ metrics = {k: (tl.psnr(v, x), tl.ssim(v, x)) for k, v in distorted.items()}
 psnr_gap = metrics["brighter"][0] - metrics["noisy"][0]
 assert (psnr_gap.abs() < 1.5).all()  # about the same PSNR ...
 assert (metrics["brighter"][1] > metrics["noisy"][1] + 0.1).all()  # ... different SSIM
-show_faces({"truth x*": x, **distorted}, "About the same PSNR, very different SSIM",
-           scores=metrics);
+show_faces(
+    {"truth x*": x, **distorted},
+    "About the same PSNR, very different SSIM",
+    scores=metrics,
+)
+plt.show()
 
 # %% [markdown]
 # SSIM is no perfect judge either: the gray image of colorization keeps all the
@@ -328,10 +348,15 @@ for task, op in ops.items():
 col = ops["colorization"]
 c = sum(w**2 for w in (0.299, 0.587, 0.114))  # A A* g = (0.299^2 + 0.587^2 + 0.114^2) g
 assert torch.allclose(col.A(col.A_adjoint(ys["colorization"])), c * ys["colorization"])
-recolored = x1 + 0.8 * (v - col.A_adjoint(col.A(v)) / c)  # face 2's colors, not its gray
+recolored = x1 + 0.8 * (
+    v - col.A_adjoint(col.A(v)) / c
+)  # face 2's colors, not its gray
 assert torch.allclose(col.A(recolored), col.A(x1), atol=1e-6)
-show_faces({"face 1": x1, "recolored": recolored, "gray of both": col.A(recolored)},
-           f"Same gray image, different colors (c = {c:.3f})");
+show_faces(
+    {"face 1": x1, "recolored": recolored, "gray of both": col.A(recolored)},
+    f"Same gray image, different colors (c = {c:.3f})",
+)
+plt.show()
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 bound = 10 * torch.log10(torch.tensor(64.0))  # |error| <= 1/8, so MSE <= 1/64: 18.06 dB

@@ -70,9 +70,13 @@ d = torch.sigmoid(l.detach())
 fig, ax = plt.subplots(figsize=(5, 3.2))
 ax.plot(d, torch.log(1 - d), label="saturating: log(1 - D(G(z)))")
 ax.plot(d, -torch.log(d), label="non-saturating: -log D(G(z))")
-ax.set(xlabel="D(G(z))", ylabel="generator loss (minimised)",
-       title="Both generator losses: flat vs steep where fakes are poor")
-ax.legend();
+ax.set(
+    xlabel="D(G(z))",
+    ylabel="generator loss (minimised)",
+    title="Both generator losses: flat vs steep where fakes are poor",
+)
+ax.legend()
+plt.show()
 
 # %% [markdown]
 # ## A GAN in the plane
@@ -100,9 +104,16 @@ image = axes[0].contourf(X, Y, p_X, levels=20, cmap="Greys")
 fig.colorbar(image, ax=axes[0], label="$p_X(x)$")
 axes[1].scatter(*x_real.T, s=2, c="tab:red")
 for ax, title in zip(axes, ["exact density $p_X$", "1000 samples $x \\sim p_X$"]):
-    ax.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal", title=title,
-           xlim=(-3, 3), ylim=(-3, 3))
-fig.suptitle("The data of the 2-D GAN: eight Gaussians on a ring");
+    ax.set(
+        xlabel="$x_1$",
+        ylabel="$x_2$",
+        aspect="equal",
+        title=title,
+        xlim=(-3, 3),
+        ylim=(-3, 3),
+    )
+fig.suptitle("The data of the 2-D GAN: eight Gaussians on a ring")
+plt.show()
 
 # %% [markdown]
 # G and D are small multilayer perceptrons (three hidden layers of 128 units), and
@@ -118,8 +129,9 @@ torch.set_num_threads(1)  # tiny networks: one thread is fastest, and reproducib
 start = time.perf_counter()
 G_toy, D_toy, snapshots = toy2d.train_toy_gan(steps, seed=0, record_every=steps // 10)
 torch.set_num_threads(threads)
-f"{steps} steps in {time.perf_counter() - start:.1f} s; snapshots at " + \
-    ", ".join(str(s.step) for s in snapshots)
+f"{steps} steps in {time.perf_counter() - start:.1f} s; snapshots at " + ", ".join(
+    str(s.step) for s in snapshots
+)
 
 # %% [markdown]
 # G starts as a small blob near the origin. It is first thrown across the plane, then
@@ -129,19 +141,28 @@ f"{steps} steps in {time.perf_counter() - start:.1f} s; snapshots at " + \
 
 # %%
 task_run = [snapshots[i] for i in (0, 1, 2, 4, -1)]  # steps 0, 10%, 20%, 40%, 100%
-fig, axes = plt.subplots(1, len(task_run), figsize=(3 * len(task_run), 3.2), sharey=True)
+fig, axes = plt.subplots(
+    1, len(task_run), figsize=(3 * len(task_run), 3.2), sharey=True
+)
 for ax, snap in zip(axes, task_run):
     ax.scatter(*x_real.T, s=2, c="lightgray", label="real")
     ax.scatter(*snap.fake.T, s=2, c="tab:blue", label="G(z)")
-    ax.set(title=f"step {snap.step}", xlabel="$x_1$", aspect="equal",
-           xlim=(-3, 3), ylim=(-3, 3))
+    ax.set(
+        title=f"step {snap.step}",
+        xlabel="$x_1$",
+        aspect="equal",
+        xlim=(-3, 3),
+        ylim=(-3, 3),
+    )
 axes[0].set_ylabel("$x_2$"), axes[0].legend(loc="lower left", fontsize=7)
-fig.suptitle("The generator's samples during training (same z in every panel)");
+fig.suptitle("The generator's samples during training (same z in every panel)")
+plt.show()
 
 # %% [markdown]
 # Did G reach the modes? We count a mode as reached when at least 1% of 5000 fresh
 # samples fall within 3 s of its centre, and compare the mean log-density of the
 # samples with that of the real data.
+
 
 # %%
 def mode_counts(points):
@@ -157,8 +178,12 @@ assert reached >= 7, counts  # most of the eight modes
 assert mode_counts(snapshots[0].fake).max() < 20  # the untrained G reached none
 mean_log_p = toy2d.log_density(x_fake).mean().item()
 assert mean_log_p > -6  # an untrained G scores about -200
-reached, counts.tolist(), round(mean_log_p, 2), \
-    round(toy2d.log_density(x_real).mean().item(), 2)
+(
+    reached,
+    counts.tolist(),
+    round(mean_log_p, 2),
+    round(toy2d.log_density(x_real).mean().item(), 2),
+)
 
 # %% [markdown]
 # ## D's decision surface
@@ -175,15 +200,26 @@ reached, counts.tolist(), round(mean_log_p, 2), \
 fig, axes = plt.subplots(1, len(task_run), figsize=(3 * len(task_run), 3.4))
 for ax, snap in zip(axes, task_run):
     X, Y, _ = toy2d.plane_grid(n=snap.logits.shape[0])  # the grid D was scored on
-    surface = ax.contourf(X, Y, snap.logits.clamp(-6, 6), cmap="RdBu_r",
-                          levels=torch.linspace(-6, 6, 13).tolist())
+    surface = ax.contourf(
+        X,
+        Y,
+        snap.logits.clamp(-6, 6),
+        cmap="RdBu_r",
+        levels=torch.linspace(-6, 6, 13).tolist(),
+    )
     ax.scatter(*x_real[:300].T, s=1, c="k")
     ax.scatter(*snap.fake[:300].T, s=1, c="w")
-    ax.set(title=f"step {snap.step}", xlabel="$x_1$", aspect="equal",
-           xlim=(-3, 3), ylim=(-3, 3))
+    ax.set(
+        title=f"step {snap.step}",
+        xlabel="$x_1$",
+        aspect="equal",
+        xlim=(-3, 3),
+        ylim=(-3, 3),
+    )
 axes[0].set_ylabel("$x_2$")
 fig.colorbar(surface, ax=axes, label="D's logit l(x) (clipped to ±6)", shrink=0.8)
-fig.suptitle("D's logit, with real data (black) and G's samples (white)");
+fig.suptitle("D's logit, with real data (black) and G's samples (white)")
+plt.show()
 
 # %% [markdown]
 # The trained D still ranks real points above points from the empty centre of the ring:
@@ -214,6 +250,7 @@ assert x_gen.shape == (32, 3, 64, 64)
 assert x_gen.min() >= 0 and x_gen.max() <= 1
 nz, tuple(x_gen.shape)
 
+
 # %%
 def show_grid(images, title, ncols=8):
     fig, ax = plt.subplots(figsize=(1.2 * ncols, 1.2 * math.ceil(len(images) / ncols)))
@@ -222,7 +259,8 @@ def show_grid(images, title, ncols=8):
     return fig
 
 
-show_grid(x_gen, "32 random faces G(z), z ~ N(0, I)");
+show_grid(x_gen, "32 random faces G(z), z ~ N(0, I)")
+plt.show()
 
 # %% [markdown]
 # ## Walking in latent space
@@ -238,7 +276,8 @@ z_path = (1 - t) * z[0] + t * z[1]  # (8, 100)
 with torch.no_grad():
     x_path = G(z_path)
 assert torch.allclose(x_path[0], x_gen[0], atol=1e-5)  # the path starts at face 1
-show_grid(x_path, "G((1 - t) z0 + t z1) for t = 0, 1/7, ..., 1");
+show_grid(x_path, "G((1 - t) z0 + t z1) for t = 0, 1/7, ..., 1")
+plt.show()
 
 # %% [markdown]
 # ## What does D score high?
@@ -253,8 +292,11 @@ x = tl.load_sample_faces(n_faces).to(device)
 x_noisy = tl.make_operator("denoising").corrupt(x, seed=0)
 with torch.no_grad():
     z_more = torch.randn(n_faces, nz, generator=torch.Generator().manual_seed(1))
-    groups = {"real faces": x, "generated G(z)": G(z_more.to(device)),
-              "noisy real faces": x_noisy}
+    groups = {
+        "real faces": x,
+        "generated G(z)": G(z_more.to(device)),
+        "noisy real faces": x_noisy,
+    }
     logits = {name: D(images).cpu() for name, images in groups.items()}
 {name: round(l.mean().item(), 2) for name, l in logits.items()}
 
@@ -262,14 +304,20 @@ with torch.no_grad():
 assert logits["real faces"].mean() > logits["noisy real faces"].mean()
 assert logits["real faces"].mean() > logits["generated G(z)"].mean()
 fig, ax = plt.subplots(figsize=(6, 3.2))
-bins = torch.linspace(min(l.min() for l in logits.values()),
-                      max(l.max() for l in logits.values()), 30)
+bins = torch.linspace(
+    min(l.min() for l in logits.values()), max(l.max() for l in logits.values()), 30
+)
 for name, l in logits.items():
-    ax.hist(l.numpy(), bins=bins.numpy(), alpha=0.5,
-            label=f"{name} (mean {l.mean():.2f})")
-ax.set(xlabel="D's logit l(x)", ylabel="images",
-       title="What the DCGAN's D believes is real")
-ax.legend(fontsize=8);
+    ax.hist(
+        l.numpy(), bins=bins.numpy(), alpha=0.5, label=f"{name} (mean {l.mean():.2f})"
+    )
+ax.set(
+    xlabel="D's logit l(x)",
+    ylabel="images",
+    title="What the DCGAN's D believes is real",
+)
+ax.legend(fontsize=8)
+plt.show()
 
 # %% [markdown]
 # On average real faces score above noisy ones and above G's faces, which D was
@@ -287,9 +335,14 @@ order = scores.argsort(descending=True)
 picked = torch.cat([order[:8], order[-8:]])
 fig = show_grid(pool[picked], "The 8 highest (top row) and lowest (bottom row) logits")
 for i, j in enumerate(picked.tolist()):
-    fig.axes[0].text(64 * (i % 8) + 2, 64 * (i // 8) + 61, f"{names[j].split()[0]} "
-                     f"{scores[j]:.1f}", fontsize=6, color="yellow",
-                     bbox=dict(facecolor="black", alpha=0.6, pad=1, linewidth=0))
+    fig.axes[0].text(
+        64 * (i % 8) + 2,
+        64 * (i // 8) + 61,
+        f"{names[j].split()[0]} {scores[j]:.1f}",
+        fontsize=6,
+        color="yellow",
+        bbox=dict(facecolor="black", alpha=0.6, pad=1, linewidth=0),
+    )
 
 # %% [markdown]
 # ## Summary
@@ -325,8 +378,10 @@ G_fresh = toy2d.make_toy_gan(seed=0)[0]
 z_toy = torch.randn(256, toy2d.NZ, generator=torch.Generator().manual_seed(3))
 l_fake = D_toy(G_fresh(z_toy))  # very negative: D_toy knows the origin is fake
 norms = {}
-for name, loss in {"saturating": -F.softplus(l_fake).mean(),  # E log(1 - D)
-                   "non-saturating": F.softplus(-l_fake).mean()}.items():  # E -log D
+for name, loss in {
+    "saturating": -F.softplus(l_fake).mean(),  # E log(1 - D)
+    "non-saturating": F.softplus(-l_fake).mean(),
+}.items():  # E -log D
     grads = torch.autograd.grad(loss, list(G_fresh.parameters()), retain_graph=True)
     norms[name] = torch.cat([g.flatten() for g in grads]).norm().item()
 assert norms["non-saturating"] > 10 * norms["saturating"]

@@ -186,9 +186,13 @@ fig, ax = plt.subplots(figsize=(5, 3.2))
 for name, n in norms.items():
     ax.plot(n, label=name)
 ax.axhline(10, color="gray", ls=":", label="typical ||z|| = 10")
-ax.set(xlabel="Adam step", ylabel="mean ||z|| of 2 codes",
-       title="Minimising -l(G(z)) with each sign of the latent term")
-ax.legend(fontsize=8);
+ax.set(
+    xlabel="Adam step",
+    ylabel="mean ||z|| of 2 codes",
+    title="Minimising -l(G(z)) with each sign of the latent term",
+)
+ax.legend(fontsize=8)
+plt.show()
 
 # %% [markdown]
 # With the slide's sign ||z|| only grows, and z leaves the region where G was trained
@@ -201,7 +205,8 @@ ax.legend(fontsize=8);
 # %%
 with torch.no_grad():
     faces = {"start": G(z_start), **{name: G(z) for name, z in z_end.items()}}
-show_faces(faces, f"G(z) before and after {steps} steps on the prior alone");
+show_faces(faces, f"G(z) before and after {steps} steps on the prior alone")
+plt.show()
 
 # %% [markdown]
 #
@@ -213,6 +218,7 @@ show_faces(faces, f"G(z) before and after {steps} steps on the prior alone");
 # too: a "generator" whose samples are N(0, 1.5² I). `toy2d.fit_discriminator` trains a
 # fresh D alone against such a fixed fake distribution, long enough to be close to
 # optimal.
+
 
 # %%
 def sample_gauss(n, generator):
@@ -246,9 +252,13 @@ round(r_gauss, 3), int(both.sum())
 fig, ax = plt.subplots(figsize=(4.2, 4))
 ax.scatter(target, logit, s=2, alpha=0.5)
 ax.plot([-5, 5], [-5, 5], "k--", lw=1, label="l = log p_X - log p_G")
-ax.set(xlabel="log p_X(x) - log p_G(x) (exact)", ylabel="D's logit l(x)",
-       title=f"D trained against p_G = N(0, 1.5² I) (r = {r_gauss:.3f})")
-ax.legend(fontsize=8);
+ax.set(
+    xlabel="log p_X(x) - log p_G(x) (exact)",
+    ylabel="D's logit l(x)",
+    title=f"D trained against p_G = N(0, 1.5² I) (r = {r_gauss:.3f})",
+)
+ax.legend(fontsize=8)
+plt.show()
 
 # %% [markdown]
 # Now a real generator: the 2-D GAN of notebook 02, trained afresh (10-20 s). Its p_G
@@ -268,7 +278,8 @@ h = 0.05
 
 def sample_G(n, generator):
     return G_toy(torch.randn(n, 2, generator=generator)) + h * torch.randn(
-        n, 2, generator=generator)
+        n, 2, generator=generator
+    )
 
 
 def kde_log_density(points, samples):
@@ -299,9 +310,11 @@ def r(a, b):
     return torch.corrcoef(torch.stack([a, b]))[0, 1].item()
 
 
-corr = {"l vs log ratio": r(logit, log_p_X - log_p_G),
-        "l + log p_G vs log p_X": r(recovered, log_p_X),
-        "log p_G alone vs log p_X": r(log_p_G, log_p_X)}
+corr = {
+    "l vs log ratio": r(logit, log_p_X - log_p_G),
+    "l + log p_G vs log p_X": r(recovered, log_p_X),
+    "log p_G alone vs log p_X": r(log_p_G, log_p_X),
+}
 {k: round(v, 3) for k, v in corr.items()}
 
 # %%
@@ -310,15 +323,22 @@ assert corr["l + log p_G vs log p_X"] > 0.8
 assert corr["l + log p_G vs log p_X"] > corr["log p_G alone vs log p_X"] + 0.1
 fig, axes = plt.subplots(1, 2, figsize=(9, 4))
 axes[0].scatter(log_p_X - log_p_G, logit, s=2, alpha=0.5)
-axes[0].set(xlabel="log p_X - log p̂_G (KDE)", ylabel="D's logit l",
-            title=f"D trained against G + h ε (r = {corr['l vs log ratio']:.2f})")
+axes[0].set(
+    xlabel="log p_X - log p̂_G (KDE)",
+    ylabel="D's logit l",
+    title=f"D trained against G + h ε (r = {corr['l vs log ratio']:.2f})",
+)
 axes[1].scatter(log_p_X, log_p_G, s=2, alpha=0.4, c="tab:gray", label="log p̂_G alone")
 axes[1].scatter(log_p_X, recovered, s=2, alpha=0.5, label="l + log p̂_G")
 for ax in axes:
     ax.plot([-4, 3], [-4, 3], "k--", lw=1)
-axes[1].set(xlabel="true log p_X", ylabel="estimate of log p_X",
-            title="Recovering the data density from G and D")
-axes[1].legend(fontsize=8, markerscale=4);
+axes[1].set(
+    xlabel="true log p_X",
+    ylabel="estimate of log p_X",
+    title="Recovering the data density from G and D",
+)
+axes[1].legend(fontsize=8, markerscale=4)
+plt.show()
 
 # %% [markdown]
 # D's logit adds what the generator got wrong: the recovered density follows the truth
@@ -396,8 +416,12 @@ log_det = torch.linalg.slogdet(J).logabsdet
 assert log_det.std() > 1  # several nats of spread: far from a constant
 fig, ax = plt.subplots(figsize=(5, 3.2))
 ax.hist(log_det.numpy(), bins=50)
-ax.set(xlabel="log |det J_G(z)|", ylabel="codes z",
-       title=f"The dropped term varies (std {log_det.std():.1f} nats)");
+ax.set(
+    xlabel="log |det J_G(z)|",
+    ylabel="codes z",
+    title=f"The dropped term varies (std {log_det.std():.1f} nats)",
+)
+plt.show()
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # p_Z = 2^-100 inside the box, 0 outside: -log p_Z = 100 log 2 (a constant) inside

@@ -140,8 +140,9 @@ torch.stack(totals)[[0, -1]]  # f at the start and at the end, per face
 # differently, and Adam amplifies tiny differences, so we compare with a tolerance.
 
 # %%
-r_hand = tl.restore(y, op, G, D, lam=lam, p=p, steps=steps, lr=lr, restarts=1,
-                    z_init=z0, blend=False)
+r_hand = tl.restore(
+    y, op, G, D, lam=lam, p=p, steps=steps, lr=lr, restarts=1, z_init=z0, blend=False
+)
 assert torch.allclose(r_hand.z, z.detach(), atol=1e-3)
 assert torch.allclose(r_hand.history["total"], torch.stack(totals), rtol=1e-4)
 assert (r_hand.objective < totals[0]).all()  # the descent lowered f for every face
@@ -154,8 +155,9 @@ assert (r_hand.objective < totals[0]).all()  # the descent lowered f for every f
 # mode we cut the steps and restarts (passing None keeps the default).
 
 # %%
-r = tl.restore(y, op, G, D, steps=tl.fast_or(None, 30), restarts=tl.fast_or(None, 2),
-               seed=0)
+r = tl.restore(
+    y, op, G, D, steps=tl.fast_or(None, 30), restarts=tl.fast_or(None, 2), seed=0
+)
 r.settings
 
 # %% [markdown]
@@ -166,17 +168,26 @@ r.settings
 
 # %%
 assert (r.history["total"][-1] < r.history["total"][0]).all()  # f went down, every face
-plot_history(r.history, "The terms of f during the descent (inpainting, face 1)");
+plot_history(r.history, "The terms of f during the descent (inpainting, face 1)")
+plt.show()
 
 # %% [markdown]
 # The restoration, raw G(ẑ) and blended with y (see below), with PSNR / SSIM against
 # the truth. Both beat the holed observation.
 
 # %%
-images = {"truth x*": x, "observation y": y, "G(z_hat)": r.x_gan,
-          "x_hat (blended)": r.x_hat}
-show_faces(images, "Inpainting with tl.restore and the default settings",
-           scores={k: (tl.psnr(v, x), tl.ssim(v, x)) for k, v in images.items()});
+images = {
+    "truth x*": x,
+    "observation y": y,
+    "G(z_hat)": r.x_gan,
+    "x_hat (blended)": r.x_hat,
+}
+show_faces(
+    images,
+    "Inpainting with tl.restore and the default settings",
+    scores={k: (tl.psnr(v, x), tl.ssim(v, x)) for k, v in images.items()},
+)
+plt.show()
 
 # %%
 assert tl.psnr(r.x_hat, x).mean() > tl.psnr(y, x).mean()
@@ -219,21 +230,33 @@ kept = singles.objective.argmin().item()
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
 for k in range(R):
     axes[0].plot(singles.history["total"][:, k].cpu(), lw=3 if k == kept else 1)
-axes[0].set(title="objective of each start (thick: kept)", xlabel="Adam step",
-            ylabel="f", yscale="log")
+axes[0].set(
+    title="objective of each start (thick: kept)",
+    xlabel="Adam step",
+    ylabel="f",
+    yscale="log",
+)
 psnr_starts = tl.psnr(singles.x_gan, x[:1].expand(R, -1, -1, -1)).cpu()
 axes[1].scatter(singles.objective.cpu(), psnr_starts)
-axes[1].set(title="final objective and quality", xlabel="final objective f",
-            ylabel="PSNR of G(z_hat), dB")
+axes[1].set(
+    title="final objective and quality",
+    xlabel="final objective f",
+    ylabel="PSNR of G(z_hat), dB",
+)
 fig.suptitle(f"{R} random starts for face 1 (inpainting)")
 fig.tight_layout()
 
 # %%
-starts = {f"start {k + 1}: f={singles.objective[k]:.0f}": singles.x_gan[k:k + 1]
-          for k in range(R)}
-show_faces({"truth x*": x[:1], **starts}, "G(z_hat) from each start (PSNR / SSIM)",
-           scores={k: (tl.psnr(v, x[:1]), tl.ssim(v, x[:1]))
-                   for k, v in starts.items()});
+starts = {
+    f"start {k + 1}: f={singles.objective[k]:.0f}": singles.x_gan[k : k + 1]
+    for k in range(R)
+}
+show_faces(
+    {"truth x*": x[:1], **starts},
+    "G(z_hat) from each start (PSNR / SSIM)",
+    scores={k: (tl.psnr(v, x[:1]), tl.ssim(v, x[:1])) for k, v in starts.items()},
+)
+plt.show()
 
 # %% [markdown]
 # ## Clipping z
@@ -248,23 +271,37 @@ show_faces({"truth x*": x[:1], **starts}, "G(z_hat) from each start (PSNR / SSIM
 
 # %%
 clips = [None, 3.0, 1.0]
-clipped = {c: tl.restore(y, op, G, D, clip=c, restarts=1, steps=tl.fast_or(None, 30),
-                         seed=0) for c in clips}
+clipped = {
+    c: tl.restore(y, op, G, D, clip=c, restarts=1, steps=tl.fast_or(None, 30), seed=0)
+    for c in clips
+}
 for c in clips[1:]:
     assert clipped[c].z.abs().max() <= c  # every entry stayed in the box
-{f"clip={c}": f"f {v.objective.mean():.0f}, {tl.psnr(v.x_gan, x).mean():.2f} dB"
- for c, v in clipped.items()}
+{
+    f"clip={c}": f"f {v.objective.mean():.0f}, {tl.psnr(v.x_gan, x).mean():.2f} dB"
+    for c, v in clipped.items()
+}
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3.2))
 for c, v in clipped.items():
-    ax.hist(v.z.flatten().cpu(), bins=60, range=(-4, 4), histtype="step", density=True,
-            label=f"clip={c}")
+    ax.hist(
+        v.z.flatten().cpu(),
+        bins=60,
+        range=(-4, 4),
+        histtype="step",
+        density=True,
+        label=f"clip={c}",
+    )
 t = torch.linspace(-4, 4, 200)
-ax.plot(t, torch.exp(-t**2 / 2) / (2 * torch.pi) ** 0.5, "k--", label="N(0, 1)")
-ax.set(title="Entries of z_hat, with and without clipping", xlabel="value of an entry",
-       ylabel="density")
-ax.legend();
+ax.plot(t, torch.exp(-(t**2) / 2) / (2 * torch.pi) ** 0.5, "k--", label="N(0, 1)")
+ax.set(
+    title="Entries of z_hat, with and without clipping",
+    xlabel="value of an entry",
+    ylabel="density",
+)
+ax.legend()
+plt.show()
 
 # %% [markdown]
 # With clip=1 a large share of the entries pile up at ±1: the constraint binds, and the
@@ -289,17 +326,31 @@ ax.legend();
 # %%
 M = op.mask(y)  # (1, 1, 64, 64): 1 on known pixels, 0 in the hole
 pasted = M * y + (1 - M) * r.x_gan  # naive: copy G(z_hat) into the hole
-assert torch.equal(r.x_hat * M, y * M)  # Poisson blending keeps the known pixels exactly
-known_psnr = {k: tl.psnr(v * M, x * M) for k, v in [("raw", r.x_gan), ("blended", r.x_hat)]}
+assert torch.equal(
+    r.x_hat * M, y * M
+)  # Poisson blending keeps the known pixels exactly
+known_psnr = {
+    k: tl.psnr(v * M, x * M) for k, v in [("raw", r.x_gan), ("blended", r.x_hat)]
+}
 assert (known_psnr["blended"] > known_psnr["raw"]).all()  # inf: no error left there
-assert tl.psnr(r.x_hat, x).mean() > tl.psnr(r.x_gan, x).mean()  # and better on the whole
+assert (
+    tl.psnr(r.x_hat, x).mean() > tl.psnr(r.x_gan, x).mean()
+)  # and better on the whole
 known_psnr
 
 # %%
-images = {"truth x*": x, "raw G(z_hat)": r.x_gan, "pasted": pasted,
-          "Poisson-blended": r.x_hat}
-show_faces(images, "Inpainting: raw, pasted and Poisson-blended restorations",
-           scores={k: (tl.psnr(v, x), tl.ssim(v, x)) for k, v in images.items()});
+images = {
+    "truth x*": x,
+    "raw G(z_hat)": r.x_gan,
+    "pasted": pasted,
+    "Poisson-blended": r.x_hat,
+}
+show_faces(
+    images,
+    "Inpainting: raw, pasted and Poisson-blended restorations",
+    scores={k: (tl.psnr(v, x), tl.ssim(v, x)) for k, v in images.items()},
+)
+plt.show()
 
 # %% [markdown]
 # Colorization: y is one gray channel, A(x) = 0.299 R + 0.587 G + 0.114 B. The blend
@@ -309,20 +360,31 @@ show_faces(images, "Inpainting: raw, pasted and Poisson-blended restorations",
 # %%
 op_c = tl.make_operator("colorization")
 y_c = op_c.corrupt(x, seed=0)  # (N, 1, 64, 64)
-r_c = tl.restore(y_c, op_c, G, D, steps=tl.fast_or(None, 30),
-                 restarts=tl.fast_or(None, 2), seed=0)
-gray_psnr = {"raw": tl.psnr(op_c.A(r_c.x_gan), y_c),
-             "blended": tl.psnr(op_c.A(r_c.x_hat), y_c)}
+r_c = tl.restore(
+    y_c, op_c, G, D, steps=tl.fast_or(None, 30), restarts=tl.fast_or(None, 2), seed=0
+)
+gray_psnr = {
+    "raw": tl.psnr(op_c.A(r_c.x_gan), y_c),
+    "blended": tl.psnr(op_c.A(r_c.x_hat), y_c),
+}
 assert (gray_psnr["blended"] > gray_psnr["raw"]).all()  # closer to the known gray image
 exact = ((op_c.A(r_c.x_hat) - y_c).abs() < 1e-5).float().mean().item()
 assert exact > 0.5  # most pixels keep y's luminance exactly (the rest were clamped)
 gray_psnr, exact
 
 # %%
-images = {"truth x*": x, "gray y": op_c.naive_inverse(y_c), "raw G(z_hat)": r_c.x_gan,
-          "luminance-blended": r_c.x_hat}
-show_faces(images, "Colorization: raw and luminance-blended restorations",
-           scores={k: (tl.psnr(v, x), tl.ssim(v, x)) for k, v in images.items()});
+images = {
+    "truth x*": x,
+    "gray y": op_c.naive_inverse(y_c),
+    "raw G(z_hat)": r_c.x_gan,
+    "luminance-blended": r_c.x_hat,
+}
+show_faces(
+    images,
+    "Colorization: raw and luminance-blended restorations",
+    scores={k: (tl.psnr(v, x), tl.ssim(v, x)) for k, v in images.items()},
+)
+plt.show()
 
 # %% [markdown]
 # ## The per-task defaults, and how they were tuned
@@ -341,8 +403,14 @@ show_faces(images, "Colorization: raw and luminance-blended restorations",
 # %%
 fields = ["lam", "p", "steps", "lr", "restarts", "blend"]
 assert set(tl.TUNED_SETTINGS) == set(tl.TASKS)
-Markdown(markdown_table({task: {f: getattr(s, f) for f in fields}
-                         for task, s in tl.TUNED_SETTINGS.items()}))
+Markdown(
+    markdown_table(
+        {
+            task: {f: getattr(s, f) for f in fields}
+            for task, s in tl.TUNED_SETTINGS.items()
+        }
+    )
+)
 
 # %% [markdown]
 # ## Summary
@@ -369,17 +437,23 @@ Markdown(markdown_table({task: {f: getattr(s, f) for f in fields}
 #    it matches `tl.restore(..., clip=1.0)`.
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-r_p2 = tl.restore(y, op, G, D, p=2.0, steps=tl.fast_or(None, 30),
-                  restarts=tl.fast_or(None, 2), seed=0)
-{"p=1": f"{tl.psnr(r.x_hat, x).mean():.2f} dB",
- "p=2": f"{tl.psnr(r_p2.x_hat, x).mean():.2f} dB"}
+r_p2 = tl.restore(
+    y, op, G, D, p=2.0, steps=tl.fast_or(None, 30), restarts=tl.fast_or(None, 2), seed=0
+)
+{
+    "p=1": f"{tl.psnr(r.x_hat, x).mean():.2f} dB",
+    "p=2": f"{tl.psnr(r_p2.x_hat, x).mean():.2f} dB",
+}
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # With lam = 0 nothing holds z near the typical set and Adam moves it wherever the data
 # term prefers; lam = 10 pays 10 ||z||^2 / 2, so z_hat stays smaller.
-by_lam = {lam_: tl.restore(y, op, G, D, lam=lam_, restarts=1,
-                           steps=tl.fast_or(None, 30), seed=0)
-          for lam_ in (0.0, 10.0)}
+by_lam = {
+    lam_: tl.restore(
+        y, op, G, D, lam=lam_, restarts=1, steps=tl.fast_or(None, 30), seed=0
+    )
+    for lam_ in (0.0, 10.0)
+}
 norms = {lam_: v.history["prior_z"][-1] for lam_, v in by_lam.items()}
 assert norms[10.0].mean() < norms[0.0].mean()
 norms
@@ -388,7 +462,7 @@ norms
 clip, steps = 1.0, tl.fast_or(50, 10)
 z = z0.clone().to(device).requires_grad_(True)
 optimizer = torch.optim.Adam([z], lr=lr)
-for step in range(steps):
+for _ in range(steps):
     x_gen = G(z)
     total = data_term(op.A(x_gen) - y, p) + lam * (-D(x_gen) + 0.5 * (z**2).sum(dim=1))
     optimizer.zero_grad()
@@ -396,7 +470,19 @@ for step in range(steps):
     optimizer.step()
     with torch.no_grad():
         z.clamp_(-clip, clip)  # project back into the box
-r_clip = tl.restore(y, op, G, D, lam=lam, p=p, steps=steps, lr=lr, restarts=1,
-                    z_init=z0, clip=clip, blend=False)
+r_clip = tl.restore(
+    y,
+    op,
+    G,
+    D,
+    lam=lam,
+    p=p,
+    steps=steps,
+    lr=lr,
+    restarts=1,
+    z_init=z0,
+    clip=clip,
+    blend=False,
+)
 assert torch.allclose(r_clip.z, z.detach(), atol=1e-3)
 (r_clip.z - z.detach()).abs().max().item()

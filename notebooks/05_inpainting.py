@@ -21,13 +21,19 @@
 # %%
 import math
 
+import matplotlib.pyplot as plt
 import torch
 
 import tutorial_lib as tl
-from tutorial_lib.plots import show_faces
-from tutorial_lib.pitfalls import (Sweep, hardest_face, hardest_images, projection_gap,
-                                   sweep)
 from tutorial_lib.metrics import score_images
+from tutorial_lib.pitfalls import (
+    Sweep,
+    hardest_face,
+    hardest_images,
+    projection_gap,
+    sweep,
+)
+from tutorial_lib.plots import show_faces
 from tutorial_lib.showcase import run_task
 from tutorial_lib.widgets import RestorationExplorer
 
@@ -61,8 +67,11 @@ N, fast
 op = tl.make_operator("inpainting")
 y = op.corrupt(x, seed=0)  # (N, 3, 64, 64), the hole set to 0
 M = op.mask(y)  # (1, 1, 64, 64)
-show_faces({"truth x*": x[:1], "mask M": M, "y = M x*": y[:1]},
-           "Inpainting: A keeps the pixels where M = 1");
+show_faces(
+    {"truth x*": x[:1], "mask M": M, "y = M x*": y[:1]},
+    "Inpainting: A keeps the pixels where M = 1",
+)
+plt.show()
 
 # %% [markdown]
 # The hole is rows and columns 16 to 47: a quarter of the pixels are missing, and the
@@ -96,8 +105,12 @@ r.settings
 # known pixels; blending keeps y there and only borrows G(ẑ)'s content for the hole.
 
 # %%
-show_faces(task_run.columns(), "Inpainting a 32x32 hole: GAN prior, tuned defaults",
-           scores=task_run.scores());
+show_faces(
+    task_run.columns(),
+    "Inpainting a 32x32 hole: GAN prior, tuned defaults",
+    scores=task_run.scores(),
+)
+plt.show()
 
 # %% [markdown]
 # The task's check: inpainting should beat the holed input on PSNR, and by far, since
@@ -116,8 +129,14 @@ assert psnr_gan.mean() > psnr_naive.mean() + 5  # measured: 11.4 vs 22.6-26.1 dB
 # of the restoration and of the input. (In fast mode each run is a few steps.)
 
 # %%
-ex = RestorationExplorer(x[:1], "inpainting", G, D, steps=tl.fast_or(150, 10),
-                         first_steps=tl.fast_or(None, 20))
+ex = RestorationExplorer(
+    x[:1],
+    "inpainting",
+    G,
+    D,
+    steps=tl.fast_or(150, 10),
+    first_steps=tl.fast_or(None, 20),
+)
 ex
 
 # %% [markdown]
@@ -144,20 +163,27 @@ ex.runs[-1]
 
 # %%
 y1 = y[:1]
-by_lam = {lam: tl.restore(y1, op, G, D, lam=lam, restarts=1, steps=fast["steps"])
-          for lam in (1e-3, 100.0)}
+by_lam = {
+    lam: tl.restore(y1, op, G, D, lam=lam, restarts=1, steps=fast["steps"])
+    for lam in (1e-3, 100.0)
+}
 raw = {f"lam={lam:g} (raw)": v.x_gan for lam, v in by_lam.items()}
-show_faces({"truth x*": x[:1], "y": y1, **raw},
-           "Inpainting: lambda too small and too large (raw G(z_hat))",
-           scores=score_images({"y": y1, **raw}, x[:1]));
+show_faces(
+    {"truth x*": x[:1], "y": y1, **raw},
+    "Inpainting: lambda too small and too large (raw G(z_hat))",
+    scores=score_images({"y": y1, **raw}, x[:1]),
+)
+plt.show()
 
 # %% [markdown]
 # What is certain is the trade-off itself: the large λ pays a much larger data term
 # (G(ẑ) no longer matches the known pixels) for a much smaller ‖ẑ‖²/2.
 
 # %%
-final = {lam: {k: v[-1].item() for k, v in res.history.items()}
-         for lam, res in by_lam.items()}
+final = {
+    lam: {k: v[-1].item() for k, v in res.history.items()}
+    for lam, res in by_lam.items()
+}
 assert final[100.0]["data"] > final[1e-3]["data"]
 assert final[100.0]["prior_z"] < final[1e-3]["prior_z"]
 final
@@ -185,13 +211,18 @@ list(lib.images(raw=True))
 # the prior more. p = 2 also punishes a few large errors more than many small ones.
 
 # %%
-by_p = {p: tl.restore(y1, op, G, D, p=p, restarts=1, steps=fast["steps"])
-        for p in (1.0, 2.0)}
+by_p = {
+    p: tl.restore(y1, op, G, D, p=p, restarts=1, steps=fast["steps"])
+    for p in (1.0, 2.0)
+}
 data = {p: v.history["data"][-1].item() for p, v in by_p.items()}
 assert data[2.0] < data[1.0]  # sum r^2 < sum |r| when |r| < 1
-show_faces({"truth x*": x[:1], **{f"p={p:g}": v.x_hat for p, v in by_p.items()}},
-           "Inpainting with p = 1 and p = 2 (blended)",
-           scores=score_images({f"p={p:g}": v.x_hat for p, v in by_p.items()}, x[:1]));
+show_faces(
+    {"truth x*": x[:1], **{f"p={p:g}": v.x_hat for p, v in by_p.items()}},
+    "Inpainting with p = 1 and p = 2 (blended)",
+    scores=score_images({f"p={p:g}": v.x_hat for p, v in by_p.items()}, x[:1]),
+)
+plt.show()
 
 # %% [markdown]
 # The same with `sweep`, now over p: the same blended faces, and the same data terms.
@@ -215,12 +246,20 @@ list(lib.images())
 
 # %%
 k, proj = hardest_face(task_run, G, D, **fast)  # the worst face, projected on G
-x_k = x[k:k + 1]
-images = {"truth x*": x_k, "naive: holed y": y[k:k + 1],
-          "raw G(z_hat)": r.x_gan[k:k + 1], "GAN x_hat": r.x_hat[k:k + 1],
-          "projection on G": proj.x_hat}
-show_faces(images, f"Inpainting: the hardest of the {N} faces (face {k + 1})",
-           scores=score_images(images, x_k));
+x_k = x[k : k + 1]
+images = {
+    "truth x*": x_k,
+    "naive: holed y": y[k : k + 1],
+    "raw G(z_hat)": r.x_gan[k : k + 1],
+    "GAN x_hat": r.x_hat[k : k + 1],
+    "projection on G": proj.x_hat,
+}
+show_faces(
+    images,
+    f"Inpainting: the hardest of the {N} faces (face {k + 1})",
+    scores=score_images(images, x_k),
+)
+plt.show()
 
 # %% [markdown]
 # The check: the projection starts at the restoration's ẑ and then minimises the L1
@@ -230,7 +269,10 @@ show_faces(images, f"Inpainting: the hardest of the {N} faces (face {k + 1})",
 # clearly closer; the rest of the gap to the truth is what G cannot draw.
 
 # %%
-candidates = {"G(z_hat)": r.x_gan[k:k + 1], "projection": proj.x_hat}  # raw, unblended
+candidates = {
+    "G(z_hat)": r.x_gan[k : k + 1],
+    "projection": proj.x_hat,
+}  # raw, unblended
 mae = {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}
 assert mae["projection"] < 1.01 * mae["G(z_hat)"]  # measured: 1-35% below
 mae  # mean absolute error per pixel and channel
@@ -278,18 +320,28 @@ op_w = tl.make_operator("inpainting", weighted=True)
 w = op_w.weights(y[:1])  # (1, 1, 64, 64): 0 in the hole, largest next to it
 assert (w[0, 0][hole.to(device)] == 0).all() and w.max() > w[0, 0, 0, 0]
 r_w = tl.restore(y, op_w, G, D, **fast)
-show_faces({"weights": w / w.max(), "weighted x_hat": r_w.x_hat[:1]},
-           "Weighted mask and its restoration (face 1)");
-{"plain": f"{psnr_gan.mean():.2f} dB", "weighted": f"{tl.psnr(r_w.x_hat, x).mean():.2f} dB"}
+show_faces(
+    {"weights": w / w.max(), "weighted x_hat": r_w.x_hat[:1]},
+    "Weighted mask and its restoration (face 1)",
+)
+plt.show()
+{
+    "plain": f"{psnr_gan.mean():.2f} dB",
+    "weighted": f"{tl.psnr(r_w.x_hat, x).mean():.2f} dB",
+}
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 op_16 = tl.make_operator("inpainting", hole=16)
 y_16 = op_16.corrupt(x)
 r_16 = tl.restore(y_16, op_16, G, D, **fast)
-{"32x32 hole": f"{psnr_gan.mean():.2f} dB",
- "16x16 hole": f"{tl.psnr(r_16.x_hat, x).mean():.2f} dB"}
+{
+    "32x32 hole": f"{psnr_gan.mean():.2f} dB",
+    "16x16 hole": f"{tl.psnr(r_16.x_hat, x).mean():.2f} dB",
+}
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 pasted = M * y + (1 - M) * r.x_gan
-{"pasted": f"{tl.psnr(pasted, x).mean():.2f} dB",
- "blended": f"{psnr_gan.mean():.2f} dB"}
+{
+    "pasted": f"{tl.psnr(pasted, x).mean():.2f} dB",
+    "blended": f"{psnr_gan.mean():.2f} dB",
+}

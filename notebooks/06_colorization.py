@@ -19,12 +19,13 @@
 # device it found; a GPU is used when there is one.
 
 # %%
+import matplotlib.pyplot as plt
 import torch
 
 import tutorial_lib as tl
-from tutorial_lib.plots import show_faces
-from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
 from tutorial_lib.metrics import score_images
+from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
+from tutorial_lib.plots import show_faces
 from tutorial_lib.showcase import run_task, show_against_truth
 from tutorial_lib.widgets import RestorationExplorer
 
@@ -58,9 +59,12 @@ N, fast
 # %%
 op = tl.make_operator("colorization")
 y = op.corrupt(x, seed=0)  # (N, 1, 64, 64)
-channels = {f"{c} channel": x[:1, i:i + 1] for i, c in enumerate("RGB")}
-show_faces({"truth x*": x[:1], **channels, "y = A(x*)": y[:1]},
-           "Colorization: A mixes R, G and B into one gray image");
+channels = {f"{c} channel": x[:1, i : i + 1] for i, c in enumerate("RGB")}
+show_faces(
+    {"truth x*": x[:1], **channels, "y = A(x*)": y[:1]},
+    "Colorization: A mixes R, G and B into one gray image",
+)
+plt.show()
 
 # %% [markdown]
 # The check: A is exactly the formula, and y has one channel.
@@ -87,16 +91,21 @@ r = task_run.result
 r.settings
 
 # %%
-show_faces(task_run.columns(), "Colorization: GAN prior with luminance blending",
-           scores=task_run.scores());
+show_faces(
+    task_run.columns(),
+    "Colorization: GAN prior with luminance blending",
+    scores=task_run.scores(),
+)
+plt.show()
 
 # %% [markdown]
 # The task's check: the colorization should beat the gray copy on PSNR. Any plausible
 # skin tone is closer to the true colors than no color at all.
 
 # %%
-(psnr_naive, ssim_naive), (psnr_gan, ssim_gan) = (
-    score_images({"naive": task_run.naive, "gan": r.x_hat}, x).values())
+(psnr_naive, ssim_naive), (psnr_gan, ssim_gan) = score_images(
+    {"naive": task_run.naive, "gan": r.x_hat}, x
+).values()
 assert psnr_gan.mean() > psnr_naive.mean() + 2  # measured: 19.2 vs 23.1-25.8 dB
 {"gray as RGB": f"{psnr_naive.mean():.2f} dB", "GAN x_hat": f"{psnr_gan.mean():.2f} dB"}
 
@@ -113,8 +122,11 @@ assert psnr_gan.mean() > psnr_naive.mean() + 2  # measured: 19.2 vs 23.1-25.8 dB
 # %%
 assert ssim_naive.mean() > 0.85  # the gray copy's structure is the face's structure
 assert ssim_gan.mean() > tl.ssim(r.x_gan, x).mean()  # blending restores the structure
-{"gray as RGB": f"{ssim_naive.mean():.3f}", "GAN x_hat": f"{ssim_gan.mean():.3f}",
- "raw G(z_hat)": f"{tl.ssim(r.x_gan, x).mean():.3f}"}
+{
+    "gray as RGB": f"{ssim_naive.mean():.3f}",
+    "GAN x_hat": f"{ssim_gan.mean():.3f}",
+    "raw G(z_hat)": f"{tl.ssim(r.x_gan, x).mean():.3f}",
+}
 
 # %% [markdown]
 # ## Explore λ and p
@@ -125,8 +137,14 @@ assert ssim_gan.mean() > tl.ssim(r.x_gan, x).mean()  # blending restores the str
 # steps.)
 
 # %%
-ex = RestorationExplorer(x[:1], "colorization", G, D, steps=tl.fast_or(150, 10),
-                         first_steps=tl.fast_or(None, 20))
+ex = RestorationExplorer(
+    x[:1],
+    "colorization",
+    G,
+    D,
+    steps=tl.fast_or(150, 10),
+    first_steps=tl.fast_or(None, 20),
+)
 ex
 
 # %% [markdown]
@@ -152,8 +170,11 @@ ex.runs[-1]
 
 # %%
 by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1, steps=fast["steps"])
-show_against_truth({"truth x*": x[:1], **by_lam.images(raw=True), **by_lam.images()},
-                   "Colorization: lambda too small and too large (raw, then blended)");
+show_against_truth(
+    {"truth x*": x[:1], **by_lam.images(raw=True), **by_lam.images()},
+    "Colorization: lambda too small and too large (raw, then blended)",
+)
+plt.show()
 
 # %% [markdown]
 # What is certain is the trade-off itself: the large λ pays a larger data term (the
@@ -189,8 +210,10 @@ gray_error
 by_p = sweep(y[:1], op, G, D, "p", (1.0, 2.0), restarts=1, steps=fast["steps"])
 data = {p: terms["data"] for p, terms in by_p.final().items()}
 assert data[2.0] < data[1.0]  # sum r^2 < sum |r| when |r| < 1
-show_against_truth({"truth x*": x[:1], **by_p.images()},
-                   "Colorization with p = 1 and p = 2 (blended)");
+show_against_truth(
+    {"truth x*": x[:1], **by_p.images()}, "Colorization with p = 1 and p = 2 (blended)"
+)
+plt.show()
 
 # %% [markdown]
 # The data term sees only the brightness of G(ẑ), before blending. Its mean error in
@@ -200,8 +223,10 @@ show_against_truth({"truth x*": x[:1], **by_p.images()},
 # the colors of x̂, not its gray image.
 
 # %%
-{f"p={p:g}": 255 * (op.A(r.x_gan) - y[:1]).abs().mean().item()
- for p, r in by_p.results.items()}
+{
+    f"p={p:g}": 255 * (op.A(r.x_gan) - y[:1]).abs().mean().item()
+    for p, r in by_p.results.items()
+}
 
 # %% [markdown]
 # ### A hard face
@@ -215,8 +240,11 @@ show_against_truth({"truth x*": x[:1], **by_p.images()},
 
 # %%
 k, proj = hardest_face(task_run, G, D, **fast)  # the worst face, projected on G
-show_against_truth(hardest_images(task_run, k, proj),
-                   f"Colorization: the hardest of the {N} faces (face {k + 1})");
+show_against_truth(
+    hardest_images(task_run, k, proj),
+    f"Colorization: the hardest of the {N} faces (face {k + 1})",
+)
+plt.show()
 
 # %% [markdown]
 # The check: the projection starts at the restoration's ẑ and then minimises the L1
@@ -255,8 +283,10 @@ mae
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 r_raw = tl.restore(y, op, G, D, blend=False, **fast)
-{"no blend": f"{tl.psnr(r_raw.x_hat, x).mean():.2f} dB / {tl.ssim(r_raw.x_hat, x).mean():.3f}",
- "blend": f"{psnr_gan.mean():.2f} dB / {ssim_gan.mean():.3f}"}
+{
+    "no blend": f"{tl.psnr(r_raw.x_hat, x).mean():.2f} dB / {tl.ssim(r_raw.x_hat, x).mean():.3f}",
+    "blend": f"{psnr_gan.mean():.2f} dB / {ssim_gan.mean():.3f}",
+}
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 d = y - op.A(r.x_gan)  # (N, 1, 64, 64): the missing brightness, the same for R, G, B
@@ -268,6 +298,9 @@ assert torch.allclose(by_hand, op.blend(r.x_gan, y), atol=1e-5)
 other = op.blend(r.x_gan[1:2], y[:1])  # face 2's colors, face 1's brightness
 exact = ((op.A(other) - y[:1]).abs() < 1e-4).float().mean().item()
 assert exact > 0.5  # most pixels keep face 1's gray value exactly
-show_faces({"truth x*": x[:1], "x_hat": r.x_hat[:1], "face 2's colors": other},
-           "Two colorizations of the same gray image");
+show_faces(
+    {"truth x*": x[:1], "x_hat": r.x_hat[:1], "face 2's colors": other},
+    "Two colorizations of the same gray image",
+)
+plt.show()
 exact

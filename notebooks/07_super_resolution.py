@@ -22,14 +22,15 @@
 # %%
 import math
 
+import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 from IPython.display import Markdown
 
 import tutorial_lib as tl
-from tutorial_lib.plots import show_faces
-from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
 from tutorial_lib.metrics import markdown_table, metric_table
+from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
+from tutorial_lib.plots import show_faces
 from tutorial_lib.showcase import run_task, show_against_truth
 from tutorial_lib.widgets import RestorationExplorer
 
@@ -62,8 +63,11 @@ N, fast
 # %%
 op = tl.make_operator("super_resolution")
 y = op.corrupt(x, seed=0)  # (N, 3, 16, 16)
-show_faces({"truth x*": x[:1], "y = A(x*), 16x16": y[:1]},
-           "Super-resolution: A averages 4x4 blocks");
+show_faces(
+    {"truth x*": x[:1], "y = A(x*), 16x16": y[:1]},
+    "Super-resolution: A averages 4x4 blocks",
+)
+plt.show()
 
 # %% [markdown]
 # The check: an average of equal numbers is that number, so A of a constant image is
@@ -89,8 +93,12 @@ r = task_run.result
 r.settings
 
 # %%
-show_faces(task_run.columns(), "Super-resolution x4: GAN prior and bicubic upsampling",
-           scores=task_run.scores());
+show_faces(
+    task_run.columns(),
+    "Super-resolution x4: GAN prior and bicubic upsampling",
+    scores=task_run.scores(),
+)
+plt.show()
 
 # %% [markdown]
 # ## What the metrics say, and what they miss
@@ -111,7 +119,12 @@ show_faces(task_run.columns(), "Super-resolution x4: GAN prior and bicubic upsam
 
 # %%
 nearest = F.interpolate(y, scale_factor=4, mode="nearest")  # each pixel copied 4x4
-answers = {"nearest": nearest, "bicubic": task_run.naive, "GAN x_hat": r.x_hat, "truth": x}
+answers = {
+    "nearest": nearest,
+    "bicubic": task_run.naive,
+    "GAN x_hat": r.x_hat,
+    "truth": x,
+}
 
 
 def detail(img):  # (N,) energy of what a 16x16 image cannot hold
@@ -149,8 +162,14 @@ assert table["bicubic"]["PSNR"] > table["nearest"]["PSNR"]  # smooth beats block
 # upsampling. (In fast mode each run is a few steps.)
 
 # %%
-ex = RestorationExplorer(x[:1], "super_resolution", G, D, steps=tl.fast_or(150, 10),
-                         first_steps=tl.fast_or(None, 20))
+ex = RestorationExplorer(
+    x[:1],
+    "super_resolution",
+    G,
+    D,
+    steps=tl.fast_or(150, 10),
+    first_steps=tl.fast_or(None, 20),
+)
 ex
 
 # %% [markdown]
@@ -176,8 +195,11 @@ ex.runs[-1]
 
 # %%
 by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1, steps=fast["steps"])
-show_against_truth({"truth x*": x[:1], "bicubic": task_run.naive[:1], **by_lam.images()},
-                   "Super-resolution: lambda too small and too large");
+show_against_truth(
+    {"truth x*": x[:1], "bicubic": task_run.naive[:1], **by_lam.images()},
+    "Super-resolution: lambda too small and too large",
+)
+plt.show()
 
 # %% [markdown]
 # What is certain is the trade-off itself: the large λ pays a much larger data term
@@ -212,8 +234,10 @@ Markdown(markdown_table(metric_table(answers, x[:1], D, detail=detail)))
 by_p = sweep(y[:1], op, G, D, "p", (1.0, 2.0), restarts=1, steps=fast["steps"])
 data = {p: terms["data"] for p, terms in by_p.final().items()}
 assert data[2.0] < data[1.0]  # sum r^2 < sum |r| when |r| < 1
-show_against_truth({"truth x*": x[:1], **by_p.images()},
-                   "Super-resolution with p = 1 and p = 2");
+show_against_truth(
+    {"truth x*": x[:1], **by_p.images()}, "Super-resolution with p = 1 and p = 2"
+)
+plt.show()
 
 # %% [markdown]
 # The balance, in numbers: at the end of each run, the data term against λ times the
@@ -222,8 +246,10 @@ show_against_truth({"truth x*": x[:1], **by_p.images()},
 
 # %%
 lam = tl.TUNED_SETTINGS["super_resolution"].lam  # both runs use the task's lambda
-{f"p={p:g}": {"data": t["data"], "lam * prior": lam * (t["prior_D"] + t["prior_z"])}
- for p, t in by_p.final().items()}
+{
+    f"p={p:g}": {"data": t["data"], "lam * prior": lam * (t["prior_D"] + t["prior_z"])}
+    for p, t in by_p.final().items()
+}
 
 # %% [markdown]
 # ### A hard face
@@ -236,8 +262,11 @@ lam = tl.TUNED_SETTINGS["super_resolution"].lam  # both runs use the task's lamb
 
 # %%
 k, proj = hardest_face(task_run, G, D, **fast)  # the worst face, projected on G
-show_against_truth(hardest_images(task_run, k, proj),
-                   f"Super-resolution: the hardest of the {N} faces (face {k + 1})");
+show_against_truth(
+    hardest_images(task_run, k, proj),
+    f"Super-resolution: the hardest of the {N} faces (face {k + 1})",
+)
+plt.show()
 
 # %% [markdown]
 # The check: the projection starts at the restoration's ẑ and then minimises the L1
@@ -280,17 +309,23 @@ mae
 # projection on {x : A x = y}; the clamp projects on the box [0, 1]. The truth lies in
 # both sets, and a projection on a convex set that holds the truth never moves away
 # from it.
-x_bp = (r.x_hat + F.interpolate(y - op.A(r.x_hat), scale_factor=4, mode="nearest")).clamp(0, 1)
+x_bp = (
+    r.x_hat + F.interpolate(y - op.A(r.x_hat), scale_factor=4, mode="nearest")
+).clamp(0, 1)
 assert (tl.psnr(x_bp, x) >= tl.psnr(r.x_hat, x) - 1e-4).all()
-{"x_hat": f"{tl.psnr(r.x_hat, x).mean():.2f} dB",
- "back-projected": f"{tl.psnr(x_bp, x).mean():.2f} dB",
- "A(x_bp) against y": f"{tl.psnr(op.A(x_bp), y).mean():.1f} dB"}
+{
+    "x_hat": f"{tl.psnr(r.x_hat, x).mean():.2f} dB",
+    "back-projected": f"{tl.psnr(x_bp, x).mean():.2f} dB",
+    "A(x_bp) against y": f"{tl.psnr(op.A(x_bp), y).mean():.1f} dB",
+}
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 op_2 = tl.make_operator("super_resolution", factor=2)
 y_2 = op_2.corrupt(x)  # (N, 3, 32, 32)
 r_2 = tl.restore(y_2, op_2, G, D, **fast)
-{"x2 bicubic": f"{tl.psnr(op_2.naive_inverse(y_2), x).mean():.2f} dB",
- "x2 GAN": f"{tl.psnr(r_2.x_hat, x).mean():.2f} dB",
- "x4 bicubic": f"{table['bicubic']['PSNR']:.2f} dB",
- "x4 GAN": f"{table['GAN x_hat']['PSNR']:.2f} dB"}
+{
+    "x2 bicubic": f"{tl.psnr(op_2.naive_inverse(y_2), x).mean():.2f} dB",
+    "x2 GAN": f"{tl.psnr(r_2.x_hat, x).mean():.2f} dB",
+    "x4 bicubic": f"{table['bicubic']['PSNR']:.2f} dB",
+    "x4 GAN": f"{table['GAN x_hat']['PSNR']:.2f} dB",
+}

@@ -18,14 +18,15 @@
 # device it found; a GPU is used when there is one.
 
 # %%
+import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 from IPython.display import Markdown
 
 import tutorial_lib as tl
-from tutorial_lib.plots import show_faces
-from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
 from tutorial_lib.metrics import markdown_table, metric_table
+from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
+from tutorial_lib.plots import show_faces
 from tutorial_lib.showcase import run_task, show_against_truth
 from tutorial_lib.widgets import RestorationExplorer
 
@@ -58,8 +59,15 @@ N, fast
 # %%
 op = tl.make_operator("denoising")
 y = op.corrupt(x, seed=0)  # (N, 3, 64, 64)
-show_faces({"truth x*": x[:1], "noise y - x* (x5, on gray)": 0.5 + 5 * (y - x)[:1],
-            "y": y[:1]}, "Denoising: Gaussian noise of std 0.1");
+show_faces(
+    {
+        "truth x*": x[:1],
+        "noise y - x* (x5, on gray)": 0.5 + 5 * (y - x)[:1],
+        "y": y[:1],
+    },
+    "Denoising: Gaussian noise of std 0.1",
+)
+plt.show()
 
 # %% [markdown]
 # The check: where x* is between 0.3 and 0.7, three σ away from 0 and 1, clipping
@@ -86,8 +94,12 @@ r = task_run.result
 r.settings
 
 # %%
-show_faces(task_run.columns(), "Denoising: GAN prior against the noisy input",
-           scores=task_run.scores());
+show_faces(
+    task_run.columns(),
+    "Denoising: GAN prior against the noisy input",
+    scores=task_run.scores(),
+)
+plt.show()
 
 # %% [markdown]
 # ## What the metrics say, and blending with y
@@ -108,15 +120,25 @@ show_faces(task_run.columns(), "Denoising: GAN prior against the noisy input",
 # simplest form), and measure the roughness of each image, the mean squared Laplacian
 # (4 x_p minus its four neighbours), which noise inflates.
 
+
 # %%
 def roughness(img):  # (N,) mean squared Laplacian, per image
-    lap = 4 * img[..., 1:-1, 1:-1] - img[..., :-2, 1:-1] - img[..., 2:, 1:-1] \
-        - img[..., 1:-1, :-2] - img[..., 1:-1, 2:]
+    lap = (
+        4 * img[..., 1:-1, 1:-1]
+        - img[..., :-2, 1:-1]
+        - img[..., 2:, 1:-1]
+        - img[..., 1:-1, :-2]
+        - img[..., 1:-1, 2:]
+    )
     return lap.pow(2).flatten(1).mean(dim=1)
 
 
-answers = {"noisy y": y, "G(z_hat)": r.x_hat, "blend (G(z_hat) + y) / 2": (r.x_hat + y) / 2,
-           "truth": x}
+answers = {
+    "noisy y": y,
+    "G(z_hat)": r.x_hat,
+    "blend (G(z_hat) + y) / 2": (r.x_hat + y) / 2,
+    "truth": x,
+}
 table = metric_table(answers, x, roughness=roughness)
 Markdown(markdown_table(table))
 
@@ -138,8 +160,14 @@ assert blend["PSNR"] > noisy["PSNR"] and blend["SSIM"] > noisy["SSIM"]
 # steps.)
 
 # %%
-ex = RestorationExplorer(x[:1], "denoising", G, D, steps=tl.fast_or(150, 10),
-                         first_steps=tl.fast_or(None, 20))
+ex = RestorationExplorer(
+    x[:1],
+    "denoising",
+    G,
+    D,
+    steps=tl.fast_or(150, 10),
+    first_steps=tl.fast_or(None, 20),
+)
 ex
 
 # %% [markdown]
@@ -164,8 +192,11 @@ ex.runs[-1]
 
 # %%
 by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1, steps=fast["steps"])
-show_against_truth({"truth x*": x[:1], "noisy y": y[:1], **by_lam.images()},
-                   "Denoising: lambda too small and too large");
+show_against_truth(
+    {"truth x*": x[:1], "noisy y": y[:1], **by_lam.images()},
+    "Denoising: lambda too small and too large",
+)
+plt.show()
 
 # %% [markdown]
 # What is certain is the trade-off itself: the large λ pays a much larger data term
@@ -186,8 +217,10 @@ final
 # %%
 answers = {"noisy y": y[:1], **by_lam.images(), "truth": x[:1]}
 rough = metric_table(answers, x[:1], roughness=roughness)
-assert all(rough[f"lam={lam:g}"]["roughness"] < rough["noisy y"]["roughness"] / 3
-           for lam in by_lam.results)
+assert all(
+    rough[f"lam={lam:g}"]["roughness"] < rough["noisy y"]["roughness"] / 3
+    for lam in by_lam.results
+)
 Markdown(markdown_table(rough))
 
 # %% [markdown]
@@ -202,8 +235,10 @@ Markdown(markdown_table(rough))
 by_p = sweep(y[:1], op, G, D, "p", (1.0, 2.0), restarts=1, steps=fast["steps"])
 data = {p: terms["data"] for p, terms in by_p.final().items()}
 assert data[2.0] < data[1.0]  # sum r^2 < sum |r| when |r| < 1
-show_against_truth({"truth x*": x[:1], **by_p.images()},
-                   "Denoising with p = 1 and p = 2");
+show_against_truth(
+    {"truth x*": x[:1], **by_p.images()}, "Denoising with p = 1 and p = 2"
+)
+plt.show()
 
 # %% [markdown]
 # If G(ẑ) were the clean face, y − G(ẑ) would be the noise itself, with standard
@@ -224,8 +259,11 @@ show_against_truth({"truth x*": x[:1], **by_p.images()},
 
 # %%
 k, proj = hardest_face(task_run, G, D, **fast)  # the worst face, projected on G
-show_against_truth(hardest_images(task_run, k, proj),
-                   f"Denoising: the hardest of the {N} faces (face {k + 1})");
+show_against_truth(
+    hardest_images(task_run, k, proj),
+    f"Denoising: the hardest of the {N} faces (face {k + 1})",
+)
+plt.show()
 
 # %% [markdown]
 # The check: the projection starts at the restoration's ẑ and then minimises the L1
@@ -269,14 +307,20 @@ mae
 op_2 = tl.make_operator("denoising", sigma=0.2)
 y_2 = op_2.corrupt(x, seed=0)
 r_2 = tl.restore(y_2, op_2, G, D, **fast)
-{"sigma 0.1": f"noisy {noisy['PSNR']:.2f} dB, GAN {gan['PSNR']:.2f} dB",
- "sigma 0.2": f"noisy {tl.psnr(y_2, x).mean():.2f} dB, "
-              f"GAN {tl.psnr(r_2.x_hat, x).mean():.2f} dB"}
+{
+    "sigma 0.1": f"noisy {noisy['PSNR']:.2f} dB, GAN {gan['PSNR']:.2f} dB",
+    "sigma 0.2": f"noisy {tl.psnr(y_2, x).mean():.2f} dB, "
+    f"GAN {tl.psnr(r_2.x_hat, x).mean():.2f} dB",
+}
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 # A 3x3 average divides the noise's variance by 9 (+9.5 dB) for a little blur; on
 # smooth 64x64 faces it can beat the GAN prior, as the hand-made priors did in the
 # paper's table (TV 21.97 dB, sparse coding 23.63 dB, GAN prior 19.31 dB).
 box = F.avg_pool2d(y, 3, stride=1, padding=1, count_include_pad=False)
-{"noisy y": f"{noisy['PSNR']:.2f} dB", "3x3 box": f"{tl.psnr(box, x).mean():.2f} dB",
- "GAN x_hat": f"{gan['PSNR']:.2f} dB", "blend": f"{blend['PSNR']:.2f} dB"}
+{
+    "noisy y": f"{noisy['PSNR']:.2f} dB",
+    "3x3 box": f"{tl.psnr(box, x).mean():.2f} dB",
+    "GAN x_hat": f"{gan['PSNR']:.2f} dB",
+    "blend": f"{blend['PSNR']:.2f} dB",
+}

@@ -22,13 +22,14 @@
 # %%
 import math
 
+import matplotlib.pyplot as plt
 import torch
 from IPython.display import Markdown
 
 import tutorial_lib as tl
-from tutorial_lib.plots import show_faces
-from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
 from tutorial_lib.metrics import markdown_table, metric_table
+from tutorial_lib.pitfalls import hardest_face, hardest_images, projection_gap, sweep
+from tutorial_lib.plots import show_faces
 from tutorial_lib.showcase import run_task, show_against_truth
 from tutorial_lib.widgets import RestorationExplorer
 
@@ -61,9 +62,15 @@ N, fast
 # %%
 op = tl.make_operator("quantization")
 y = op.corrupt(x, seed=0)  # (N, 3, 64, 64)
-show_faces({"truth x*": x[:1], "y = q(x*)": y[:1],
-            "error y - x* (x4, on gray)": 0.5 + 4 * (y - x)[:1]},
-           "Quantization: 5 levels per channel");
+show_faces(
+    {
+        "truth x*": x[:1],
+        "y = q(x*)": y[:1],
+        "error y - x* (x4, on gray)": 0.5 + 4 * (y - x)[:1],
+    },
+    "Quantization: 5 levels per channel",
+)
+plt.show()
 
 # %% [markdown]
 # The check: exactly the five levels remain, and no pixel moved by more than 1/8.
@@ -88,8 +95,12 @@ r = task_run.result
 r.settings
 
 # %%
-show_faces(task_run.columns(), "Quantization: GAN prior against the quantized input",
-           scores=task_run.scores());
+show_faces(
+    task_run.columns(),
+    "Quantization: GAN prior against the quantized input",
+    scores=task_run.scores(),
+)
+plt.show()
 
 # %% [markdown]
 # ## What the metrics say, and what they miss
@@ -106,10 +117,16 @@ show_faces(task_run.columns(), "Quantization: GAN prior against the quantized in
 # edge). We count the share of neighbouring pixels that differ by a small amount,
 # between half a gray level and 0.1, and also ask the discriminator (its logit).
 
+
 # %%
 def gentle(img):  # (N,) share of neighbour differences in (0.5/255, 0.1)
-    d = torch.cat([(img[..., 1:, :] - img[..., :-1, :]).flatten(1),
-                   (img[..., :, 1:] - img[..., :, :-1]).flatten(1)], dim=1).abs()
+    d = torch.cat(
+        [
+            (img[..., 1:, :] - img[..., :-1, :]).flatten(1),
+            (img[..., :, 1:] - img[..., :, :-1]).flatten(1),
+        ],
+        dim=1,
+    ).abs()
     return ((d > 0.5 / 255) & (d < 0.1)).float().mean(dim=1)
 
 
@@ -143,8 +160,14 @@ assert table["GAN x_hat"]["gentle"] > 0.5  # measured: 0.86-0.88 (truth: 0.85)
 # steps.)
 
 # %%
-ex = RestorationExplorer(x[:1], "quantization", G, D, steps=tl.fast_or(150, 10),
-                         first_steps=tl.fast_or(None, 20))
+ex = RestorationExplorer(
+    x[:1],
+    "quantization",
+    G,
+    D,
+    steps=tl.fast_or(150, 10),
+    first_steps=tl.fast_or(None, 20),
+)
 ex
 
 # %% [markdown]
@@ -169,8 +192,11 @@ ex.runs[-1]
 
 # %%
 by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1, steps=fast["steps"])
-show_against_truth({"truth x*": x[:1], "quantized y": y[:1], **by_lam.images()},
-                   "Quantization: lambda too small and too large");
+show_against_truth(
+    {"truth x*": x[:1], "quantized y": y[:1], **by_lam.images()},
+    "Quantization: lambda too small and too large",
+)
+plt.show()
 
 # %% [markdown]
 # What is certain is the trade-off itself: the large λ pays a much larger data term
@@ -206,8 +232,10 @@ Markdown(markdown_table(smooth))
 by_p = sweep(y[:1], op, G, D, "p", (1.0, 2.0), restarts=1, steps=fast["steps"])
 data = {p: terms["data"] for p, terms in by_p.final().items()}
 assert data[2.0] < data[1.0]  # sum r^2 < sum |r| when |r| < 1
-show_against_truth({"truth x*": x[:1], **by_p.images()},
-                   "Quantization with p = 1 and p = 2");
+show_against_truth(
+    {"truth x*": x[:1], **by_p.images()}, "Quantization with p = 1 and p = 2"
+)
+plt.show()
 
 # %% [markdown]
 # What y tells us for sure: the truth lies within ±1/8 of y. The share of each
@@ -215,8 +243,10 @@ show_against_truth({"truth x*": x[:1], **by_p.images()},
 # it y could have come from.
 
 # %%
-{f"p={p:g}": ((r.x_hat - y[:1]).abs() <= 1 / 8).float().mean().item()
- for p, r in by_p.results.items()}
+{
+    f"p={p:g}": ((r.x_hat - y[:1]).abs() <= 1 / 8).float().mean().item()
+    for p, r in by_p.results.items()
+}
 
 # %% [markdown]
 # ### A hard face
@@ -229,8 +259,11 @@ show_against_truth({"truth x*": x[:1], **by_p.images()},
 
 # %%
 k, proj = hardest_face(task_run, G, D, **fast)  # the worst face, projected on G
-show_against_truth(hardest_images(task_run, k, proj),
-                   f"Quantization: the hardest of the {N} faces (face {k + 1})");
+show_against_truth(
+    hardest_images(task_run, k, proj),
+    f"Quantization: the hardest of the {N} faces (face {k + 1})",
+)
+plt.show()
 
 # %% [markdown]
 # The check: the projection starts at the restoration's ẑ and then minimises the L1
@@ -284,7 +317,9 @@ Markdown(markdown_table(metric_table(blends, x, gentle=gentle)))
 op_3 = tl.make_operator("quantization", levels=3)
 y_3 = op_3.corrupt(x)
 r_3 = tl.restore(y_3, op_3, G, D, **fast)
-{"3 levels": f"y {tl.psnr(y_3, x).mean():.2f} dB, "
-             f"GAN {tl.psnr(r_3.x_hat, x).mean():.2f} dB",
- "5 levels": f"y {table['quantized y']['PSNR']:.2f} dB, "
-             f"GAN {table['GAN x_hat']['PSNR']:.2f} dB"}
+{
+    "3 levels": f"y {tl.psnr(y_3, x).mean():.2f} dB, "
+    f"GAN {tl.psnr(r_3.x_hat, x).mean():.2f} dB",
+    "5 levels": f"y {table['quantized y']['PSNR']:.2f} dB, "
+    f"GAN {table['GAN x_hat']['PSNR']:.2f} dB",
+}

@@ -31,7 +31,7 @@ from tutorial_lib.baselines import BASELINES, baseline_defaults, restore_baselin
 from tutorial_lib.data import DATA_DIR
 from tutorial_lib.metrics import sharpness
 from tutorial_lib.plots import show_faces
-from tutorial_lib.table import read_rows, run_table, skipped, slide_table, summarize
+from tutorial_lib.table import read_rows, run_table, slide_table, summarize
 
 device = tl.default_device()
 device
@@ -77,7 +77,9 @@ answers = {name: restore_baseline(name, y, op) for name in BASELINES}
 answers["gan"] = tl.restore(y, op, G, D, **fast).x_hat
 panels = {"truth x*": x[:1], "bicubic": op.naive_inverse(y), **answers}
 showcase.show_against_truth(
-    panels, "Super-resolution x4: three hand-made priors and the GAN prior");
+    panels, "Super-resolution x4: three hand-made priors and the GAN prior"
+)
+plt.show()
 
 # %% [markdown]
 # Every answer must explain the observation: its 4x4 block averages should be close to
@@ -113,8 +115,9 @@ Markdown(slide_table(summarize(rows)))
 # the GAN prior's, the same way the table command goes on with an interrupted run.
 
 # %%
-rows = run_table(x.cpu(), ids, G=G, D=D, device=device, settings={"gan": fast},
-                 done=rows)
+rows = run_table(
+    x.cpu(), ids, G=G, D=D, device=device, settings={"gan": fast}, done=rows
+)
 Markdown(slide_table(summarize(rows)))
 
 # %% [markdown]
@@ -125,7 +128,9 @@ Markdown(slide_table(summarize(rows)))
 # %%
 few = summarize(rows)
 for method in ("tv", "lowrank", "sparse", "gan"):
-    assert few[(method, "inpainting")]["psnr"] > few[("naive", "inpainting")]["psnr"] + 3
+    assert (
+        few[(method, "inpainting")]["psnr"] > few[("naive", "inpainting")]["psnr"] + 3
+    )
 {m: round(few[(m, "inpainting")]["psnr"], 2) for m in ("naive", "tv", "gan")}
 
 # %% [markdown]
@@ -147,11 +152,14 @@ Markdown(slide_table(summary))
 
 # %%
 assert all(s["n"] == 460 for s in summary.values())
-best_inpainting = max(("tv", "lowrank", "sparse", "gan"),
-                      key=lambda m: summary[(m, "inpainting")]["psnr"])
+best_inpainting = max(
+    ("tv", "lowrank", "sparse", "gan"), key=lambda m: summary[(m, "inpainting")]["psnr"]
+)
 assert best_inpainting == "gan"
-assert summary[("naive", "super_resolution")]["psnr"] > \
-    summary[("gan", "super_resolution")]["psnr"]
+assert (
+    summary[("naive", "super_resolution")]["psnr"]
+    > summary[("gan", "super_resolution")]["psnr"]
+)
 best_inpainting
 
 # %% [markdown]
@@ -163,8 +171,10 @@ methods = ["naive", "tv", "lowrank", "sparse", "gan"]
 tasks = ["inpainting", "super_resolution", "denoising", "quantization"]
 fig, axes = plt.subplots(1, len(tasks), figsize=(14, 3.2), sharey=True)
 for ax, task in zip(axes, tasks):
-    per_method = [[r["psnr"] for r in full if (r["method"], r["task"]) == (m, task)]
-                  for m in methods]
+    per_method = [
+        [r["psnr"] for r in full if (r["method"], r["task"]) == (m, task)]
+        for m in methods
+    ]
     ax.boxplot(per_method, showfliers=False)
     ax.set_xticks(range(1, len(methods) + 1), methods, rotation=45)
     ax.set_title(task)
@@ -191,7 +201,8 @@ for task in tasks:
     grid["GAN prior"].append(tl.restore(y_t, op_t, G, D, **fast).x_hat)
     grid["truth x*"].append(face)
 grid = {k: torch.cat(v) for k, v in grid.items()}  # (tasks, 3, 64, 64) per column
-showcase.show_against_truth(grid, "Rows: " + ", ".join(tasks));
+showcase.show_against_truth(grid, "Rows: " + ", ".join(tasks))
+plt.show()
 
 # %% [markdown]
 # ## Is that the full story?
@@ -213,14 +224,20 @@ showcase.show_against_truth(grid, "Rows: " + ", ".join(tasks));
 # %%
 K = tl.fast_or(6, 3)
 y1 = op.corrupt(x[:1], seed=0)
-samples = torch.cat([tl.restore(y1, op, G, D, seed=k, restarts=1,
-                                steps=fast["steps"]).x_hat for k in range(K)])
+samples = torch.cat(
+    [
+        tl.restore(y1, op, G, D, seed=k, restarts=1, steps=fast["steps"]).x_hat
+        for k in range(K)
+    ]
+)
 average = samples.mean(dim=0, keepdim=True)
 mse = ((samples - x[:1]) ** 2).flatten(1).mean(dim=1)
 mse_average = ((average - x[:1]) ** 2).mean()
 assert mse_average <= mse.mean() + 1e-7  # Jensen: holds for any K answers
-{"mean PSNR of the K answers": f"{(-10 * mse.log10()).mean():.2f} dB",
- "PSNR of their average": f"{-10 * mse_average.log10():.2f} dB"}
+{
+    "mean PSNR of the K answers": f"{(-10 * mse.log10()).mean():.2f} dB",
+    "PSNR of their average": f"{-10 * mse_average.log10():.2f} dB",
+}
 
 # %% [markdown]
 # The average is also less sharp than the answers it averages: the mean gradient
@@ -229,10 +246,15 @@ assert mse_average <= mse.mean() + 1e-7  # Jensen: holds for any K answers
 
 # %%
 assert sharpness(average) <= sharpness(samples).mean() + 1e-7
-panels = {"truth x*": x[:1], **{f"seed {k}": samples[k:k + 1] for k in range(3)},
-          "average": average}
+panels = {
+    "truth x*": x[:1],
+    **{f"seed {k}": samples[k : k + 1] for k in range(3)},
+    "average": average,
+}
 showcase.show_against_truth(
-    panels, "Three GAN answers and the average of all K: sharper or closer?");
+    panels, "Three GAN answers and the average of all K: sharper or closer?"
+)
+plt.show()
 
 # %% [markdown]
 # ### What the table does not measure
@@ -244,14 +266,18 @@ showcase.show_against_truth(
 # judge (the GAN prior optimised its logit, and a D trained against this G knows G's
 # artefacts), so read it beside the pictures, not instead of them.
 
+
 # %%
 def beyond_pixels(task):
     """PSNR, SSIM, D's logit and sharpness / truth of every method (means over x)."""
     op_t = tl.make_operator(task)
     y_t = op_t.corrupt(x, seed=0)
-    answers = {"naive": op_t.naive_inverse(y_t),
-               **{m: restore_baseline(m, y_t, op_t) for m in BASELINES},
-               "gan": tl.restore(y_t, op_t, G, D, **fast).x_hat, "truth": x}
+    answers = {
+        "naive": op_t.naive_inverse(y_t),
+        **{m: restore_baseline(m, y_t, op_t) for m in BASELINES},
+        "gan": tl.restore(y_t, op_t, G, D, **fast).x_hat,
+        "truth": x,
+    }
     ratio = {"sharpness / truth": lambda v: sharpness(v) / sharpness(x)}
     return metrics.metric_table(answers, x, D, **ratio)
 
@@ -291,13 +317,18 @@ assert sr["gan"]["sharpness / truth"] > sr["naive"]["sharpness / truth"]
 # %%
 best_baseline = max(BASELINES, key=lambda m: summary[(m, "super_resolution")]["psnr"])
 y_all = op.corrupt(x, seed=0)
-pair = {"gan": tl.restore(y_all, op, G, D, **fast).x_hat,
-        best_baseline: restore_baseline(best_baseline, y_all, op)}
+pair = {
+    "gan": tl.restore(y_all, op, G, D, **fast).x_hat,
+    best_baseline: restore_baseline(best_baseline, y_all, op),
+}
 order = [random.Random(k).sample(list(pair), 2) for k in range(n_faces)]
-left = torch.cat([pair[o[0]][k:k + 1] for k, o in enumerate(order)])
-right = torch.cat([pair[o[1]][k:k + 1] for k, o in enumerate(order)])
-show_faces({"low-resolution y": y_all, "left": left, "right": right},
-           "Blind comparison: which looks like a real photograph?");
+left = torch.cat([pair[o[0]][k : k + 1] for k, o in enumerate(order)])
+right = torch.cat([pair[o[1]][k : k + 1] for k, o in enumerate(order)])
+show_faces(
+    {"low-resolution y": y_all, "left": left, "right": right},
+    "Blind comparison: which looks like a real photograph?",
+)
+plt.show()
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 [f"face {k + 1}: left {o[0]}, right {o[1]}" for k, o in enumerate(order)]
@@ -332,20 +363,27 @@ dn = beyond_pixels("denoising")
 methods_dn = [m for m in dn if m != "truth"]
 closest = min(methods_dn, key=lambda m: abs(dn[m]["sharpness / truth"] - 1))
 best = max(methods_dn, key=lambda m: dn[m]["PSNR"])
-Markdown(metrics.markdown_table(dn) + f"\n\nclosest sharpness: {closest}; "
-         f"best PSNR: {best}")
+Markdown(
+    metrics.markdown_table(dn) + f"\n\nclosest sharpness: {closest}; best PSNR: {best}"
+)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 lam_tv = baseline_defaults("tv", "super_resolution")["lam"]
-tv_answers = {f"lam x {f:g}": restore_baseline("tv", y1, op, lam=f * lam_tv)
-              for f in (0.1, 1, 10)}
-showcase.show_against_truth({"truth x*": x[:1], **tv_answers},
-                            "TV super-resolution across lambda");
+tv_answers = {
+    f"lam x {f:g}": restore_baseline("tv", y1, op, lam=f * lam_tv) for f in (0.1, 1, 10)
+}
+showcase.show_against_truth(
+    {"truth x*": x[:1], **tv_answers}, "TV super-resolution across lambda"
+)
+plt.show()
 {k: round((sharpness(v) / sharpness(x[:1])).item(), 3) for k, v in tv_answers.items()}
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 pair[best_baseline] = op.naive_inverse(y_all)  # bicubic takes the baseline's place
-left = torch.cat([pair[o[0]][k:k + 1] for k, o in enumerate(order)])
-right = torch.cat([pair[o[1]][k:k + 1] for k, o in enumerate(order)])
-show_faces({"left": left, "right": right},
-           "Blind comparison against bicubic (the same order and key as above)");
+left = torch.cat([pair[o[0]][k : k + 1] for k, o in enumerate(order)])
+right = torch.cat([pair[o[1]][k : k + 1] for k, o in enumerate(order)])
+show_faces(
+    {"left": left, "right": right},
+    "Blind comparison against bicubic (the same order and key as above)",
+)
+plt.show()

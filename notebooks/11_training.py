@@ -72,9 +72,12 @@ axes[0].set(title="losses per epoch (mean)", xlabel="epoch", ylabel="BCE")
 axes[0].legend()
 axes[1].plot(epochs, [r["acc_real"] for r in log], label="real faces called real")
 axes[1].plot(epochs, [r["acc_fake"] for r in log], label="generated called fake")
-axes[1].set(title="discriminator accuracy", xlabel="epoch", ylabel="fraction", ylim=(0, 1))
+axes[1].set(
+    title="discriminator accuracy", xlabel="epoch", ylabel="fraction", ylim=(0, 1)
+)
 axes[1].legend()
-fig.suptitle("The training run of the shipped DCGAN");
+fig.suptitle("The training run of the shipped DCGAN")
+plt.show()
 
 # %%
 assert all(0.5 < r["acc_real"] < 1 and 0.5 < r["acc_fake"] < 1 for r in log[1:])
@@ -87,7 +90,8 @@ samples = plt.imread(DATA_DIR / "dcgan_samples.png")
 plt.figure(figsize=(6, 6))
 plt.imshow(samples)
 plt.axis("off")
-plt.title("64 samples of the shipped generator");
+plt.title("64 samples of the shipped generator")
+plt.show()
 
 # %% [markdown]
 # ## The same code, live, on the 64 shipped faces
@@ -115,11 +119,14 @@ assert (run_dir / f"samples_{config.epochs:03d}.png").is_file()
 # %%
 G.eval()
 with torch.no_grad():
-    live = G(torch.randn(16, 100, generator=torch.Generator().manual_seed(0)).to(device))
+    live = G(
+        torch.randn(16, 100, generator=torch.Generator().manual_seed(0)).to(device)
+    )
 plt.figure(figsize=(8, 2.4))
 plt.imshow(to_grid(live.cpu(), ncols=8).permute(1, 2, 0).numpy())
 plt.axis("off")
-plt.title(f"16 samples after {config.epochs} epochs on 64 faces");
+plt.title(f"16 samples after {config.epochs} epochs on 64 faces")
+plt.show()
 
 # %% [markdown]
 # ## Resuming
@@ -167,14 +174,18 @@ len(resumed_log)
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 plain_config = TrainConfig(epochs=tl.fast_or(10, 2), batch_size=32, seed=0, ema_decay=0)
-G_plain, _, _ = train(faces, Path(tempfile.mkdtemp()), plain_config, device=device,
-                      progress=False)
+G_plain, _, _ = train(
+    faces, Path(tempfile.mkdtemp()), plain_config, device=device, progress=False
+)
 with torch.no_grad():
-    plain = G_plain(torch.randn(16, 100, generator=torch.Generator().manual_seed(0)).to(device))
+    plain = G_plain(
+        torch.randn(16, 100, generator=torch.Generator().manual_seed(0)).to(device)
+    )
 plt.figure(figsize=(8, 2.4))
 plt.imshow(to_grid(plain.cpu(), ncols=8).permute(1, 2, 0).numpy())
 plt.axis("off")
-plt.title("16 samples without weight averaging");
+plt.title("16 samples without weight averaging")
+plt.show()
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 best = max(log, key=lambda r: r["acc_fake"])

@@ -1,4 +1,5 @@
 """Shared fixtures: small generators with known behaviour, so solver tests need no weights."""
+
 import types
 
 import pytest

@@ -1,13 +1,17 @@
 """Low-rank (TNNR) baseline: SVT and the truncated nuclear norm by hand, exact matrix
 completion of a rank-3 matrix, the closed form for denoising, shapes, devices,
 determinism and clear errors."""
+
 import pytest
 import torch
 
 import tutorial_lib as tl
 from tutorial_lib.baselines import baseline_defaults
 from tutorial_lib.baselines.lowrank import (
-    TUNED_SETTINGS, restore_lowrank, svt, truncated_nuclear_norm,
+    TUNED_SETTINGS,
+    restore_lowrank,
+    svt,
+    truncated_nuclear_norm,
 )
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
@@ -54,6 +58,7 @@ def test_svt_by_hand():
     """diag(3, 2, 1) in rotated bases: thresholding at 1.5 leaves diag(1.5, 0.5, 0)."""
     Q1, _ = torch.linalg.qr(_rand(3, 3, seed=1).double())
     Q2, _ = torch.linalg.qr(_rand(3, 3, seed=2).double())
+
     def rotated(*sigma):
         return Q1 @ torch.diag(torch.tensor(sigma, dtype=torch.float64)) @ Q2.T
 
@@ -134,8 +139,9 @@ def test_deterministic_and_independent_of_batch_mates():
     y = op.corrupt(_rand(3, 3, 64, 64))
     first = restore_lowrank(y, op, outer=2, inner=3)
     assert torch.equal(first, restore_lowrank(y, op, outer=2, inner=3))
-    assert torch.allclose(first[:1], restore_lowrank(y[:1], op, outer=2, inner=3),
-                          atol=1e-5)
+    assert torch.allclose(
+        first[:1], restore_lowrank(y[:1], op, outer=2, inner=3), atol=1e-5
+    )
 
 
 def test_every_task_has_defaults():
@@ -155,6 +161,7 @@ def test_bad_input_is_reported():
     with pytest.raises(ValueError, match="inner must be an integer >= 1, got 0"):
         restore_lowrank(y, op, inner=0)
     X, mask_op = _rank3_completion()
-    with pytest.raises(ValueError, match="no default parameters for operator "
-                                         "'random_mask'"):
+    with pytest.raises(
+        ValueError, match="no default parameters for operator 'random_mask'"
+    ):
         restore_lowrank(mask_op.A(X), mask_op, rank=3)

@@ -1,13 +1,20 @@
 """The sparse baseline: OMP, K-SVD, patch geometry, restore_sparse, the dictionary."""
+
 import pytest
 import torch
 
 import tutorial_lib as tl
 from tutorial_lib.__main__ import main
 from tutorial_lib.baselines.dictionary import ksvd, learn_dictionary
-from tutorial_lib.baselines.sparse import (DICTIONARY_FILE, average_patches,
-                                           load_dictionary, omp, patches,
-                                           restore_sparse, save_dictionary)
+from tutorial_lib.baselines.sparse import (
+    DICTIONARY_FILE,
+    average_patches,
+    load_dictionary,
+    omp,
+    patches,
+    restore_sparse,
+    save_dictionary,
+)
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 
@@ -37,8 +44,9 @@ def as_dense(support, coef, K):
 @pytest.fixture(scope="module")
 def tiny_dictionary():
     """32 mean-free 8x8x3 atoms learned in a second from the shipped sample faces."""
-    D, _ = learn_dictionary(tl.load_sample_faces(16), atoms=32, sparsity=3,
-                            iterations=3, patches=2000)
+    D, _ = learn_dictionary(
+        tl.load_sample_faces(16), atoms=32, sparsity=3, iterations=3, patches=2000
+    )
     return D
 
 
@@ -156,8 +164,21 @@ def test_cli_learns_a_dictionary_and_refuses_to_overwrite(tmp_path):
     faces = tmp_path / "faces.pt"
     torch.save((tl.load_sample_faces(8) * 255).round().to(torch.uint8), faces)
     out = tmp_path / "dict.pt"
-    args = ["dictionary", "--data", str(faces), "--out", str(out), "--atoms", "16",
-            "--patches", "500", "--iterations", "2", "--seed", "3"]
+    args = [
+        "dictionary",
+        "--data",
+        str(faces),
+        "--out",
+        str(out),
+        "--atoms",
+        "16",
+        "--patches",
+        "500",
+        "--iterations",
+        "2",
+        "--seed",
+        "3",
+    ]
     main(args)
     assert load_dictionary(out).shape == (192, 16)
     meta = torch.load(out, weights_only=True)["meta"]

@@ -1,5 +1,6 @@
 """TV baseline: agreement with scikit-image, exact answers on flat images, convergence,
 the box, shapes, devices, determinism and clear errors."""
+
 import numpy as np
 import pytest
 import torch
@@ -7,7 +8,14 @@ from skimage.restoration import denoise_tv_chambolle
 
 import tutorial_lib as tl
 from tutorial_lib.baselines import baseline_defaults
-from tutorial_lib.baselines.tv import TUNED_SETTINGS, div, grad, restore_tv, tv, tv_objective
+from tutorial_lib.baselines.tv import (
+    TUNED_SETTINGS,
+    div,
+    grad,
+    restore_tv,
+    tv,
+    tv_objective,
+)
 from tutorial_lib.data import load_sample_faces
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
@@ -48,8 +56,9 @@ def test_denoising_agrees_with_skimage():
     op = tl.make_operator("denoising")
     y = op.corrupt(x, seed=0)
     weight = 0.1
-    ref = denoise_tv_chambolle(y[0].numpy(), weight=weight, eps=1e-12,
-                               max_num_iter=20000, channel_axis=0)
+    ref = denoise_tv_chambolle(
+        y[0].numpy(), weight=weight, eps=1e-12, max_num_iter=20000, channel_axis=0
+    )
     ours = restore_tv(y, op, lam=weight, iters=1000, step=0.05)[0].numpy()
     assert np.abs(ours - ref).mean() < 1e-4
     # a wrong mapping (lam = weight / 2, or 2 weight) is far off the same bound
@@ -86,12 +95,16 @@ def test_objective_decreases_and_converges(task):
     y = op.corrupt(x, seed=0)
     lam, iters = TUNED_SETTINGS[task]["lam"], TUNED_SETTINGS[task]["iters"]
     start = tv_objective(op.naive_inverse(y).clamp(0, 1), y, op, lam)
-    values = [tv_objective(restore_tv(y, op, iters=k), y, op, lam)
-              for k in (50, iters, 3 * iters)]
+    values = [
+        tv_objective(restore_tv(y, op, iters=k), y, op, lam)
+        for k in (50, iters, 3 * iters)
+    ]
     assert (values[0] < start).all()
     assert (values[1] <= values[0] * (1 + 1e-9)).all()
     assert (values[2] <= values[1] * (1 + 1e-9)).all()
-    if task != "colorization":  # its defaults stop early on purpose (see TUNED_SETTINGS)
+    if (
+        task != "colorization"
+    ):  # its defaults stop early on purpose (see TUNED_SETTINGS)
         # the default iteration count is where the objective has settled: running
         # three times longer lowers it by less than 1%
         assert ((values[1] - values[2]) / values[2] < 1e-2).all()
@@ -102,8 +115,9 @@ def test_box_constraint_holds_where_it_is_active():
     with all contrast in the green channel, G = (l - 0.413 c) / 0.587 for flat R = B
     = c, which exceeds 1 on bright pixels; the box must stop it there."""
     l = torch.linspace(0.5, 1, 32, dtype=torch.float64).expand(1, 1, 32, 32)
-    x_hat = restore_tv(l.clone(), tl.make_operator("colorization"), lam=0.01, iters=500,
-                       step=1.0)
+    x_hat = restore_tv(
+        l.clone(), tl.make_operator("colorization"), lam=0.01, iters=500, step=1.0
+    )
     assert x_hat.min() >= 0 and x_hat.max() <= 1
     assert x_hat[:, 1].max() == 1  # green pressed against the top of the box
 

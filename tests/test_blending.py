@@ -1,10 +1,15 @@
 """Blending: Poisson fill of the hole, luminance swap for colorization."""
+
 import pytest
 import torch
 import torch.nn.functional as F
 
 from tutorial_lib.blending import (
-    _laplacian, _rgb_to_ycbcr, _ycbcr_to_rgb, color_blend, poisson_blend,
+    _laplacian,
+    _rgb_to_ycbcr,
+    _ycbcr_to_rgb,
+    color_blend,
+    poisson_blend,
 )
 from tutorial_lib.operators import central_hole_mask, luminance
 
@@ -96,8 +101,9 @@ def test_color_blend_takes_the_luminance_of_the_gray_image():
     x = color_blend(x_hat, gray)
     assert torch.allclose(luminance(x), gray, atol=1e-5)
     # the chrominance is x_hat's, and the swap adds g - Y(x_hat) to every channel
-    assert torch.allclose(torch.cat(_rgb_to_ycbcr(x)[1:]),
-                          torch.cat(_rgb_to_ycbcr(x_hat)[1:]), atol=1e-5)
+    assert torch.allclose(
+        torch.cat(_rgb_to_ycbcr(x)[1:]), torch.cat(_rgb_to_ycbcr(x_hat)[1:]), atol=1e-5
+    )
     assert torch.allclose(x, x_hat + gray - luminance(x_hat), atol=1e-5)
     assert torch.allclose(color_blend(x_hat, luminance(x_hat)), x_hat, atol=1e-6)
 
@@ -105,27 +111,37 @@ def test_color_blend_takes_the_luminance_of_the_gray_image():
 X = _smooth(1, 9)
 BAD_CALLS = {
     "gray with 3 channels": (
-        lambda: color_blend(X, X), r"gray must have shape \(N, C, H, W\) with C = 1"),
+        lambda: color_blend(X, X),
+        r"gray must have shape \(N, C, H, W\) with C = 1",
+    ),
     "gray of another size": (
         lambda: color_blend(X, luminance(X)[..., :32, :32]),
-        "x_hat and gray must have the same shape"),
+        "x_hat and gray must have the same shape",
+    ),
     "0-255 image": (
         lambda: color_blend(X * 255, luminance(X)),
-        r"x_hat must have values in \[0, 1\]"),
+        r"x_hat must have values in \[0, 1\]",
+    ),
     "mask with 3 channels": (
         lambda: poisson_blend(X, X, torch.ones(1, 3, 64, 64)),
-        r"known must be a mask \(N or 1, 1, H, W\)"),
+        r"known must be a mask \(N or 1, 1, H, W\)",
+    ),
     "mask batch too large": (
         lambda: poisson_blend(X, X, torch.ones(2, 1, 64, 64)),
-        r"\(1 or 1, 1, 64, 64\), got \(2, 1, 64, 64\)"),
+        r"\(1 or 1, 1, 64, 64\), got \(2, 1, 64, 64\)",
+    ),
     "soft mask": (
         lambda: poisson_blend(X, X, torch.full((1, 1, 64, 64), 0.5)),
-        r"only 0 \(missing\) and 1 \(observed\), got e.g. 0.5"),
+        r"only 0 \(missing\) and 1 \(observed\), got e.g. 0.5",
+    ),
     "numpy mask": (
-        lambda: poisson_blend(X, X, M.numpy()), "known must be a torch.Tensor mask"),
+        lambda: poisson_blend(X, X, M.numpy()),
+        "known must be a torch.Tensor mask",
+    ),
     "y of another size": (
         lambda: poisson_blend(X, X[..., :32, :32], M),
-        "x_hat and y must have the same shape"),
+        "x_hat and y must have the same shape",
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """The command line: prepare, restore, and its refusal to overwrite files."""
+
 import pytest
 import torch
 from PIL import Image
@@ -16,8 +17,26 @@ def face_png(tmp_path):
 
 def test_restore_writes_truth_input_and_restoration(tmp_path, face_png):
     out = tmp_path / "out.png"
-    main([str(x) for x in ["restore", face_png, "--task", "inpainting", "--corrupt",
-                           "--out", out, "--steps", 2, "--restarts", 1, "--device", "cpu"]])
+    main(
+        [
+            str(x)
+            for x in [
+                "restore",
+                face_png,
+                "--task",
+                "inpainting",
+                "--corrupt",
+                "--out",
+                out,
+                "--steps",
+                2,
+                "--restarts",
+                1,
+                "--device",
+                "cpu",
+            ]
+        ]
+    )
     with Image.open(out) as image:
         assert image.size == (3 * 64, 64)
 
@@ -26,8 +45,25 @@ def test_restore_takes_an_observation_at_the_task_size(tmp_path):
     low = tmp_path / "low.png"
     save_png(load_sample_faces(1)[..., ::4, ::4], low, ncols=1)  # a 16x16 image
     out = tmp_path / "out.png"
-    main([str(x) for x in ["restore", low, "--task", "super_resolution", "--out", out,
-                           "--steps", 2, "--restarts", 1, "--device", "cpu"]])
+    main(
+        [
+            str(x)
+            for x in [
+                "restore",
+                low,
+                "--task",
+                "super_resolution",
+                "--out",
+                out,
+                "--steps",
+                2,
+                "--restarts",
+                1,
+                "--device",
+                "cpu",
+            ]
+        ]
+    )
     with Image.open(out) as image:
         assert image.size == (2 * 64, 64)
 
@@ -42,8 +78,16 @@ def test_nothing_is_overwritten(tmp_path, face_png, capsys):
 
 def test_missing_image_is_a_clear_error(tmp_path):
     with pytest.raises(SystemExit, match="nothere.png not found"):
-        main(["restore", str(tmp_path / "nothere.png"), "--task", "denoising",
-              "--out", str(tmp_path / "o.png")])
+        main(
+            [
+                "restore",
+                str(tmp_path / "nothere.png"),
+                "--task",
+                "denoising",
+                "--out",
+                str(tmp_path / "o.png"),
+            ]
+        )
 
 
 def test_prepare_packs_a_split(tmp_path):
@@ -51,9 +95,11 @@ def test_prepare_packs_a_split(tmp_path):
     (root / "img_align_celeba").mkdir(parents=True)
     for i in range(3):
         Image.new("RGB", (178, 218), (10 * i, 0, 0)).save(
-            root / "img_align_celeba" / f"00000{i + 1}.jpg")
+            root / "img_align_celeba" / f"00000{i + 1}.jpg"
+        )
     (root / "list_eval_partition.txt").write_text(
-        "000001.jpg 0\n000002.jpg 0\n000003.jpg 1\n")
+        "000001.jpg 0\n000002.jpg 0\n000003.jpg 1\n"
+    )
     out = tmp_path / "faces.pt"
     main(["prepare", "--data", str(root), "--split", "train", "--out", str(out)])
     faces = torch.load(out, weights_only=True)
@@ -67,9 +113,26 @@ def test_train_exports_weights_that_load(tmp_path):
     faces = tmp_path / "faces.pt"
     torch.save((load_sample_faces(16) * 255).round().to(torch.uint8), faces)
     weights = tmp_path / "w.pt"
-    main([str(x) for x in ["train", "--data", faces, "--epochs", 1, "--batch-size", 16,
-                           "--run-dir", tmp_path / "run", "--weights", weights,
-                           "--device", "cpu"]])
+    main(
+        [
+            str(x)
+            for x in [
+                "train",
+                "--data",
+                faces,
+                "--epochs",
+                1,
+                "--batch-size",
+                16,
+                "--run-dir",
+                tmp_path / "run",
+                "--weights",
+                weights,
+                "--device",
+                "cpu",
+            ]
+        ]
+    )
     G, D = load_pretrained(device="cpu", path=weights)
     meta = torch.load(weights, weights_only=True)["meta"]
     assert meta["images"] == 16 and meta["train_config"]["epochs"] == 1

@@ -1,4 +1,5 @@
 """CelebA in its official layout, read from a tiny folder the test writes itself."""
+
 import numpy as np
 import pytest
 import torch
@@ -24,19 +25,30 @@ def celeba(tmp_path):
     (tmp_path / "img_align_celeba").mkdir()
     lines = []
     for i, (split, size) in enumerate(
-        [(0, (178, 218)), (0, (89, 109)), (1, (178, 218)),
-         (1, (89, 109)), (2, (178, 218)), (2, (178, 218))], start=1
+        [
+            (0, (178, 218)),
+            (0, (89, 109)),
+            (1, (178, 218)),
+            (1, (89, 109)),
+            (2, (178, 218)),
+            (2, (178, 218)),
+        ],
+        start=1,
     ):
         name = f"{i:06d}.jpg"
         _face(*size, center=(40 * i, 200, 0)).save(
-            tmp_path / "img_align_celeba" / name, quality=100, subsampling=0)
+            tmp_path / "img_align_celeba" / name, quality=100, subsampling=0
+        )
         lines.append(f"{name} {split}")
     (tmp_path / "list_eval_partition.txt").write_text("\n".join(reversed(lines)) + "\n")
     return tmp_path
 
 
 def test_splits_in_id_order(celeba):
-    assert [p.name for p in celeba_files(celeba, "valid")] == ["000003.jpg", "000004.jpg"]
+    assert [p.name for p in celeba_files(celeba, "valid")] == [
+        "000003.jpg",
+        "000004.jpg",
+    ]
     assert len(celeba_files(celeba, "train")) == 2
 
 

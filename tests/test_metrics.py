@@ -1,5 +1,6 @@
 """Tests of tutorial_lib.metrics: known answers, agreement with skimage, bad input, and
 the helpers that score sets of images for the notebooks."""
+
 import math
 
 import numpy as np
@@ -10,7 +11,12 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 import tutorial_lib as tl
 from tutorial_lib.data import load_sample_faces
 from tutorial_lib.metrics import (
-    markdown_table, metric_table, psnr, score_images, sharpness, ssim,
+    markdown_table,
+    metric_table,
+    psnr,
+    score_images,
+    sharpness,
+    ssim,
 )
 
 TOL = 1e-4
@@ -38,18 +44,26 @@ def _hwc(img):
 
 
 def _skimage_ssim(x, y):
-    return np.array([
-        structural_similarity(_hwc(a), _hwc(b), channel_axis=-1, data_range=1,
-                              gaussian_weights=True, sigma=1.5,
-                              use_sample_covariance=False)
-        for a, b in zip(x, y)
-    ])
+    return np.array(
+        [
+            structural_similarity(
+                _hwc(a),
+                _hwc(b),
+                channel_axis=-1,
+                data_range=1,
+                gaussian_weights=True,
+                sigma=1.5,
+                use_sample_covariance=False,
+            )
+            for a, b in zip(x, y)
+        ]
+    )
 
 
 def _skimage_psnr(x, y):
-    return np.array([
-        peak_signal_noise_ratio(_hwc(a), _hwc(b), data_range=1) for a, b in zip(x, y)
-    ])
+    return np.array(
+        [peak_signal_noise_ratio(_hwc(a), _hwc(b), data_range=1) for a, b in zip(x, y)]
+    )
 
 
 def _pairs():
@@ -64,6 +78,7 @@ def _pairs():
 
 
 # --- known answers ------------------------------------------------------------
+
 
 def test_psnr_known_answer():
     # MSE = 0.1^2 = 0.01, so PSNR = 10 log10(100) = 20 dB
@@ -93,13 +108,16 @@ def test_ssim_drops_with_degradation():
 
 # --- agreement with scikit-image ----------------------------------------------
 
+
 @pytest.mark.parametrize("case", list(_pairs()))
 def test_agrees_with_skimage(case):
     x, y = _pairs()[case]
-    np.testing.assert_allclose(psnr(x, y).double().numpy(), _skimage_psnr(x, y),
-                               rtol=0, atol=TOL)
-    np.testing.assert_allclose(ssim(x, y).double().numpy(), _skimage_ssim(x, y),
-                               rtol=0, atol=TOL)
+    np.testing.assert_allclose(
+        psnr(x, y).double().numpy(), _skimage_psnr(x, y), rtol=0, atol=TOL
+    )
+    np.testing.assert_allclose(
+        ssim(x, y).double().numpy(), _skimage_ssim(x, y), rtol=0, atol=TOL
+    )
 
 
 def test_grayscale_agrees_with_skimage():
@@ -109,8 +127,14 @@ def test_grayscale_agrees_with_skimage():
     # a 2-D image with channel_axis=None and a one-channel image give the same answer
     for i in range(3):
         a, b = x[i, 0].double().numpy(), y[i, 0].double().numpy()
-        ref = structural_similarity(a, b, data_range=1, gaussian_weights=True,
-                                    sigma=1.5, use_sample_covariance=False)
+        ref = structural_similarity(
+            a,
+            b,
+            data_range=1,
+            gaussian_weights=True,
+            sigma=1.5,
+            use_sample_covariance=False,
+        )
         assert abs(ours[i] - ref) < TOL
         ref = peak_signal_noise_ratio(a, b, data_range=1)
         assert abs(psnr(x, y)[i].item() - ref) < TOL
@@ -120,11 +144,13 @@ def test_grayscale_agrees_with_skimage():
 def test_non_square_agrees_with_skimage():
     x = _rand((2, 3, 40, 23), seed=5)
     y = _noisy(x, 0.1)
-    np.testing.assert_allclose(ssim(x, y).double().numpy(), _skimage_ssim(x, y),
-                               rtol=0, atol=TOL)
+    np.testing.assert_allclose(
+        ssim(x, y).double().numpy(), _skimage_ssim(x, y), rtol=0, atol=TOL
+    )
 
 
 # --- each image of a batch is scored on its own -------------------------------
+
 
 @pytest.mark.parametrize("metric", [psnr, ssim])
 def test_per_image_independence(metric):
@@ -132,8 +158,8 @@ def test_per_image_independence(metric):
     y = _noisy(x, std=0.1)
     batch = metric(x, y)
     for i in range(4):
-        alone = metric(x[i:i + 1], y[i:i + 1])
-        assert torch.allclose(batch[i:i + 1], alone, atol=1e-6)
+        alone = metric(x[i : i + 1], y[i : i + 1])
+        assert torch.allclose(batch[i : i + 1], alone, atol=1e-6)
     # changing one image changes only its own score
     y2 = y.clone()
     y2[0] = _blur(y[:1])[0]
@@ -143,6 +169,7 @@ def test_per_image_independence(metric):
 
 
 # --- bad input ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("metric", [psnr, ssim])
 def test_shape_mismatch(metric):
@@ -199,12 +226,14 @@ def test_sharpness_of_known_images():
 
 def test_blur_lowers_sharpness():
     x = load_sample_faces(4)
-    blurred = torch.nn.functional.avg_pool2d(x, 3, stride=1, padding=1,
-                                             count_include_pad=False)
+    blurred = torch.nn.functional.avg_pool2d(
+        x, 3, stride=1, padding=1, count_include_pad=False
+    )
     assert (sharpness(blurred) < 0.8 * sharpness(x)).all()
 
 
 # --- scoring sets of images (notebook captions and tables) ---------------------------
+
 
 @pytest.fixture
 def faces():

@@ -1,4 +1,5 @@
 """DCGAN: shapes and ranges, eval-mode batch independence, weights files, the priors."""
+
 import math
 
 import pytest
@@ -51,7 +52,9 @@ def test_weights_round_trip(tmp_path, dcgan):
 
 
 def test_missing_weights_name_the_file_and_the_command(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"nothere\.pt.*python -m tutorial_lib train"):
+    with pytest.raises(
+        FileNotFoundError, match=r"nothere\.pt.*python -m tutorial_lib train"
+    ):
         load_pretrained(path=tmp_path / "nothere.pt")
 
 
@@ -60,7 +63,7 @@ def test_damaged_weights_file(tmp_path, dcgan):
     good = tmp_path / "good.pt"
     save_weights(G, D, good)
     damaged = tmp_path / "damaged.pt"
-    damaged.write_bytes(good.read_bytes()[: 10_000])  # a truncated download
+    damaged.write_bytes(good.read_bytes()[:10_000])  # a truncated download
     with pytest.raises(ValueError, match="is not a usable DCGAN weights file"):
         load_pretrained(path=damaged)
 

@@ -1,4 +1,5 @@
 """Every notebook is a Jupytext pair, and the pair is in sync (the .py is the source)."""
+
 from pathlib import Path
 
 import jupytext
@@ -23,7 +24,8 @@ def test_pair_is_in_sync(source):
     from_py = jupytext.read(source)
     from_ipynb = jupytext.read(source.with_suffix(".ipynb"))
     assert _cells(from_py) == _cells(from_ipynb), (
-        f"{source.name} and its .ipynb differ: run `make sync`")
+        f"{source.name} and its .ipynb differ: run `make sync`"
+    )
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])

@@ -1,4 +1,5 @@
 """Operators: shapes, adjoints, known answers and the statistics of each corruption."""
+
 import pytest
 import torch
 
@@ -89,7 +90,9 @@ def test_colorization_is_bt601_luma():
     x = torch.zeros(1, 3, 4, 4)
     x[:, 0], x[:, 1], x[:, 2] = 1.0, 0.5, 0.25
     gray = tl.make_operator("colorization").A(x)
-    assert torch.allclose(gray, torch.full((1, 1, 4, 4), 0.299 + 0.5 * 0.587 + 0.25 * 0.114))
+    assert torch.allclose(
+        gray, torch.full((1, 1, 4, 4), 0.299 + 0.5 * 0.587 + 0.25 * 0.114)
+    )
 
 
 def test_downsampling_a_constant_image_gives_the_constant():
@@ -133,7 +136,9 @@ def test_naive_inverses():
 
 
 def test_unknown_operator_name_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown operator 'deblurring'; expected one of"):
+    with pytest.raises(
+        ValueError, match="unknown operator 'deblurring'; expected one of"
+    ):
         tl.make_operator("deblurring")
 
 
@@ -157,7 +162,9 @@ def test_bad_operator_options():
         tl.make_operator("quantization", levels=1)
     with pytest.raises(ValueError, match="sigma must be >= 0"):
         tl.make_operator("denoising", sigma=-0.1)
-    with pytest.raises(ValueError, match="hole must be between 1 and 63 pixels, got 64"):
+    with pytest.raises(
+        ValueError, match="hole must be between 1 and 63 pixels, got 64"
+    ):
         tl.make_operator("inpainting", hole=64).A(torch.zeros(1, 3, 64, 64))
 
 
@@ -174,10 +181,16 @@ def test_the_dot_test_catches_a_wrong_adjoint():
     assert HalfAdjoint().adjointness_error() > 0.5
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("inpainting", 1.0), ("denoising", 1.0), ("quantization", 1.0),
-    ("super_resolution", 1 / 16), ("colorization", 0.299**2 + 0.587**2 + 0.114**2),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("inpainting", 1.0),
+        ("denoising", 1.0),
+        ("quantization", 1.0),
+        ("super_resolution", 1 / 16),
+        ("colorization", 0.299**2 + 0.587**2 + 0.114**2),
+    ],
+)
 def test_norm_squared_known_values(name, expected):
     """||A||^2 with the 2 % safety margin: masks and identities 1, 4x4 averaging 1/16,
     the luma row (w_R, w_G, w_B) its squared length."""
@@ -195,14 +208,19 @@ def test_corrupt_is_sensor_of_noise_of_A():
     g = torch.Generator().manual_seed(4)
     expected = Clip()(op.A(x) + 0.05 * torch.randn(x.shape, generator=g))
     assert torch.equal(y, expected)
-    assert y[..., 16:48, 16:48].std() > 0.01  # the hole got noise too (A first, then noise)
+    assert (
+        y[..., 16:48, 16:48].std() > 0.01
+    )  # the hole got noise too (A first, then noise)
     assert torch.equal(tl.make_operator("inpainting").corrupt(x, seed=4), op.A(x))
 
 
 def test_denoising_and_quantization_are_named_parts():
     from tutorial_lib.operators import Clip, GaussianNoise, NoNoise, Quantize
 
-    denoising, quantization = tl.make_operator("denoising"), tl.make_operator("quantization")
+    denoising, quantization = (
+        tl.make_operator("denoising"),
+        tl.make_operator("quantization"),
+    )
     assert (denoising.noise, denoising.sensor) == (GaussianNoise(0.1), Clip())
     assert (quantization.noise, quantization.sensor) == (NoNoise(), Quantize(5))
     assert tl.make_operator("denoising", sigma=0.2).noise == GaussianNoise(0.2)

@@ -1,7 +1,9 @@
 """The set-up files agree: pyproject.toml and environment.yml list the same packages."""
+
 import re
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 import tutorial_lib as tl
 
@@ -39,7 +41,9 @@ def test_fast_switch_is_read_from_the_environment():
 def test_readme_maps_every_notebook_and_binder_opens_the_first():
     readme = (ROOT / "README.md").read_text()
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        assert f"| `{notebook.stem}` |" in readme, f"{notebook.stem} missing from the map"
+        assert f"| `{notebook.stem}` |" in readme, (
+            f"{notebook.stem} missing from the map"
+        )
     badge = re.search(r"mybinder\.org/v2/gh/\S+?urlpath=lab/tree/(\S+?\.ipynb)", readme)
     assert badge and (ROOT / badge.group(1)).is_file()
     assert "environment.yml" in readme and (ROOT / "environment.yml").is_file()

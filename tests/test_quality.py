@@ -1,4 +1,5 @@
 """Quality measures: the pyramid inverts, SWD has known answers, D's margins are exact."""
+
 import math
 
 import pytest
@@ -25,7 +26,11 @@ def faces():
 
 def test_pyramid_shapes_and_exact_collapse(faces):
     pyramid = laplacian_pyramid(faces, levels=3)
-    assert [tuple(level.shape[-2:]) for level in pyramid] == [(64, 64), (32, 32), (16, 16)]
+    assert [tuple(level.shape[-2:]) for level in pyramid] == [
+        (64, 64),
+        (32, 32),
+        (16, 16),
+    ]
     torch.testing.assert_close(collapse_pyramid(pyramid), faces, atol=1e-6, rtol=0)
 
 
@@ -41,16 +46,20 @@ def test_sliced_wasserstein_of_a_shift_is_the_mean_projected_shift():
     g = torch.Generator().manual_seed(1)
     a = torch.randn(500, 6, generator=g, dtype=torch.float64)
     s = torch.tensor([0.5, -1.0, 0.0, 2.0, 0.25, 0.0], dtype=torch.float64)
-    distance = sliced_wasserstein(a, a + s, directions=64,
-                                  generator=torch.Generator().manual_seed(2))
+    distance = sliced_wasserstein(
+        a, a + s, directions=64, generator=torch.Generator().manual_seed(2)
+    )
     u = torch.randn(6, 64, generator=torch.Generator().manual_seed(2)).double()
     u = u / u.norm(dim=0)
     torch.testing.assert_close(distance, (s @ u).abs().mean())
     # and in expectation |s| E|u_1|, E|u_1| = Gamma(d/2) / (sqrt(pi) Gamma((d+1)/2))
-    many = sliced_wasserstein(a, a + s, directions=20_000,
-                              generator=torch.Generator().manual_seed(3))
+    many = sliced_wasserstein(
+        a, a + s, directions=20_000, generator=torch.Generator().manual_seed(3)
+    )
     d = 6
-    expected = s.norm() * math.gamma(d / 2) / (math.sqrt(math.pi) * math.gamma((d + 1) / 2))
+    expected = (
+        s.norm() * math.gamma(d / 2) / (math.sqrt(math.pi) * math.gamma((d + 1) / 2))
+    )
     assert abs(many.item() - expected.item()) < 0.02 * expected.item()
 
 
@@ -67,22 +76,27 @@ def test_swd_is_zero_for_the_same_set_and_grows_with_noise(faces):
     assert all(value == 0 for value in same.values())
     g = torch.Generator().manual_seed(5)
     noise = torch.randn(faces.shape, generator=g)
-    finest = [swd((faces + sigma * noise).clamp(0, 1), faces)["swd_64"]
-              for sigma in (0.01, 0.05, 0.2)]
+    finest = [
+        swd((faces + sigma * noise).clamp(0, 1), faces)["swd_64"]
+        for sigma in (0.01, 0.05, 0.2)
+    ]
     assert finest[0] < finest[1] < finest[2]
 
 
 def test_swd_sees_blur_mostly_at_the_finest_level(faces):
     g = torch.Generator().manual_seed(6)
     sharp = (faces + 0.05 * torch.randn(faces.shape, generator=g)).clamp(0, 1)
-    blurred = nn.functional.avg_pool2d(sharp, 3, stride=1, padding=1,
-                                       count_include_pad=False)
+    blurred = nn.functional.avg_pool2d(
+        sharp, 3, stride=1, padding=1, count_include_pad=False
+    )
     result = swd(blurred, sharp)
     assert result["swd_64"] > 5 * result["swd_16"]
 
 
 def test_swd_refuses_sets_of_different_shapes(faces):
-    with pytest.raises(ValueError, match=r"same shape .* got \(48, 3, 64, 64\) and \(8, 3"):
+    with pytest.raises(
+        ValueError, match=r"same shape .* got \(48, 3, 64, 64\) and \(8, 3"
+    ):
         swd(faces, faces[:8])
     with pytest.raises(ValueError, match="two .n, d. point sets"):
         sliced_wasserstein(torch.zeros(4, 3), torch.zeros(5, 3))
@@ -105,11 +119,13 @@ def test_discriminator_margins_are_differences_of_mean_logits(faces):
     margins = discriminator_margins(D, faces, {"ema": fake}, batch_size=7)
     real = 10 * faces.mean().item()
     assert margins["logit_real"] == pytest.approx(real, rel=1e-5)
-    assert margins["margin_generated_ema"] == pytest.approx(real - 10 * fake.mean().item(),
-                                                            rel=1e-4)
+    assert margins["margin_generated_ema"] == pytest.approx(
+        real - 10 * fake.mean().item(), rel=1e-4
+    )
     for name, images in corrupted_versions(faces).items():
         assert margins[f"margin_{name}"] == pytest.approx(
-            real - 10 * images.mean().item(), abs=1e-4)
+            real - 10 * images.mean().item(), abs=1e-4
+        )
 
 
 def test_corrupted_versions_are_the_paper_corruptions(faces):

@@ -1,5 +1,4 @@
 """tutorial_lib.showcase and tutorial_lib.pitfalls: the helpers of notebooks 05-09."""
-import math
 
 import matplotlib.pyplot as plt
 import pytest
@@ -7,7 +6,13 @@ import torch
 
 import tutorial_lib as tl
 from tutorial_lib.pitfalls import (
-    Sweep, hardest_face, hardest_images, project_on_G, projection_gap, sweep)
+    Sweep,
+    hardest_face,
+    hardest_images,
+    project_on_G,
+    projection_gap,
+    sweep,
+)
 from tutorial_lib.showcase import NAIVE_NAMES, TaskRun, run_task, show_against_truth
 
 
@@ -26,7 +31,9 @@ def test_run_task_corrupts_restores_and_keeps_the_pieces(dcgan, faces, task):
     task_run = run_task(task, faces, G, D, seed=3, steps=2, restarts=1)
     op = tl.make_operator(task)
     assert task_run.op.name == task and task_run.x is faces
-    assert torch.equal(task_run.y, op.corrupt(faces, seed=3))  # the noise follows the seed
+    assert torch.equal(
+        task_run.y, op.corrupt(faces, seed=3)
+    )  # the noise follows the seed
     assert torch.equal(task_run.naive, op.naive_inverse(task_run.y))
     s = task_run.result.settings
     assert (s.steps, s.restarts, s.lam) == (2, 1, tl.TUNED_SETTINGS[task].lam)
@@ -71,7 +78,9 @@ def test_hardest_face_picks_the_lowest_psnr_and_projects_it(dcgan, faces):
     k, proj = hardest_face(task_run, G, D, steps=3, restarts=1)
     assert k == tl.psnr(task_run.result.x_hat, faces).argmin().item()
     start = proj.history["prior_z"][0, 0].item()  # it went on from that face's z_hat
-    assert start == pytest.approx(0.5 * (task_run.result.z[k]**2).sum().item(), rel=1e-5)
+    assert start == pytest.approx(
+        0.5 * (task_run.result.z[k] ** 2).sum().item(), rel=1e-5
+    )
     assert proj.x_hat.shape == (1, 3, 64, 64) and proj.settings.lam == 0.01
 
 
@@ -112,16 +121,26 @@ def test_sweep_changes_one_setting_and_keeps_the_rest(dcgan):
 def _restoration(x, x_gan, history=None, blend=False):
     """A Restoration with known images, as restore() would return it."""
     z = torch.zeros(len(x), 100)
-    return tl.Restoration(x_hat=x, x_gan=x_gan, z=z, objective=torch.zeros(len(x)),
-                          history=history or {}, settings=tl.Settings(blend=blend))
+    return tl.Restoration(
+        x_hat=x,
+        x_gan=x_gan,
+        z=z,
+        objective=torch.zeros(len(x)),
+        history=history or {},
+        settings=tl.Settings(blend=blend),
+    )
 
 
 def test_sweep_panels_and_final_terms_known_values():
     x = torch.zeros(2, 3, 64, 64)
-    history = {"data": torch.tensor([[9.0, 9.0], [1.0, 3.0]]),  # (steps, N)
-               "prior_z": torch.tensor([[5.0, 5.0], [4.0, 0.0]])}
-    results = {1e-3: _restoration(x + 0.2, x + 0.1, history),
-               100.0: _restoration(x + 0.4, x + 0.3, history)}
+    history = {
+        "data": torch.tensor([[9.0, 9.0], [1.0, 3.0]]),  # (steps, N)
+        "prior_z": torch.tensor([[5.0, 5.0], [4.0, 0.0]]),
+    }
+    results = {
+        1e-3: _restoration(x + 0.2, x + 0.1, history),
+        100.0: _restoration(x + 0.4, x + 0.3, history),
+    }
     by_lam = Sweep("lam", results)
     assert list(by_lam.images()) == ["lam=0.001", "lam=100"]
     assert torch.equal(by_lam.images()["lam=100"], x + 0.4)  # x_hat, blended
@@ -151,8 +170,13 @@ def test_hardest_images_are_face_ks_columns_then_its_projection():
     task_run = _shown_with_known_errors()
     projection = _projection(0.05)
     images = hardest_images(task_run, 1, projection)
-    assert list(images) == ["truth x*", "naive: holed y", "raw G(z_hat)", "GAN x_hat",
-                            "projection on G"]
+    assert list(images) == [
+        "truth x*",
+        "naive: holed y",
+        "raw G(z_hat)",
+        "GAN x_hat",
+        "projection on G",
+    ]
     for name, column in task_run.columns().items():
         assert torch.equal(images[name], column[1:2])
     assert images["projection on G"] is projection.x_hat

@@ -1,4 +1,5 @@
 """restore(): known answers, the objective's terms, restarts, seeds, batches, errors."""
+
 import pytest
 import torch
 
@@ -17,10 +18,14 @@ def test_linear_generator_gives_the_least_squares_answer(linear_gan, name):
     G, D = linear_gan
     op = tl.make_operator(name)
     z_true = _z(1, 8, seed=1)
-    noise = 0.01 * torch.randn(op.A(G(z_true)).shape, generator=torch.Generator().manual_seed(2))
+    noise = 0.01 * torch.randn(
+        op.A(G(z_true)).shape, generator=torch.Generator().manual_seed(2)
+    )
     y = (op.A(G(z_true)) + noise).clamp(0, 1)
     # the same problem as an explicit matrix: A(0.5 + W z) = A(0.5) + (A W) z
-    AW = torch.stack([op.A(G.W[:, k].view(1, 3, 64, 64)).flatten() for k in range(8)], 1)
+    AW = torch.stack(
+        [op.A(G.W[:, k].view(1, 3, 64, 64)).flatten() for k in range(8)], 1
+    )
     rhs = (y - op.A(torch.full((1, 3, 64, 64), 0.5))).flatten()
     z_lstsq = torch.linalg.lstsq(AW.double(), rhs.double()[:, None]).solution.T.float()
     r = tl.restore(y, op, G, D, lam=0, p=2, steps=400, lr=0.05, restarts=1, blend=False)
@@ -64,8 +69,10 @@ def test_the_restart_with_the_lowest_objective_is_kept(dcgan64):
     y = op.A(G(_z(1, 100, seed=5).double()))
     starts = _z(4, 100, seed=6).view(1, 4, 100)
     both = tl.restore(y, op, G, D, steps=20, restarts=4, z_init=starts)
-    alone = [tl.restore(y, op, G, D, steps=20, restarts=1, z_init=starts[:, i])
-             for i in range(4)]
+    alone = [
+        tl.restore(y, op, G, D, steps=20, restarts=1, z_init=starts[:, i])
+        for i in range(4)
+    ]
     objectives = torch.cat([r.objective for r in alone])
     assert objectives.max() > objectives.min() + 1e-3  # the starts do differ
     best = alone[objectives.argmin()]
@@ -118,8 +125,16 @@ def test_callback_sees_the_current_best_images(dcgan):
     op = tl.make_operator("denoising")
     y = op.A(G(_z(2, 100, seed=8)))
     calls = []
-    tl.restore(y, op, G, D, steps=20, restarts=2, callback_every=10,
-               callback=lambda step, x: calls.append((step, tuple(x.shape))))
+    tl.restore(
+        y,
+        op,
+        G,
+        D,
+        steps=20,
+        restarts=2,
+        callback_every=10,
+        callback=lambda step, x: calls.append((step, tuple(x.shape))),
+    )
     assert calls == [(0, (2, 3, 64, 64)), (10, (2, 3, 64, 64)), (20, (2, 3, 64, 64))]
 
 
@@ -129,7 +144,9 @@ def test_warm_start_continues_from_z_init(dcgan):
     y = op.A(G(_z(1, 100, seed=12)))
     first = tl.restore(y, op, G, D, lam=0, steps=100, restarts=1)
     warm = tl.restore(y, op, G, D, lam=0, steps=1, restarts=1, z_init=first.z)
-    assert warm.history["data"][0, 0] == pytest.approx(first.objective[0].item(), rel=1e-4)
+    assert warm.history["data"][0, 0] == pytest.approx(
+        first.objective[0].item(), rel=1e-4
+    )
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
@@ -167,17 +184,27 @@ def test_bad_hyperparameters(dcgan, kwargs, message):
 def test_bad_observations(dcgan):
     G, D = dcgan
     sr = tl.make_operator("super_resolution")
-    with pytest.raises(ValueError, match=r"y must have shape \(N, 3, 16, 16\) for super_res"):
+    with pytest.raises(
+        ValueError, match=r"y must have shape \(N, 3, 16, 16\) for super_res"
+    ):
         tl.restore(torch.rand(1, 3, 64, 64), sr, G, D)
     with pytest.raises(ValueError, match=r"C = 1, got \(1, 3, 64, 64\)"):
         tl.restore(torch.rand(1, 3, 64, 64), tl.make_operator("colorization"), G, D)
     with pytest.raises(ValueError, match="contains NaN"):
         tl.restore(torch.full((1, 3, 16, 16), float("nan")), sr, G, D)
     with pytest.raises(ValueError, match="blend=True but denoising has no blending"):
-        tl.restore(torch.rand(1, 3, 64, 64), tl.make_operator("denoising"), G, D, blend=True)
+        tl.restore(
+            torch.rand(1, 3, 64, 64), tl.make_operator("denoising"), G, D, blend=True
+        )
     with pytest.raises(ValueError, match=r"z_init must be \(N, nz\) or \(N, k, nz\)"):
-        tl.restore(torch.rand(1, 3, 64, 64), tl.make_operator("denoising"), G, D,
-                   restarts=2, z_init=torch.zeros(1, 3, 100))
+        tl.restore(
+            torch.rand(1, 3, 64, 64),
+            tl.make_operator("denoising"),
+            G,
+            D,
+            restarts=2,
+            z_init=torch.zeros(1, 3, 100),
+        )
     with pytest.raises(ValueError, match="op must be an Operator"):
         tl.restore(torch.rand(1, 3, 64, 64), "denoising", G, D)
 
@@ -203,7 +230,9 @@ def test_without_D_the_prior_is_the_latent_term_alone(dcgan):
     hook = D.register_forward_hook(lambda *args: calls.append(1))
     ablated = tl.restore(y, op, G, D, lam=0.5, steps=5, restarts=2, use_D=False)
     hook.remove()
-    zero = tl.restore(y, op, G, ZeroDiscriminator().eval(), lam=0.5, steps=5, restarts=2)
+    zero = tl.restore(
+        y, op, G, ZeroDiscriminator().eval(), lam=0.5, steps=5, restarts=2
+    )
     full = tl.restore(y, op, G, D, lam=0.5, steps=5, restarts=2)
     assert calls == []
     assert ablated.settings.use_D is False
@@ -231,7 +260,9 @@ def test_unknown_or_bad_settings_say_what_is_allowed(dcgan):
     G, D = dcgan
     op = tl.make_operator("denoising")
     y = torch.rand(1, 3, 64, 64)
-    with pytest.raises(ValueError, match=r"unknown setting\(s\) lamda; expected some of lam, p"):
+    with pytest.raises(
+        ValueError, match=r"unknown setting\(s\) lamda; expected some of lam, p"
+    ):
         tl.restore(y, op, G, D, lamda=1.0)
     with pytest.raises(ValueError, match="settings must be a Settings, got dict"):
         tl.restore(y, op, G, D, {"lam": 1.0})

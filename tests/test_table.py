@@ -26,7 +26,9 @@ def test_rows_are_the_naive_inverse_scores_of_each_face(faces):
 
 
 def test_baselines_skip_colorization_as_in_the_paper():
-    assert table.skipped("tv", "colorization") and table.skipped("sparse", "colorization")
+    assert table.skipped("tv", "colorization") and table.skipped(
+        "sparse", "colorization"
+    )
     assert not table.skipped("gan", "colorization")
     assert not table.skipped("naive", "colorization")
     assert not table.skipped("tv", "inpainting")
@@ -34,7 +36,9 @@ def test_baselines_skip_colorization_as_in_the_paper():
 
 def test_resume_keeps_finished_pairs_and_redoes_partial_ones(faces, monkeypatch):
     x, ids = faces
-    first = table.run_table(x, ids, methods=["naive"], tasks=["denoising", "inpainting"])
+    first = table.run_table(
+        x, ids, methods=["naive"], tasks=["denoising", "inpainting"]
+    )
     partial = [r for r in first if r["task"] == "denoising"] + first[3:4]  # 1 of 3
     calls = []
 
@@ -43,9 +47,11 @@ def test_resume_keeps_finished_pairs_and_redoes_partial_ones(faces, monkeypatch)
         return evaluate_method(*args, **kwargs)
 
     monkeypatch.setattr(table, "evaluate_method", counting)
-    again = table.run_table(x, ids, methods=["naive"], tasks=["denoising", "inpainting"],
-                            done=partial)
+    again = table.run_table(
+        x, ids, methods=["naive"], tasks=["denoising", "inpainting"], done=partial
+    )
     assert calls == ["inpainting"]  # denoising was complete; inpainting is redone
+
     def scores(rows):
         return sorted((r["task"], r["image"], r["psnr"]) for r in rows)
 
@@ -69,11 +75,17 @@ def test_reading_a_foreign_csv_says_what_columns_were_expected(tmp_path):
 
 
 def test_summary_means_and_the_paper_rows():
-    rows = [dict(method="tv", task="denoising", image=str(i), psnr=p, ssim=s, seconds=1.0)
-            for i, (p, s) in enumerate([(20.0, 0.5), (22.0, 0.7)])]
+    rows = [
+        dict(method="tv", task="denoising", image=str(i), psnr=p, ssim=s, seconds=1.0)
+        for i, (p, s) in enumerate([(20.0, 0.5), (22.0, 0.7)])
+    ]
     summary = table.summarize(rows)
-    assert summary[("tv", "denoising")] == {"n": 2, "psnr": 21.0, "ssim": 0.6,
-                                            "seconds": 1.0}
+    assert summary[("tv", "denoising")] == {
+        "n": 2,
+        "psnr": 21.0,
+        "ssim": 0.6,
+        "seconds": 1.0,
+    }
     text = table.slide_table(summary)
     assert "| TV (ours) | 0.6000 / 21.00 |" in text
     assert "| TV (paper) | 0.7373 / 21.97 |" in text
@@ -93,14 +105,35 @@ def test_gan_needs_its_networks(faces):
 
 def test_table_command_writes_rows_and_table_and_resumes(tmp_path, capsys):
     out = tmp_path / "t.csv"
-    args = ["table", "--n", "2", "--methods", "naive", "gan", "--tasks", "denoising",
-            "--steps", "2", "--restarts", "1", "--device", "cpu", "--out", str(out)]
+    args = [
+        "table",
+        "--n",
+        "2",
+        "--methods",
+        "naive",
+        "gan",
+        "--tasks",
+        "denoising",
+        "--steps",
+        "2",
+        "--restarts",
+        "1",
+        "--device",
+        "cpu",
+        "--out",
+        str(out),
+    ]
     main(args)
     rows = table.read_rows(out)
     assert [(r["method"], r["image"]) for r in rows] == [
-        ("naive", "182739.jpg"), ("naive", "182752.jpg"),
-        ("gan", "182739.jpg"), ("gan", "182752.jpg")]
-    assert "| GAN prior (paper) | 0.6161 / 19.31 |" in out.with_suffix(".md").read_text()
+        ("naive", "182739.jpg"),
+        ("naive", "182752.jpg"),
+        ("gan", "182739.jpg"),
+        ("gan", "182752.jpg"),
+    ]
+    assert (
+        "| GAN prior (paper) | 0.6161 / 19.31 |" in out.with_suffix(".md").read_text()
+    )
     with pytest.raises(SystemExit, match="pass --resume"):
         main(args)
     main(args + ["--resume"])  # everything done: nothing recomputed, nothing added

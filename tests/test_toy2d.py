@@ -1,4 +1,5 @@
 """The 2-D GAN of notebooks 02-03: exact density, determinism, training, optimal D."""
+
 import math
 
 import pytest
@@ -24,6 +25,7 @@ def trained():
 
 def _gaussian(scale):
     """A known p_G = N(0, scale^2 I): its sampler and its exact log density."""
+
     def sample(n, generator):
         return scale * torch.randn(n, 2, generator=generator)
 
@@ -78,7 +80,9 @@ def test_trained_generator_covers_the_modes(trained):
     x = G(torch.randn(5000, toy2d.NZ, generator=torch.Generator().manual_seed(1)))
     assert (_mode_counts(x) > 100).sum() >= 7  # most of the 8 modes get 2% or more
     wide = _gaussian(2.0)[0](5000, torch.Generator().manual_seed(2))
-    assert toy2d.log_density(wide).mean() < -50  # most of a wide Gaussian misses the ring
+    assert (
+        toy2d.log_density(wide).mean() < -50
+    )  # most of a wide Gaussian misses the ring
     assert toy2d.log_density(x).mean() > -6  # ~ -3.4; after 200 steps it is still ~ -15
 
 

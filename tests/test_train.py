@@ -1,5 +1,6 @@
 """Training: a run writes its record, is deterministic, resumes exactly, averages its
 generator without keeping the random start, and logs the quality that picks the epoch."""
+
 import csv
 import math
 
@@ -36,7 +37,10 @@ def test_run_writes_checkpoint_log_and_samples(tmp_path, faces):
     G, D, log = train(faces, tmp_path, CONFIG, device="cpu", progress=False)
     assert (tmp_path / "checkpoint.pt").is_file()
     assert sorted(p.name for p in tmp_path.glob("samples_*.png")) == [
-        "samples_001.png", "samples_002.png", "samples_final.png"]
+        "samples_001.png",
+        "samples_002.png",
+        "samples_final.png",
+    ]
     rows = list(csv.DictReader(open(tmp_path / "log.csv")))
     assert [r["epoch"] for r in rows] == ["1", "2"]
     assert set(rows[0]) >= {"loss_D", "loss_G", "acc_real", "acc_fake", "seconds"}
@@ -65,14 +69,25 @@ def test_bad_faces_and_mismatched_resume(tmp_path, faces):
         train(torch.rand(32, 3, 32, 32), tmp_path, CONFIG, progress=False)
     with pytest.raises(ValueError, match="need at least one batch of 16 faces, got 8"):
         train(faces[:8], tmp_path, CONFIG, progress=False)
-    train(faces, tmp_path / "r", TrainConfig(epochs=1, batch_size=16, seed=1),
-          device="cpu", progress=False)
+    train(
+        faces,
+        tmp_path / "r",
+        TrainConfig(epochs=1, batch_size=16, seed=1),
+        device="cpu",
+        progress=False,
+    )
     with pytest.raises(ValueError, match="use another run folder"):
-        train(faces, tmp_path / "r", TrainConfig(epochs=2, batch_size=16, seed=2),
-              device="cpu", progress=False)
+        train(
+            faces,
+            tmp_path / "r",
+            TrainConfig(epochs=2, batch_size=16, seed=2),
+            device="cpu",
+            progress=False,
+        )
 
 
 # --- the weight average -------------------------------------------------------------
+
 
 def test_initial_share_known_values():
     # without warm-up: decay^t; the shipped 16-epoch run kept 17 % of its random start
@@ -114,10 +129,13 @@ def test_ema_decay_zero_ships_the_plain_generator(tmp_path, faces):
 
 # --- precision -----------------------------------------------------------------------
 
+
 def test_resolve_precision():
     assert resolve_precision("fp32", "cpu") == "fp32"
     assert resolve_precision("bf16", "cpu") == "bf16"
-    assert resolve_precision("auto", "cpu") == ("bf16" if bf16_is_fast("cpu") else "fp32")
+    assert resolve_precision("auto", "cpu") == (
+        "bf16" if bf16_is_fast("cpu") else "fp32"
+    )
     with pytest.raises(ValueError, match=r"precision must be one of .* got 'fp16'"):
         resolve_precision("fp16", "cpu")
 
@@ -129,7 +147,7 @@ def test_bf16_and_fp32_runs_are_each_deterministic_and_close(tmp_path, faces):
         folder = tmp_path / f"{precision}{len(runs)}"
         G, _, log = train(faces, folder, config, device="cpu", progress=False)
         runs.setdefault(precision, []).append((_params(G), log[0]["loss_D"]))
-    (p32, loss32), = runs["fp32"]
+    ((p32, loss32),) = runs["fp32"]
     (p16, loss16), (p16_again, _) = runs["bf16"]
     assert torch.equal(p16, p16_again)
     assert not torch.equal(p16, p32)  # bf16 really ran
@@ -139,24 +157,45 @@ def test_bf16_and_fp32_runs_are_each_deterministic_and_close(tmp_path, faces):
 
 
 def test_resume_refuses_another_precision(tmp_path, faces):
-    train(faces, tmp_path, TrainConfig(epochs=1, batch_size=16, seed=1, precision="fp32"),
-          device="cpu", progress=False)
+    train(
+        faces,
+        tmp_path,
+        TrainConfig(epochs=1, batch_size=16, seed=1, precision="fp32"),
+        device="cpu",
+        progress=False,
+    )
     with pytest.raises(ValueError, match="use another run folder"):
-        train(faces, tmp_path, TrainConfig(epochs=2, batch_size=16, seed=1, precision="bf16"),
-              device="cpu", progress=False)
+        train(
+            faces,
+            tmp_path,
+            TrainConfig(epochs=2, batch_size=16, seed=1, precision="bf16"),
+            device="cpu",
+            progress=False,
+        )
 
 
 # --- quality log, snapshots and the choice of the generator --------------------------
+
 
 def test_quality_is_logged_and_the_best_snapshot_is_picked(tmp_path, faces):
     config = TrainConfig(epochs=3, batch_size=16, seed=1, snapshot_every=2)
     valid = faces[:24]
     train(faces, tmp_path, config, device="cpu", progress=False, valid_faces=valid)
     rows = list(csv.DictReader(open(tmp_path / "log.csv")))
-    for key in ("swd_ema", "swd_plain", "swd_64_ema", "logit_real", "margin_noisy",
-                "margin_quantized", "margin_blurred", "margin_generated_ema"):
+    for key in (
+        "swd_ema",
+        "swd_plain",
+        "swd_64_ema",
+        "logit_real",
+        "margin_noisy",
+        "margin_quantized",
+        "margin_blurred",
+        "margin_generated_ema",
+    ):
         assert key in rows[0] and all(math.isfinite(float(r[key])) for r in rows)
-    assert sorted(p.name for p in (tmp_path / "snapshots").iterdir()) == ["epoch_002.pt"]
+    assert sorted(p.name for p in (tmp_path / "snapshots").iterdir()) == [
+        "epoch_002.pt"
+    ]
     epoch, kind = pick_snapshot(tmp_path)
     row = rows[1]  # epoch 2, the only snapshot
     best = "ema" if float(row["swd_ema"]) <= float(row["swd_plain"]) else "plain"
@@ -170,7 +209,12 @@ def test_quality_is_logged_and_the_best_snapshot_is_picked(tmp_path, faces):
 
 
 def test_pick_snapshot_without_a_quality_log_says_why(tmp_path, faces):
-    train(faces, tmp_path, TrainConfig(epochs=1, batch_size=16, seed=1, snapshot_every=1),
-          device="cpu", progress=False)
+    train(
+        faces,
+        tmp_path,
+        TrainConfig(epochs=1, batch_size=16, seed=1, snapshot_every=1),
+        device="cpu",
+        progress=False,
+    )
     with pytest.raises(ValueError, match="train with valid_faces"):
         pick_snapshot(tmp_path)

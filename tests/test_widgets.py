@@ -1,4 +1,5 @@
 """The explorer, driven from code as a student drives it with the mouse."""
+
 import pytest
 import torch
 
@@ -8,9 +9,12 @@ from tutorial_lib.widgets import RestorationExplorer
 @pytest.fixture
 def explorer(dcgan):
     G, D = dcgan
-    face = G(torch.randn(1, 100, generator=torch.Generator().manual_seed(0))).clamp(0, 1)
-    return RestorationExplorer(face, "super_resolution", G, D, steps=20, preview_every=5,
-                               first_steps=20)
+    face = G(torch.randn(1, 100, generator=torch.Generator().manual_seed(0))).clamp(
+        0, 1
+    )
+    return RestorationExplorer(
+        face, "super_resolution", G, D, steps=20, preview_every=5, first_steps=20
+    )
 
 
 def test_first_run_uses_the_sliders_defaults(explorer):
@@ -51,7 +55,8 @@ def test_reruns_start_from_the_previous_z(explorer):
     explorer.warm_start = True
     explorer.p_slider.value = 1.5
     assert explorer.result.history["prior_z"][0, 0] == pytest.approx(
-        0.5 * (z**2).sum().item(), rel=1e-5)
+        0.5 * (z**2).sum().item(), rel=1e-5
+    )
 
 
 def test_rejects_a_batch(dcgan):

@@ -14,6 +14,7 @@ The whole method in six lines, here with a small random DCGAN so that it runs an
 >>> r.x_hat.shape, tl.psnr(r.x_hat, x).shape  # the restoration, one PSNR per face
 (torch.Size([2, 3, 64, 64]), torch.Size([2]))
 """
+
 from .config import FAST, fast_or
 from .data import load_celeba, load_sample_faces
 from .metrics import psnr, ssim
@@ -30,9 +31,26 @@ from .prior import discriminator_prior, latent_prior
 from .solver import TUNED_SETTINGS, Restoration, Settings, restore
 
 __all__ = [
-    "FAST", "fast_or", "load_celeba", "load_sample_faces", "psnr", "ssim",
-    "DCGANConfig", "Discriminator", "Generator", "default_device", "freeze",
-    "load_pretrained", "OPERATORS", "TASKS", "Operator", "make_operator",
-    "discriminator_prior", "latent_prior",
-    "TUNED_SETTINGS", "Restoration", "Settings", "restore",
+    "FAST",
+    "fast_or",
+    "load_celeba",
+    "load_sample_faces",
+    "psnr",
+    "ssim",
+    "DCGANConfig",
+    "Discriminator",
+    "Generator",
+    "default_device",
+    "freeze",
+    "load_pretrained",
+    "OPERATORS",
+    "TASKS",
+    "Operator",
+    "make_operator",
+    "discriminator_prior",
+    "latent_prior",
+    "TUNED_SETTINGS",
+    "Restoration",
+    "Settings",
+    "restore",
 ]

@@ -1,12 +1,13 @@
 """Command line: ``python -m tutorial_lib COMMAND ...``; ``--help`` lists the commands.
 
-    prepare       CelebA split -> one .pt file of 64x64 faces (uint8), for fast reloads
-    sample-faces  write data/sample_faces.png from the first 64 test faces
-    train         train the DCGAN (tutorial_lib.train) and export the weights
-    restore       restore a face image with the GAN prior (optionally corrupting it first)
-    table         the paper's table: every method on every task, ours beside the paper's
-    dictionary    learn the patch dictionary of the sparse-coding baseline (K-SVD)
+prepare       CelebA split -> one .pt file of 64x64 faces (uint8), for fast reloads
+sample-faces  write data/sample_faces.png from the first 64 test faces
+train         train the DCGAN (tutorial_lib.train) and export the weights
+restore       restore a face image with the GAN prior (optionally corrupting it first)
+table         the paper's table: every method on every task, ours beside the paper's
+dictionary    learn the patch dictionary of the sparse-coding baseline (K-SVD)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,17 +60,29 @@ def cmd_train(args) -> None:
     valid_source = args.valid_data or (None if args.data.endswith(".pt") else args.data)
     valid = load_faces(valid_source, "valid", n=args.valid_n) if valid_source else None
     if valid is None:
-        print("no validation faces (--valid-data): no quality measures, shipping the "
-              "last epoch's averaged generator")
-    config = TrainConfig(epochs=args.epochs, seed=args.seed, batch_size=args.batch_size,
-                         precision=args.precision, snapshot_every=args.snapshot_every)
-    G, D, log = train(faces, args.run_dir, config, device=args.device, valid_faces=valid)
+        print(
+            "no validation faces (--valid-data): no quality measures, shipping the "
+            "last epoch's averaged generator"
+        )
+    config = TrainConfig(
+        epochs=args.epochs,
+        seed=args.seed,
+        batch_size=args.batch_size,
+        precision=args.precision,
+        snapshot_every=args.snapshot_every,
+    )
+    G, D, log = train(
+        faces, args.run_dir, config, device=args.device, valid_faces=valid
+    )
     chosen = {"epoch": log[-1]["epoch"], "generator": "ema"}
     if valid is not None and config.snapshot_every:
         epoch, kind = pick_snapshot(args.run_dir)
         G, D = load_snapshot(args.run_dir, epoch, kind)
-        chosen = {"epoch": epoch, "generator": kind,
-                  "swd_valid": log[epoch - 1][f"swd_{kind}"]}
+        chosen = {
+            "epoch": epoch,
+            "generator": kind,
+            "swd_valid": log[epoch - 1][f"swd_{kind}"],
+        }
     save_weights(
         G,
         D,
@@ -83,8 +96,10 @@ def cmd_train(args) -> None:
         device=str(args.device or "default"),
         torch_version=str(torch.__version__),
     )
-    print(f"wrote {weights}: epoch {chosen['epoch']} of {log[-1]['epoch']}, "
-          f"{chosen['generator']} generator")
+    print(
+        f"wrote {weights}: epoch {chosen['epoch']} of {log[-1]['epoch']}, "
+        f"{chosen['generator']} generator"
+    )
 
 
 def cmd_dictionary(args) -> None:
@@ -98,8 +113,14 @@ def cmd_dictionary(args) -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     faces = load_faces(args.data, "train")
-    settings = dict(atoms=args.atoms, patch=args.patch, sparsity=args.sparsity,
-                    iterations=args.iterations, patches=args.patches, seed=args.seed)
+    settings = dict(
+        atoms=args.atoms,
+        patch=args.patch,
+        sparsity=args.sparsity,
+        iterations=args.iterations,
+        patches=args.patches,
+        seed=args.seed,
+    )
     began = time.perf_counter()
     D, history = learn_dictionary(faces, progress=True, **settings)
     seconds = time.perf_counter() - began
@@ -115,8 +136,10 @@ def cmd_dictionary(args) -> None:
         threads=torch.get_num_threads(),
         torch_version=str(torch.__version__),
     )
-    print(f"wrote {out}: {D.shape[1]} atoms of {args.patch}x{args.patch}x3, RMS error "
-          f"{history[0]:.4f} -> {history[-1]:.4f}, {seconds:.0f} s")
+    print(
+        f"wrote {out}: {D.shape[1]} atoms of {args.patch}x{args.patch}x3, RMS error "
+        f"{history[0]:.4f} -> {history[-1]:.4f}, {seconds:.0f} s"
+    )
 
 
 def cmd_restore(args) -> None:
@@ -145,13 +168,21 @@ def cmd_restore(args) -> None:
     G, D = tl.load_pretrained(device=args.device)
     device = next(G.parameters()).device
     given = dict(lam=args.lam, p=args.p, steps=args.steps, restarts=args.restarts)
-    r = tl.restore(y.to(device), op, G, D, seed=args.seed,
-                   **{k: v for k, v in given.items() if v is not None})
+    r = tl.restore(
+        y.to(device),
+        op,
+        G,
+        D,
+        seed=args.seed,
+        **{k: v for k, v in given.items() if v is not None},
+    )
     panels = [op.naive_inverse(y), r.x_hat.cpu()]
     if args.corrupt:
         panels.insert(0, x)
     save_png(torch.cat(panels), out, ncols=len(panels))
-    print(f"wrote {out}: " + " | ".join(["truth"] * args.corrupt + ["input", "restored"]))
+    print(
+        f"wrote {out}: " + " | ".join(["truth"] * args.corrupt + ["input", "restored"])
+    )
 
 
 def cmd_table(args) -> None:
@@ -159,14 +190,21 @@ def cmd_table(args) -> None:
 
     import tutorial_lib as tl
     from tutorial_lib.data import SAMPLE_FACES, celeba_files
-    from tutorial_lib.table import (read_rows, run_table, slide_table, summarize,
-                                    write_rows)
+    from tutorial_lib.table import (
+        read_rows,
+        run_table,
+        slide_table,
+        summarize,
+        write_rows,
+    )
 
     out, report = Path(args.out), Path(args.out).with_suffix(".md")
     for path in (out, report):
         if path.exists() and not (args.resume or args.force):
-            sys.exit(f"error: {path} exists; pass --resume to go on with it, or --force "
-                     "to start again and overwrite it")
+            sys.exit(
+                f"error: {path} exists; pass --resume to go on with it, or --force "
+                "to start again and overwrite it"
+            )
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.data is None:  # the shipped sample: the first 64 test faces
@@ -175,22 +213,39 @@ def cmd_table(args) -> None:
     else:
         x = load_faces(args.data, "test", args.n)
         folder = Path(args.data).suffix != ".pt"
-        ids = ([p.name for p in celeba_files(args.data, "test")[: args.n]] if folder
-               else [f"test#{i}" for i in range(len(x))])
+        ids = (
+            [p.name for p in celeba_files(args.data, "test")[: args.n]]
+            if folder
+            else [f"test#{i}" for i in range(len(x))]
+        )
     done = []
     if args.resume and out.exists():
         done = read_rows(out)
         if not {r["image"] for r in done} <= set(ids):
-            sys.exit(f"error: {out} holds other images than these {len(ids)}; "
-                     "use another --out, or --force to start again")
+            sys.exit(
+                f"error: {out} holds other images than these {len(ids)}; "
+                "use another --out, or --force to start again"
+            )
     else:
         write_rows([], out)  # the header; rows are appended as each pair finishes
     G, D = tl.load_pretrained(device=args.device)
-    quick = {k: v for k, v in dict(steps=args.steps, restarts=args.restarts).items() if v}
+    quick = {
+        k: v for k, v in dict(steps=args.steps, restarts=args.restarts).items() if v
+    }
     began = time.perf_counter()
-    rows = run_table(x, ids, args.methods, args.tasks, G, D, done=done, progress=True,
-                     batch_size=args.batch_size, settings={"gan": quick},
-                     on_pair=lambda new: write_rows(new, out, append=True))
+    rows = run_table(
+        x,
+        ids,
+        args.methods,
+        args.tasks,
+        G,
+        D,
+        done=done,
+        progress=True,
+        batch_size=args.batch_size,
+        settings={"gan": quick},
+        on_pair=lambda new: write_rows(new, out, append=True),
+    )
     seconds = time.perf_counter() - began
     table = slide_table(summarize(rows))
     device = next(G.parameters()).device
@@ -206,8 +261,11 @@ def cmd_table(args) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m tutorial_lib", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m tutorial_lib",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("prepare", help="CelebA split -> .pt file of 64x64 faces")
@@ -229,36 +287,57 @@ def main(argv=None) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default=None, help="cpu, cuda, ... (default: best)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
-    p.add_argument("--valid-data", default=None,
-                   help="validation faces for the quality log (CelebA folder or .pt; "
-                        "default: --data's validation split when it is a folder)")
-    p.add_argument("--valid-n", type=int, default=512,
-                   help="how many validation faces the per-epoch measures use")
-    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"],
-                   help="auto: bfloat16 where the device runs it fast")
-    p.add_argument("--snapshot-every", type=int, default=10,
-                   help="keep G and D every this many epochs; the one with the lowest "
-                        "validation SWD is exported (0: export the last epoch)")
+    p.add_argument(
+        "--valid-data",
+        default=None,
+        help="validation faces for the quality log (CelebA folder or .pt; "
+        "default: --data's validation split when it is a folder)",
+    )
+    p.add_argument(
+        "--valid-n",
+        type=int,
+        default=512,
+        help="how many validation faces the per-epoch measures use",
+    )
+    p.add_argument(
+        "--precision",
+        default="auto",
+        choices=["auto", "fp32", "bf16"],
+        help="auto: bfloat16 where the device runs it fast",
+    )
+    p.add_argument(
+        "--snapshot-every",
+        type=int,
+        default=10,
+        help="keep G and D every this many epochs; the one with the lowest "
+        "validation SWD is exported (0: export the last epoch)",
+    )
     p.add_argument("--run-dir", default="runs/dcgan", help="checkpoints, log, samples")
     p.add_argument("--weights", default="data/weights/dcgan_celeba64.pt")
     p.add_argument("--force", action="store_true", help="overwrite --weights")
     p.set_defaults(run=cmd_train)
 
-    p = sub.add_parser("dictionary", help="learn the sparse baseline's patch dictionary")
+    p = sub.add_parser(
+        "dictionary", help="learn the sparse baseline's patch dictionary"
+    )
     p.add_argument("--data", required=True, help="CelebA folder, or a .pt from prepare")
     p.add_argument("--out", default="data/weights/sparse_dictionary.pt")
     p.add_argument("--atoms", type=int, default=256)
     p.add_argument("--patch", type=int, default=8, help="patch side in pixels")
     p.add_argument("--sparsity", type=int, default=6, help="atoms per training patch")
     p.add_argument("--iterations", type=int, default=20, help="K-SVD iterations")
-    p.add_argument("--patches", type=int, default=100_000, help="random training patches")
+    p.add_argument(
+        "--patches", type=int, default=100_000, help="random training patches"
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
     p.add_argument("--force", action="store_true", help="overwrite --out")
     p.set_defaults(run=cmd_dictionary)
 
     p = sub.add_parser("restore", help="restore one face image with the GAN prior")
-    p.add_argument("image", help="a PNG/JPEG: the observation, or a clean face (--corrupt)")
+    p.add_argument(
+        "image", help="a PNG/JPEG: the observation, or a clean face (--corrupt)"
+    )
     p.add_argument("--task", required=True, help="inpainting, colorization, ...")
     p.add_argument("--corrupt", action="store_true", help="corrupt the image first")
     p.add_argument("--out", required=True, help="PNG: [truth |] input | restored")
@@ -273,8 +352,11 @@ def main(argv=None) -> None:
 
     p = sub.add_parser("table", help="the paper's table: every method on every task")
     p.add_argument("--n", type=int, default=64, help="the first n test faces")
-    p.add_argument("--data", default=None,
-                   help="CelebA folder or test .pt (default: the shipped 64 faces)")
+    p.add_argument(
+        "--data",
+        default=None,
+        help="CelebA folder or test .pt (default: the shipped 64 faces)",
+    )
     p.add_argument("--device", default=None)
     p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     p.add_argument("--tasks", nargs="+", default=list(TASKS), choices=TASKS)
@@ -283,8 +365,12 @@ def main(argv=None) -> None:
     p.add_argument("--force", action="store_true", help="overwrite --out")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
-    p.add_argument("--steps", type=int, default=None, help="GAN steps (quick look only)")
-    p.add_argument("--restarts", type=int, default=None, help="GAN restarts (quick look)")
+    p.add_argument(
+        "--steps", type=int, default=None, help="GAN steps (quick look only)"
+    )
+    p.add_argument(
+        "--restarts", type=int, default=None, help="GAN restarts (quick look)"
+    )
     p.set_defaults(run=cmd_table)
 
     args = parser.parse_args(argv)

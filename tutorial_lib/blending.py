@@ -24,6 +24,7 @@ Replacing Y by g adds the same d = g - Y(x_hat) to R, G and B.
 Introduced in notebook 04 (the solver); used in notebooks 05 (inpainting) and 06
 (colorization).
 """
+
 from __future__ import annotations
 
 import torch
@@ -58,8 +59,12 @@ def color_blend(x_hat: torch.Tensor, gray: torch.Tensor) -> torch.Tensor:
 def _laplacian(v: torch.Tensor) -> torch.Tensor:
     """(L v)_p = sum of v_p - v_q over in-image 4-neighbours q (replicate padding)."""
     pad = F.pad(v, (1, 1, 1, 1), mode="replicate")  # outside: v_p - v_p adds 0
-    neighbours = pad[..., :-2, 1:-1] + pad[..., 2:, 1:-1] + pad[..., 1:-1, :-2] \
+    neighbours = (
+        pad[..., :-2, 1:-1]
+        + pad[..., 2:, 1:-1]
+        + pad[..., 1:-1, :-2]
         + pad[..., 1:-1, 2:]
+    )
     return 4 * v - neighbours
 
 
@@ -67,8 +72,12 @@ def _check_mask(known, y: torch.Tensor) -> None:
     wanted = f"(N or 1, 1, H, W) = ({len(y)} or 1, 1, {y.shape[2]}, {y.shape[3]})"
     if not isinstance(known, torch.Tensor):
         raise ValueError(f"known must be a torch.Tensor mask, got {type(known)}")
-    if known.ndim != 4 or known.shape[1] != 1 or known.shape[2:] != y.shape[2:] \
-            or known.shape[0] not in (1, len(y)):
+    if (
+        known.ndim != 4
+        or known.shape[1] != 1
+        or known.shape[2:] != y.shape[2:]
+        or known.shape[0] not in (1, len(y))
+    ):
         raise ValueError(f"known must be a mask {wanted}, got {tuple(known.shape)}")
     bad = known[(known != 0) & (known != 1)]
     if bad.numel():
@@ -78,8 +87,11 @@ def _check_mask(known, y: torch.Tensor) -> None:
 
 @torch.no_grad()  # a post-processing step: no need to keep hundreds of CG steps' graph
 def poisson_blend(
-    x_hat: torch.Tensor, y: torch.Tensor, known: torch.Tensor,
-    iters: int = 500, tol: float = 1e-6,
+    x_hat: torch.Tensor,
+    y: torch.Tensor,
+    known: torch.Tensor,
+    iters: int = 500,
+    tol: float = 1e-6,
 ) -> torch.Tensor:
     """Seamless fill of the hole of y with x_hat's gradients (module docstring).
 

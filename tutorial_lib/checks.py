@@ -4,6 +4,7 @@ Every public function that takes images calls ``check_images`` first, so a wrong
 a NaN or a 0-255 image is reported in one sentence that says what was expected and what
 came, before it can turn into a silently wrong answer.
 """
+
 from __future__ import annotations
 
 import torch
@@ -31,7 +32,9 @@ def check_images(x, name: str = "x", channels: int | tuple[int, ...] = 3) -> Non
         raise ValueError(f"{name} contains NaN values")
     lo, hi = x.min().item(), x.max().item()
     if lo < 0 or hi > 1:
-        raise ValueError(f"{name} must have values in [0, 1], got range [{lo:.3g}, {hi:.3g}]")
+        raise ValueError(
+            f"{name} must have values in [0, 1], got range [{lo:.3g}, {hi:.3g}]"
+        )
 
 
 def check_same_shape(a: torch.Tensor, b: torch.Tensor, names=("x", "y")) -> None:
@@ -49,7 +52,9 @@ def check_settings(s) -> None:
     if s.p <= 0:
         raise ValueError(f"p must be > 0, got {s.p}")
     if s.steps < 1 or s.restarts < 1:
-        raise ValueError(f"steps and restarts must be >= 1, got {s.steps}, {s.restarts}")
+        raise ValueError(
+            f"steps and restarts must be >= 1, got {s.steps}, {s.restarts}"
+        )
     if s.lr <= 0:
         raise ValueError(f"lr must be > 0, got {s.lr}")
     if s.clip is not None and s.clip <= 0:

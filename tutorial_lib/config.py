@@ -4,6 +4,7 @@ Notebooks read ``FAST`` and scale their work with ``fast_or(real, fast)``, so th
 whole test suite (nbval over every notebook) runs on two CPU cores in minutes, while a
 student without the variable gets the real settings.
 """
+
 from __future__ import annotations
 
 import os

@@ -12,6 +12,7 @@ CelebA stored at another resolution (half size, say) gives the same faces.
 
 Introduced in notebook 01; the training notebook (11) reads the full data set with it.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -133,4 +134,3 @@ def load_faces(data: str | Path, split: str, n: int | None = None) -> torch.Tens
     if path.suffix == ".pt":
         return torch.load(path, weights_only=True)[:n].float() / 255
     return load_celeba(path, split, n=n, progress=True)
-

@@ -9,6 +9,7 @@ that every number the project reports is computed the same way: the corruption o
     "gan"                 restore(y, op, G, D): the GAN prior, the task's tuned defaults
     "tv", "lowrank", "sparse"   the hand-made priors of tutorial_lib.baselines
 """
+
 from __future__ import annotations
 
 import time
@@ -23,8 +24,9 @@ from .solver import restore
 METHODS = ("naive", "gan") + BASELINES
 
 
-def restore_with(method: str, y: torch.Tensor, op, G=None, D=None, seed: int = 0,
-                 **params) -> torch.Tensor:
+def restore_with(
+    method: str, y: torch.Tensor, op, G=None, D=None, seed: int = 0, **params
+) -> torch.Tensor:
     """x_hat (N, 3, H, W) from y by one of METHODS; ``params`` override its defaults."""
     if method == "naive":
         return op.naive_inverse(y)
@@ -33,13 +35,23 @@ def restore_with(method: str, y: torch.Tensor, op, G=None, D=None, seed: int = 0
             raise ValueError("method 'gan' needs the generator G and discriminator D")
         return restore(y, op, G, D, seed=seed, **params).x_hat
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+        raise ValueError(
+            f"unknown method {method!r}; expected one of {', '.join(METHODS)}"
+        )
     return restore_baseline(method, y, op, **params)
 
 
 def evaluate_method(
-    x: torch.Tensor, task: str, method: str, G=None, D=None, seed: int = 0,
-    batch_size: int = 16, device=None, progress: bool = False, **params,
+    x: torch.Tensor,
+    task: str,
+    method: str,
+    G=None,
+    D=None,
+    seed: int = 0,
+    batch_size: int = 16,
+    device=None,
+    progress: bool = False,
+    **params,
 ) -> dict[str, torch.Tensor]:
     """Per-image PSNR and SSIM (N,) of one method on one task, and seconds per batch.
 
@@ -71,13 +83,25 @@ def evaluate_method(
     return {key: torch.cat(values) for key, values in scores.items()}
 
 
-def evaluate_task(x: torch.Tensor, task: str, G, D, seed: int = 0, batch_size: int = 16,
-                  progress: bool = False, **settings) -> dict[str, torch.Tensor]:
+def evaluate_task(
+    x: torch.Tensor,
+    task: str,
+    G,
+    D,
+    seed: int = 0,
+    batch_size: int = 16,
+    progress: bool = False,
+    **settings,
+) -> dict[str, torch.Tensor]:
     """The GAN prior and the naive inverse on one task: keys psnr, ssim, psnr_naive,
     ssim_naive (N,). ``settings`` override the task's solver defaults (lam=, p=, ...).
     """
     common = dict(G=G, D=D, seed=seed, batch_size=batch_size, progress=progress)
     gan = evaluate_method(x, task, "gan", **common, **settings)
     naive = evaluate_method(x, task, "naive", **common)
-    return {"psnr": gan["psnr"], "ssim": gan["ssim"],
-            "psnr_naive": naive["psnr"], "ssim_naive": naive["ssim"]}
+    return {
+        "psnr": gan["psnr"],
+        "ssim": gan["ssim"],
+        "psnr_naive": naive["psnr"],
+        "ssim_naive": naive["ssim"],
+    }

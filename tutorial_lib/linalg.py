@@ -12,6 +12,7 @@ preconditioner P (an approximation of H^-1, applied as a function) the iteration
 Used by Poisson blending (tutorial_lib.blending) and the sparse-coding baseline
 (tutorial_lib.baselines.sparse).
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -22,8 +23,13 @@ Linear = Callable[[torch.Tensor], torch.Tensor]
 
 
 def conjugate_gradient(
-    H: Linear, b: torch.Tensor, u: torch.Tensor, dims: tuple[int, ...], iters: int,
-    tol: float = 0.0, precondition: Linear | None = None,
+    H: Linear,
+    b: torch.Tensor,
+    u: torch.Tensor,
+    dims: tuple[int, ...],
+    iters: int,
+    tol: float = 0.0,
+    precondition: Linear | None = None,
 ) -> torch.Tensor:
     """u with H u ~ b, from the start ``u``; systems are the slices over ``dims``.
 

@@ -20,6 +20,7 @@ for the notebooks' captions and tables.
 
 Introduced in notebook 01 ("The restoration problem"); used by every task notebook.
 """
+
 from __future__ import annotations
 
 import torch
@@ -124,10 +125,14 @@ def sharpness(x: torch.Tensor) -> torch.Tensor:
 
 # --- scoring sets of images: the tables and panel captions of the notebooks ---------
 
+
 def score_images(images: dict[str, torch.Tensor], x: torch.Tensor):
     """name -> (PSNR (N,), SSIM (N,)) against x, for the images with x's shape."""
-    return {name: (psnr(v, x), ssim(v, x)) for name, v in images.items()
-            if v.shape == x.shape and v is not x}
+    return {
+        name: (psnr(v, x), ssim(v, x))
+        for name, v in images.items()
+        if v.shape == x.shape and v is not x
+    }
 
 
 @torch.no_grad()
@@ -166,6 +171,8 @@ def markdown_table(rows: dict[str, dict]) -> str:
     """
     columns = list(next(iter(rows.values())))
     lines = ["| | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
-    lines += [f"| {name} | " + " | ".join(_cell(row[c]) for c in columns) + " |"
-              for name, row in rows.items()]
+    lines += [
+        f"| {name} | " + " | ".join(_cell(row[c]) for c in columns) + " |"
+        for name, row in rows.items()
+    ]
     return "\n".join(lines)

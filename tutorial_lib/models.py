@@ -13,6 +13,7 @@ internal detail: both sides of this module speak [0, 1] images.
 
 Introduced in notebook 02; trained by tutorial_lib.train (notebook 11).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -27,7 +28,7 @@ WEIGHTS_FILE = DATA_DIR / "weights" / "dcgan_celeba64.pt"
 TRAIN_COMMAND = "python -m tutorial_lib train --data /path/to/celeba --epochs 25"
 
 
-@dataclass
+@dataclass(frozen=True)
 class DCGANConfig:
     nz: int = 100  # latent dimension, as in the DCGAN paper
     ngf: int = 64  # generator feature maps at the last hidden layer (x8, x4, x2, x1)
@@ -82,7 +83,9 @@ class Discriminator(nn.Module):
         self.config = config
         ndf = config.ndf
         self.net = nn.Sequential(
-            *_down(config.nc, ndf, batch_norm=False),  # (B, ndf, 32, 32); no BN on input
+            *_down(
+                config.nc, ndf, batch_norm=False
+            ),  # (B, ndf, 32, 32); no BN on input
             *_down(ndf, ndf * 2),  # (B, 2 ndf, 16, 16)
             *_down(ndf * 2, ndf * 4),  # (B, 4 ndf, 8, 8)
             *_down(ndf * 4, ndf * 8),  # (B, 8 ndf, 4, 4)

@@ -29,6 +29,7 @@ inpainting and colorization, how to blend a restoration with the observation.
 
 Introduced in notebook 01; each task notebook (05-09) studies one operator.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ def luminance(x: torch.Tensor) -> torch.Tensor:
 
 
 # --- noise and sensor: the parts of corrupt() after A -------------------------------
+
 
 @dataclass(frozen=True)
 class NoNoise:
@@ -159,7 +161,9 @@ class Operator:
         0.0638
         """
         g = torch.Generator().manual_seed(0)
-        v = torch.rand(like[:1].shape, generator=g).to(device=like.device, dtype=like.dtype)
+        v = torch.rand(like[:1].shape, generator=g).to(
+            device=like.device, dtype=like.dtype
+        )
         estimate = 0.0
         for _ in range(iters):
             v = v / v.norm()
@@ -168,7 +172,9 @@ class Operator:
             v = AtAv
         return 1.02 * estimate
 
-    def adjointness_error(self, shape=(2, 3, 64, 64), seed: int = 0, device=None) -> float:
+    def adjointness_error(
+        self, shape=(2, 3, 64, 64), seed: int = 0, device=None
+    ) -> float:
         """The dot-product test: |<A x, y> - <x, A* y>| / |<A x, y>| for random x, y.
 
         In float64 a correct adjoint gives rounding error, ~1e-16; a wrong one gives an
@@ -191,7 +197,9 @@ class Operator:
 def central_hole_mask(H: int, W: int, hole: int, device=None) -> torch.Tensor:
     """Mask M (1, 1, H, W): 1 on known pixels, 0 on the central hole x hole square."""
     if not 0 < hole < min(H, W):
-        raise ValueError(f"hole must be between 1 and {min(H, W) - 1} pixels, got {hole}")
+        raise ValueError(
+            f"hole must be between 1 and {min(H, W) - 1} pixels, got {hole}"
+        )
     M = torch.ones(1, 1, H, W, device=device)
     top, left = (H - hole) // 2, (W - hole) // 2
     M[..., top : top + hole, left : left + hole] = 0
@@ -214,7 +222,9 @@ class Inpainting(Operator):
     name = "inpainting"
     can_blend = True
 
-    def __init__(self, hole: int = 32, weighted: bool = False, window: int = 15, **parts):
+    def __init__(
+        self, hole: int = 32, weighted: bool = False, window: int = 15, **parts
+    ):
         super().__init__(**parts)
         self.hole, self.weighted, self.window = hole, weighted, window
 
@@ -232,7 +242,10 @@ class Inpainting(Operator):
             return None
         M = self.mask(y)
         missing_nearby = F.avg_pool2d(
-            1 - M, self.window, stride=1, padding=self.window // 2,
+            1 - M,
+            self.window,
+            stride=1,
+            padding=self.window // 2,
             count_include_pad=False,
         )
         return M * missing_nearby
@@ -291,10 +304,14 @@ class SuperResolution(Operator):
         return F.avg_pool2d(x, self.factor)
 
     def A_adjoint(self, y):
-        return F.interpolate(y, scale_factor=self.factor, mode="nearest") / self.factor**2
+        return (
+            F.interpolate(y, scale_factor=self.factor, mode="nearest") / self.factor**2
+        )
 
     def naive_inverse(self, y):
-        up = F.interpolate(y, scale_factor=self.factor, mode="bicubic", align_corners=False)
+        up = F.interpolate(
+            y, scale_factor=self.factor, mode="bicubic", align_corners=False
+        )
         return up.clamp(0, 1)  # bicubic overshoots at edges
 
 
@@ -349,5 +366,7 @@ def make_operator(name: str, **options) -> Operator:
     GaussianNoise(sigma=0.05)
     """
     if name not in OPERATORS:
-        raise ValueError(f"unknown operator {name!r}; expected one of {', '.join(TASKS)}")
+        raise ValueError(
+            f"unknown operator {name!r}; expected one of {', '.join(TASKS)}"
+        )
     return OPERATORS[name](**options)

@@ -15,6 +15,7 @@ from a face that G cannot draw.
 Notebook 05 (inpainting) writes each of these out by hand and checks that it equals
 the function here; notebooks 06-09 call the functions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,21 +41,28 @@ class Sweep:
         With ``raw``, "lam=0.001 (raw)" -> G(z_hat) before blending.
         """
         if raw:
-            return {f"{self.setting}={value:g} (raw)": r.x_gan
-                    for value, r in self.results.items()}
-        return {f"{self.setting}={value:g}": r.x_hat for value, r in self.results.items()}
+            return {
+                f"{self.setting}={value:g} (raw)": r.x_gan
+                for value, r in self.results.items()
+            }
+        return {
+            f"{self.setting}={value:g}": r.x_hat for value, r in self.results.items()
+        }
 
     def final(self) -> dict[float, dict[str, float]]:
         """value -> {term: its value after the last Adam step}, averaged over the batch.
 
         The terms are those of ``Restoration.history``: data, prior_D, prior_z, total.
         """
-        return {value: {term: h[-1].mean().item() for term, h in r.history.items()}
-                for value, r in self.results.items()}
+        return {
+            value: {term: h[-1].mean().item() for term, h in r.history.items()}
+            for value, r in self.results.items()
+        }
 
 
-def sweep(y: torch.Tensor, op: Operator, G, D, setting: str, values,
-          **settings) -> Sweep:
+def sweep(
+    y: torch.Tensor, op: Operator, G, D, setting: str, values, **settings
+) -> Sweep:
     """Restore y once per value of ``setting`` ("lam" or "p"), with the same seed.
 
     ``settings`` go to ``restore`` for every run (steps, restarts, ...); those left out
@@ -63,8 +71,9 @@ def sweep(y: torch.Tensor, op: Operator, G, D, setting: str, values,
     """
     if setting not in ("lam", "p"):
         raise ValueError(f"setting must be 'lam' or 'p', got {setting!r}")
-    results = {value: restore(y, op, G, D, **{setting: value}, **settings)
-               for value in values}
+    results = {
+        value: restore(y, op, G, D, **{setting: value}, **settings) for value in values
+    }
     return Sweep(setting=setting, results=results)
 
 
@@ -89,21 +98,24 @@ def hardest_face(task_run: TaskRun, G, D, **settings) -> tuple[int, Restoration]
     Introduced in notebook 05.
     """
     k = psnr(task_run.result.x_hat, task_run.x).argmin().item()
-    x_k, z_k = task_run.x[k:k + 1], task_run.result.z[k:k + 1]
+    x_k, z_k = task_run.x[k : k + 1], task_run.result.z[k : k + 1]
     return k, project_on_G(x_k, G, D, z_init=z_k, **settings)
 
 
-def hardest_images(task_run: TaskRun, k: int,
-                   projection: Restoration) -> dict[str, torch.Tensor]:
+def hardest_images(
+    task_run: TaskRun, k: int, projection: Restoration
+) -> dict[str, torch.Tensor]:
     """Face k's panels of ``task_run.columns()`` (1, C, h, w), then "projection on G".
 
     Written out in notebook 05, called in 06-09 (with ``show_against_truth``).
     """
-    images = {name: v[k:k + 1] for name, v in task_run.columns().items()}
+    images = {name: v[k : k + 1] for name, v in task_run.columns().items()}
     return images | {"projection on G": projection.x_hat}
 
 
-def projection_gap(task_run: TaskRun, k: int, projection: Restoration) -> dict[str, float]:
+def projection_gap(
+    task_run: TaskRun, k: int, projection: Restoration
+) -> dict[str, float]:
     """Mean absolute error to face k of its G(z_hat) and of its projection on G.
 
     Both are faces that G draws (G(z_hat) unblended). The projection saw every pixel
@@ -111,6 +123,9 @@ def projection_gap(task_run: TaskRun, k: int, projection: Restoration) -> dict[s
     cut short) cost; its own error is what G cannot draw. Written out in notebook
     05, called in 06-09.
     """
-    x_k = task_run.x[k:k + 1]
-    candidates = {"G(z_hat)": task_run.result.x_gan[k:k + 1], "projection": projection.x_hat}
+    x_k = task_run.x[k : k + 1]
+    candidates = {
+        "G(z_hat)": task_run.result.x_gan[k : k + 1],
+        "projection": projection.x_hat,
+    }
     return {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}

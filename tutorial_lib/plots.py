@@ -3,6 +3,7 @@
 Every figure is titled and every panel labelled, so that a figure copied out of a
 notebook still says what it shows.
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -17,8 +18,9 @@ def show_faces(columns: dict[str, torch.Tensor], title: str, scores=None, size=1
     """
     names = list(columns)
     n = len(next(iter(columns.values())))
-    fig, axes = plt.subplots(n, len(names), figsize=(size * len(names), size * n + 0.6),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        n, len(names), figsize=(size * len(names), size * n + 0.6), squeeze=False
+    )
     for j, name in enumerate(names):
         for i in range(n):
             ax = axes[i, j]

@@ -16,6 +16,7 @@ for the standard Gaussian p_Z that the generator was trained with. The slide pri
 z towards the origin, against the data term; the slide's sign would push ||z|| to grow
 without bound, into codes the generator never saw in training.
 """
+
 from __future__ import annotations
 
 import torch

@@ -20,6 +20,7 @@
 Both are computed on validation faces at the end of every training epoch
 (tutorial_lib.train) to choose the epoch and the generator to ship, never on test faces.
 """
+
 from __future__ import annotations
 
 import torch
@@ -78,7 +79,11 @@ def collapse_pyramid(pyramid: list[torch.Tensor]) -> torch.Tensor:
 
 
 def patch_positions(
-    images: int, per_image: int, height: int, width: int, size: int,
+    images: int,
+    per_image: int,
+    height: int,
+    width: int,
+    size: int,
     generator: torch.Generator,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Top-left corners (rows, cols), each (images, per_image), of random patches."""
@@ -110,8 +115,11 @@ def _normalise_channels(descriptors: torch.Tensor, channels: int = 3) -> torch.T
 
 
 def sliced_wasserstein(
-    a: torch.Tensor, b: torch.Tensor, directions: int = 512,
-    generator: torch.Generator | None = None, chunk: int = 128,
+    a: torch.Tensor,
+    b: torch.Tensor,
+    directions: int = 512,
+    generator: torch.Generator | None = None,
+    chunk: int = 128,
 ) -> torch.Tensor:
     """Mean over random unit directions u of W1 between the projections a @ u and b @ u.
 
@@ -136,8 +144,13 @@ def sliced_wasserstein(
 
 
 def swd(
-    fake: torch.Tensor, real: torch.Tensor, seed: int = 0, levels: int = 3,
-    per_image: int = 128, patch: int = 7, directions: int = 512,
+    fake: torch.Tensor,
+    real: torch.Tensor,
+    seed: int = 0,
+    levels: int = 3,
+    per_image: int = 128,
+    patch: int = 7,
+    directions: int = 512,
 ) -> dict[str, float]:
     """SWD x 1000 between two equal-sized image sets (B, 3, H, W) in [0, 1], per level.
 
@@ -153,7 +166,8 @@ def swd(
     result = {}
     with torch.no_grad():
         for fake_level, real_level in zip(
-            laplacian_pyramid(fake.float(), levels), laplacian_pyramid(real.float(), levels)
+            laplacian_pyramid(fake.float(), levels),
+            laplacian_pyramid(real.float(), levels),
         ):
             B, _, H, W = fake_level.shape
             # The same patch positions in both sets: what differs is only the content,
@@ -185,7 +199,9 @@ def corrupted_versions(x: torch.Tensor, seed: int = 0) -> dict[str, torch.Tensor
 
 @torch.no_grad()
 def discriminator_margins(
-    D, real: torch.Tensor, generated: dict[str, torch.Tensor] | None = None,
+    D,
+    real: torch.Tensor,
+    generated: dict[str, torch.Tensor] | None = None,
     batch_size: int = 256,
 ) -> dict[str, float]:
     """D's mean logit on real faces, and how far above each other kind it lies.
@@ -198,15 +214,22 @@ def discriminator_margins(
     device = next(D.parameters()).device
 
     def mean_logit(images):
-        return torch.cat(
-            [D(images[i : i + batch_size].to(device)).float().cpu()
-             for i in range(0, len(images), batch_size)]
-        ).mean().item()
+        return (
+            torch.cat(
+                [
+                    D(images[i : i + batch_size].to(device)).float().cpu()
+                    for i in range(0, len(images), batch_size)
+                ]
+            )
+            .mean()
+            .item()
+        )
 
     logit_real = mean_logit(real)
     kinds = corrupted_versions(real) | {
         f"generated_{name}": images for name, images in (generated or {}).items()
     }
     return {"logit_real": logit_real} | {
-        f"margin_{name}": logit_real - mean_logit(images) for name, images in kinds.items()
+        f"margin_{name}": logit_real - mean_logit(images)
+        for name, images in kinds.items()
     }

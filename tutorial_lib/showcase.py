@@ -13,6 +13,7 @@ goes wrong (lambda, p, a face G cannot draw) lives in ``tutorial_lib.pitfalls``.
 Used by notebooks 05 (inpainting), 06 (colorization), 07 (super-resolution),
 08 (denoising) and 09 (quantization).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -19,6 +19,7 @@ depends only on its position in the batch, the seed and the device.
 
 Introduced in notebook 04; each task notebook (05-09) calls it with its task defaults.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -47,7 +48,9 @@ class Settings:
     restarts: int = 2  # random starts per image, the best one kept (CPU-friendly)
     blend: bool = False  # blend G(z) with y (inpainting, colorization)
     use_D: bool = True  # False drops -l(G(z)) from the prior, keeping ||z||^2 / 2 alone
-    clip: float | None = None  # clamp z to [-clip, clip] after each step (a uniform p_Z)
+    clip: float | None = (
+        None  # clamp z to [-clip, clip] after each step (a uniform p_Z)
+    )
     seed: int = 0  # the random starts z ~ N(0, I), drawn on the CPU
 
 
@@ -66,7 +69,9 @@ TUNED_SETTINGS = {
 }
 
 
-def resolve_settings(task: str, settings: Settings | None = None, **overrides) -> Settings:
+def resolve_settings(
+    task: str, settings: Settings | None = None, **overrides
+) -> Settings:
     """``settings`` (default: the task's TUNED_SETTINGS) with ``overrides`` applied.
 
     >>> resolve_settings("denoising", steps=5).steps
@@ -107,7 +112,9 @@ def data_term(residual: torch.Tensor, p: float, weights=None) -> torch.Tensor:
     return cost.flatten(1).sum(dim=1)
 
 
-def objective_terms(z, y, op: Operator, G, D, p: float, weights=None, use_D: bool = True):
+def objective_terms(
+    z, y, op: Operator, G, D, p: float, weights=None, use_D: bool = True
+):
     """The three terms of f at z, each (B,), and G(z); B = len(z) = len(y).
 
     ``use_D=False`` (an ablation: the latent prior alone) skips D; its term is 0.
@@ -157,7 +164,9 @@ def restore(
     True
     """
     if not isinstance(op, Operator):
-        raise ValueError(f"op must be an Operator (make_operator), got {type(op).__name__}")
+        raise ValueError(
+            f"op must be an Operator (make_operator), got {type(op).__name__}"
+        )
     s = resolve_settings(op.name, settings, **overrides)
     check_restore_inputs(y, op, G, D, s)
     N, R, nz = len(y), s.restarts, G.config.nz
@@ -167,8 +176,12 @@ def restore(
     if z_init is not None:
         z_init = z_init.detach().cpu().float()
         z_init = z_init[:, None] if z_init.ndim == 2 else z_init  # (N, k, nz), k <= R
-        if z_init.ndim != 3 or z_init.shape[0] != N or z_init.shape[2] != nz \
-                or z_init.shape[1] > R:
+        if (
+            z_init.ndim != 3
+            or z_init.shape[0] != N
+            or z_init.shape[2] != nz
+            or z_init.shape[1] > R
+        ):
             raise ValueError(
                 f"z_init must be (N, nz) or (N, k, nz) with N = {N}, k <= restarts = {R}, "
                 f"nz = {nz}; got {tuple(z_init.shape)}"
@@ -188,7 +201,9 @@ def restore(
             history[name].append(value.detach())
         if callback is not None and (step % callback_every == 0 or step == s.steps):
             best = total.detach().view(N, R).argmin(dim=1)
-            callback(step, G_z.detach().view(N, R, *G_z.shape[1:])[torch.arange(N), best])
+            callback(
+                step, G_z.detach().view(N, R, *G_z.shape[1:])[torch.arange(N), best]
+            )
         if step == s.steps:
             break
         optimizer.zero_grad(set_to_none=True)

@@ -13,6 +13,7 @@ are not run on colorization.
 
 Used by ``python -m tutorial_lib table`` and notebook 10.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,18 +27,39 @@ from .operators import TASKS
 
 # Slide 15 (SSIM, PSNR dB) on CelebA 64x64; the paper has no baseline colorization.
 PAPER = {
-    "tv": {"inpainting": (0.7647, 23.10), "super_resolution": (0.6648, 21.05),
-           "denoising": (0.7373, 21.97), "quantization": (0.6312, 20.77)},
-    "lowrank": {"inpainting": (0.6644, 16.98), "super_resolution": (0.6754, 21.45),
-                "denoising": (0.6178, 18.69), "quantization": (0.6754, 20.65)},
-    "sparse": {"inpainting": (0.7528, 20.67), "super_resolution": (0.6075, 20.82),
-               "denoising": (0.8092, 23.63), "quantization": (0.7869, 22.67)},
-    "gan": {"inpainting": (0.8121, 23.60), "colorization": (0.8876, 20.85),
-            "super_resolution": (0.5626, 19.58), "denoising": (0.6161, 19.31),
-            "quantization": (0.6061, 19.77)},
+    "tv": {
+        "inpainting": (0.7647, 23.10),
+        "super_resolution": (0.6648, 21.05),
+        "denoising": (0.7373, 21.97),
+        "quantization": (0.6312, 20.77),
+    },
+    "lowrank": {
+        "inpainting": (0.6644, 16.98),
+        "super_resolution": (0.6754, 21.45),
+        "denoising": (0.6178, 18.69),
+        "quantization": (0.6754, 20.65),
+    },
+    "sparse": {
+        "inpainting": (0.7528, 20.67),
+        "super_resolution": (0.6075, 20.82),
+        "denoising": (0.8092, 23.63),
+        "quantization": (0.7869, 22.67),
+    },
+    "gan": {
+        "inpainting": (0.8121, 23.60),
+        "colorization": (0.8876, 20.85),
+        "super_resolution": (0.5626, 19.58),
+        "denoising": (0.6161, 19.31),
+        "quantization": (0.6061, 19.77),
+    },
 }
-NAMES = {"naive": "naive inverse", "tv": "TV", "lowrank": "LR", "sparse": "Sparse",
-         "gan": "GAN prior"}
+NAMES = {
+    "naive": "naive inverse",
+    "tv": "TV",
+    "lowrank": "LR",
+    "sparse": "Sparse",
+    "gan": "GAN prior",
+}
 FIELDS = ("method", "task", "image", "psnr", "ssim", "seconds")
 ROW_ORDER = ("naive", "tv", "lowrank", "sparse", "gan")  # the slide's order, then ours
 
@@ -47,9 +69,20 @@ def skipped(method: str, task: str) -> bool:
     return task == "colorization" and method not in ("naive", "gan")
 
 
-def run_table(x: torch.Tensor, ids: list[str], methods=METHODS, tasks=TASKS, G=None,
-              D=None, device=None, done=(), progress: bool = False, batch_size=16,
-              settings: dict | None = None, on_pair=None) -> list[dict]:
+def run_table(
+    x: torch.Tensor,
+    ids: list[str],
+    methods=METHODS,
+    tasks=TASKS,
+    G=None,
+    D=None,
+    device=None,
+    done=(),
+    progress: bool = False,
+    batch_size=16,
+    settings: dict | None = None,
+    on_pair=None,
+) -> list[dict]:
     """One row per (method, task, image): the scores of every method on every task.
 
     ``x``: clean faces (N, 3, 64, 64); ``ids``: their names (N,). ``done``: rows of an
@@ -62,20 +95,36 @@ def run_table(x: torch.Tensor, ids: list[str], methods=METHODS, tasks=TASKS, G=N
     rows = list(done)
     counts = Counter((r["method"], r["task"]) for r in rows)
     finished = {pair for pair, count in counts.items() if count == len(x)}
-    pairs = [(m, t) for t in tasks for m in methods
-             if not skipped(m, t) and (m, t) not in finished]
+    pairs = [
+        (m, t)
+        for t in tasks
+        for m in methods
+        if not skipped(m, t) and (m, t) not in finished
+    ]
     if progress:
         from tqdm.auto import tqdm
 
         pairs = tqdm(pairs, desc="table", unit="pair")
     for method, task in pairs:
         rows = [r for r in rows if (r["method"], r["task"]) != (method, task)]
-        s = evaluate_method(x, task, method, G, D, device=device, batch_size=batch_size,
-                            progress=progress, **(settings or {}).get(method, {}))
+        s = evaluate_method(
+            x,
+            task,
+            method,
+            G,
+            D,
+            device=device,
+            batch_size=batch_size,
+            progress=progress,
+            **(settings or {}).get(method, {}),
+        )
         per_image = s["seconds"].repeat_interleave(batch_size)[: len(x)] / batch_size
-        new = [dict(method=method, task=task, image=name, psnr=p, ssim=q, seconds=t)
-               for name, p, q, t in zip(ids, s["psnr"].tolist(), s["ssim"].tolist(),
-                                        per_image.tolist())]
+        new = [
+            dict(method=method, task=task, image=name, psnr=p, ssim=q, seconds=t)
+            for name, p, q, t in zip(
+                ids, s["psnr"].tolist(), s["ssim"].tolist(), per_image.tolist()
+            )
+        ]
         rows += new
         if on_pair is not None:
             on_pair(new)
@@ -94,8 +143,15 @@ def write_rows(rows: list[dict], path: str | Path, append: bool = False) -> None
         writer = csv.DictWriter(f, FIELDS)
         if header:
             writer.writeheader()
-        writer.writerows({**r, "psnr": round(r["psnr"], 4), "ssim": round(r["ssim"], 5),
-                          "seconds": float(f"{r['seconds']:.4g}")} for r in rows)
+        writer.writerows(
+            {
+                **r,
+                "psnr": round(r["psnr"], 4),
+                "ssim": round(r["ssim"], 5),
+                "seconds": float(f"{r['seconds']:.4g}"),
+            }
+            for r in rows
+        )
 
 
 def read_rows(path: str | Path) -> list[dict]:
@@ -115,9 +171,13 @@ def summarize(rows: list[dict]) -> dict[tuple[str, str], dict[str, float]]:
     groups: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
         groups.setdefault((r["method"], r["task"]), []).append(r)
-    return {key: {"n": len(g), **{k: sum(r[k] for r in g) / len(g)
-                                  for k in ("psnr", "ssim", "seconds")}}
-            for key, g in groups.items()}
+    return {
+        key: {
+            "n": len(g),
+            **{k: sum(r[k] for r in g) / len(g) for k in ("psnr", "ssim", "seconds")},
+        }
+        for key, g in groups.items()
+    }
 
 
 def slide_table(summary: dict, paper: bool = True) -> str:
@@ -132,7 +192,10 @@ def slide_table(summary: dict, paper: bool = True) -> str:
     """
     methods = [m for m in ROW_ORDER if any(k[0] == m for k in summary)]
     tasks = [t for t in TASKS if any(k[1] == t for k in summary)]
-    lines = ["| method | " + " | ".join(tasks) + " |", "| --- " * (len(tasks) + 1) + "|"]
+    lines = [
+        "| method | " + " | ".join(tasks) + " |",
+        "| --- " * (len(tasks) + 1) + "|",
+    ]
     for m in methods:
         ours = [summary.get((m, t)) for t in tasks]
         cells = [f"{s['ssim']:.4f} / {s['psnr']:.2f}" if s else "-" for s in ours]
@@ -140,7 +203,9 @@ def slide_table(summary: dict, paper: bool = True) -> str:
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
         if paper and m in PAPER:
             theirs = [PAPER[m].get(t) for t in tasks]
-            cells = [f"{s:.4f} / {p:.2f}" if s else "-" for s, p in
-                     (c or (None, None) for c in theirs)]
+            cells = [
+                f"{s:.4f} / {p:.2f}" if s else "-"
+                for s, p in (c or (None, None) for c in theirs)
+            ]
             lines.append(f"| {NAMES[m]} (paper) | " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -17,6 +17,7 @@ are computed stably from the logits.
 Introduced in notebook 02 (the game in motion); notebook 03 checks on it that an
 optimal D has the logit l*(x) = log p_X(x) - log p_G(x) (``fit_discriminator``).
 """
+
 from __future__ import annotations
 
 import math
@@ -54,9 +55,15 @@ def log_density(points: torch.Tensor) -> torch.Tensor:
 
 
 def _mlp(d_in: int, d_out: int, hidden: int = 128) -> list[nn.Module]:
-    return [nn.Linear(d_in, hidden), nn.LeakyReLU(0.2),
-            nn.Linear(hidden, hidden), nn.LeakyReLU(0.2),
-            nn.Linear(hidden, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, d_out)]
+    return [
+        nn.Linear(d_in, hidden),
+        nn.LeakyReLU(0.2),
+        nn.Linear(hidden, hidden),
+        nn.LeakyReLU(0.2),
+        nn.Linear(hidden, hidden),
+        nn.LeakyReLU(0.2),
+        nn.Linear(hidden, d_out),
+    ]
 
 
 def make_toy_gan(seed: int = 0) -> tuple[nn.Sequential, nn.Sequential]:
@@ -96,8 +103,13 @@ class Snapshot:
     logits: torch.Tensor  # (81, 81) D's logit on plane_grid()
 
 
-def train_toy_gan(steps: int = 3000, seed: int = 0, batch_size: int = 256,
-                  record_every: int = 500, lr: float = 1e-3):
+def train_toy_gan(
+    steps: int = 3000,
+    seed: int = 0,
+    batch_size: int = 256,
+    record_every: int = 500,
+    lr: float = 1e-3,
+):
     """Play the game for ``steps`` rounds (a D step, then a G step), Adam for both.
 
     Returns (G, D, snapshots): the networks in eval mode with frozen parameters, and a
@@ -125,8 +137,13 @@ def train_toy_gan(steps: int = 3000, seed: int = 0, batch_size: int = 256,
     return G.eval().requires_grad_(False), D.eval().requires_grad_(False), snapshots
 
 
-def fit_discriminator(sample_fake, steps: int = 1000, seed: int = 0,
-                      batch_size: int = 512, lr: float = 3e-3) -> nn.Sequential:
+def fit_discriminator(
+    sample_fake,
+    steps: int = 1000,
+    seed: int = 0,
+    batch_size: int = 512,
+    lr: float = 3e-3,
+) -> nn.Sequential:
     """Train a fresh D alone against a FIXED fake distribution, towards the optimum
     l*(x) = log p_X(x) - log p_G(x) (notebook 03); the learning rate decays linearly
     to 0 so that D settles. ``sample_fake(n, generator)`` draws n fake points (n, 2).

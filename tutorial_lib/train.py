@@ -42,6 +42,7 @@ continues exactly.
 
 Introduced in notebook 11; `python -m tutorial_lib train` is its command line.
 """
+
 from __future__ import annotations
 
 import copy
@@ -62,7 +63,7 @@ from .quality import discriminator_margins, swd
 PRECISIONS = ("auto", "fp32", "bf16")
 
 
-@dataclass
+@dataclass(frozen=True)
 class TrainConfig:
     epochs: int = 25
     batch_size: int = 128
@@ -91,7 +92,7 @@ def bf16_is_fast(device) -> bool:
 
 
 def resolve_precision(precision: str, device) -> str:
-    """"auto" -> "bf16" where `bf16_is_fast`, else "fp32"; the others unchanged."""
+    """Resolve "auto" to "bf16" where `bf16_is_fast`, else "fp32"; keep the others."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     if precision == "auto":
@@ -240,13 +241,16 @@ def epoch_quality(
     every epoch makes epochs comparable.
     """
     device = next(G.parameters()).device
-    z = torch.randn(len(valid_faces), G.config.nz, generator=torch.Generator().manual_seed(seed))
+    z = torch.randn(
+        len(valid_faces), G.config.nz, generator=torch.Generator().manual_seed(seed)
+    )
     generated = {}
     with autocast(precision, device):
         for name, generator in [("plain", G), ("ema", G_ema)]:
             generator = shipped_copy(generator, seed)
-            generated[name] = torch.cat([generator(part.to(device)).float().cpu()
-                                         for part in z.split(256)])
+            generated[name] = torch.cat(
+                [generator(part.to(device)).float().cpu() for part in z.split(256)]
+            )
         margins = discriminator_margins(copy.deepcopy(D).eval(), valid_faces, generated)
     measures = {}
     for name, fake in generated.items():  # outside autocast: the distances in float32
@@ -259,8 +263,11 @@ def _save_snapshot(G, G_ema, D, path: Path, seed: int) -> None:
     """Both generators as shipped (see `shipped_copy`) and D, of one epoch."""
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(
-        {"G": shipped_copy(G, seed).state_dict(), "G_ema": shipped_copy(G_ema, seed).state_dict(),
-         "D": D.state_dict()},
+        {
+            "G": shipped_copy(G, seed).state_dict(),
+            "G_ema": shipped_copy(G_ema, seed).state_dict(),
+            "D": D.state_dict(),
+        },
         path,
     )
 
@@ -287,14 +294,20 @@ def train(
         raise ValueError(
             f"need at least one batch of {config.batch_size} faces, got {len(faces)}"
         )
-    if valid_faces is not None and (valid_faces.ndim != 4 or valid_faces.shape[1:] != (3, 64, 64)):
-        raise ValueError(f"valid_faces must be (N, 3, 64, 64), got {tuple(valid_faces.shape)}")
+    if valid_faces is not None and (
+        valid_faces.ndim != 4 or valid_faces.shape[1:] != (3, 64, 64)
+    ):
+        raise ValueError(
+            f"valid_faces must be (N, 3, 64, 64), got {tuple(valid_faces.shape)}"
+        )
     device = torch.device(device) if device is not None else default_device()
     config = replace(config, precision=resolve_precision(config.precision, device))
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     G, D = make_dcgan(model_config, seed=config.seed)
-    memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
+    memory_format = (
+        torch.channels_last if config.channels_last else torch.contiguous_format
+    )
     G = G.to(device, memory_format=memory_format)
     D = D.to(device, memory_format=memory_format)
     G_ema = copy.deepcopy(G)
@@ -328,17 +341,26 @@ def train(
         bar = tqdm(total=(config.epochs - start) * steps_per_epoch, unit="step")
     for epoch in range(start, config.epochs):
         tic = time.perf_counter()
-        stats = train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, bar)
+        stats = train_epoch(
+            G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, bar
+        )
         stats = {"epoch": epoch + 1, **stats, "seconds": time.perf_counter() - tic}
         if valid_faces is not None:
             tic = time.perf_counter()
-            stats |= epoch_quality(G, G_ema, D, valid_faces, config.seed, config.precision)
+            stats |= epoch_quality(
+                G, G_ema, D, valid_faces, config.seed, config.precision
+            )
             stats["eval_seconds"] = time.perf_counter() - tic
         log.append(stats)
         if bar is not None:
-            bar.set_postfix(loss_D=f"{stats['loss_D']:.3f}", loss_G=f"{stats['loss_G']:.3f}")
+            bar.set_postfix(
+                loss_D=f"{stats['loss_D']:.3f}", loss_G=f"{stats['loss_G']:.3f}"
+            )
         with torch.no_grad():
-            save_png(shipped_copy(G_ema, config.seed)(fixed_z), run_dir / f"samples_{epoch + 1:03d}.png")
+            save_png(
+                shipped_copy(G_ema, config.seed)(fixed_z),
+                run_dir / f"samples_{epoch + 1:03d}.png",
+            )
         if config.snapshot_every and (epoch + 1) % config.snapshot_every == 0:
             path = run_dir / "snapshots" / f"epoch_{epoch + 1:03d}.pt"
             _save_snapshot(G, G_ema, D, path, config.seed)
@@ -383,11 +405,15 @@ def pick_snapshot(run_dir: str | Path, measure: str = "swd") -> tuple[int, str]:
     """
     run_dir = Path(run_dir)
     state = torch.load(run_dir / "checkpoint.pt", map_location="cpu", weights_only=True)
-    saved = {int(p.stem.split("_")[1]) for p in (run_dir / "snapshots").glob("epoch_*.pt")}
+    saved = {
+        int(p.stem.split("_")[1]) for p in (run_dir / "snapshots").glob("epoch_*.pt")
+    }
     candidates = [
         (row[f"{measure}_{kind}"], row["epoch"], kind)
-        for row in state["log"] if row["epoch"] in saved
-        for kind in ("ema", "plain") if f"{measure}_{kind}" in row
+        for row in state["log"]
+        if row["epoch"] in saved
+        for kind in ("ema", "plain")
+        if f"{measure}_{kind}" in row
     ]
     if not candidates:
         raise ValueError(
@@ -398,7 +424,9 @@ def pick_snapshot(run_dir: str | Path, measure: str = "swd") -> tuple[int, str]:
     return epoch, kind
 
 
-def load_snapshot(run_dir: str | Path, epoch: int, kind: str, model_config=DCGANConfig()):
+def load_snapshot(
+    run_dir: str | Path, epoch: int, kind: str, model_config=DCGANConfig()
+):
     """G (the plain or the averaged one) and D of a snapshot, eval mode, on the CPU."""
     path = Path(run_dir) / "snapshots" / f"epoch_{epoch:03d}.pt"
     state = torch.load(path, map_location="cpu", weights_only=True)

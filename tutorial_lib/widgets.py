@@ -15,6 +15,7 @@ tests drive it without a browser:
 
 Introduced in notebook 05 (inpainting) and used in every task notebook.
 """
+
 from __future__ import annotations
 
 import io
@@ -33,8 +34,9 @@ def to_png(images: list[torch.Tensor], scale: int = 3) -> bytes:
     row = torch.cat([im[0].expand(3, -1, -1) for im in images], dim=2)  # (3, H, k W)
     array = (row.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).cpu().numpy()
     picture = Image.fromarray(array)
-    picture = picture.resize((picture.width * scale, picture.height * scale),
-                             Image.Resampling.NEAREST)
+    picture = picture.resize(
+        (picture.width * scale, picture.height * scale), Image.Resampling.NEAREST
+    )
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -49,11 +51,23 @@ class RestorationExplorer:
     ``preview_every``: redraw the preview every so many steps.
     """
 
-    def __init__(self, face, task: str, G, D, steps: int = 150, restarts: int = 1,
-                 seed: int = 0, preview_every: int = 10, warm_start: bool = True,
-                 first_steps: int | None = None):
+    def __init__(
+        self,
+        face,
+        task: str,
+        G,
+        D,
+        steps: int = 150,
+        restarts: int = 1,
+        seed: int = 0,
+        preview_every: int = 10,
+        warm_start: bool = True,
+        first_steps: int | None = None,
+    ):
         if face.ndim != 4 or len(face) != 1:
-            raise ValueError(f"face must be one image (1, 3, 64, 64), got {tuple(face.shape)}")
+            raise ValueError(
+                f"face must be one image (1, 3, 64, 64), got {tuple(face.shape)}"
+            )
         self.op = make_operator(task)
         self.face, self.G, self.D = face, G, D
         self.y = self.op.corrupt(face, seed=seed)
@@ -64,21 +78,37 @@ class RestorationExplorer:
         defaults = TUNED_SETTINGS[task]
 
         self.lam_slider = widgets.FloatLogSlider(
-            value=max(defaults.lam, 1e-3), base=10, min=-3, max=2, step=0.25,
-            description="lambda", continuous_update=False, readout_format=".3g")
+            value=max(defaults.lam, 1e-3),
+            base=10,
+            min=-3,
+            max=2,
+            step=0.25,
+            description="lambda",
+            continuous_update=False,
+            readout_format=".3g",
+        )
         self.p_slider = widgets.FloatSlider(
-            value=defaults.p, min=0.5, max=2.0, step=0.25, description="p",
-            continuous_update=False)
+            value=defaults.p,
+            min=0.5,
+            max=2.0,
+            step=0.25,
+            description="p",
+            continuous_update=False,
+        )
         self.progress = widgets.IntProgress(min=0, max=steps, description="Adam")
         self.image = widgets.Image(format="png")
         self.caption = widgets.HTML()
         self.lam_slider.observe(self._on_change, names="value")
         self.p_slider.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([
-            widgets.HTML(f"<b>{task}</b>: truth | observation | restoration"),
-            self.image, self.caption,
-            widgets.HBox([self.lam_slider, self.p_slider]), self.progress,
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(f"<b>{task}</b>: truth | observation | restoration"),
+                self.image,
+                self.caption,
+                widgets.HBox([self.lam_slider, self.p_slider]),
+                self.progress,
+            ]
+        )
         self._observed = self.op.naive_inverse(self.y)
         self.run(steps=first_steps or defaults.steps)
 
@@ -93,23 +123,47 @@ class RestorationExplorer:
         """Restore with the sliders' values; warm-started from the last z if asked."""
         steps = steps or self.steps
         self.progress.max = steps
-        z_init = self.result.z if (self.warm_start and self.result is not None) else None
+        z_init = (
+            self.result.z if (self.warm_start and self.result is not None) else None
+        )
         self.result = restore(
-            self.y, self.op, self.G, self.D, lam=self.lam_slider.value,
-            p=self.p_slider.value, steps=steps, restarts=self.restarts, seed=self.seed,
-            z_init=z_init, callback=self._preview, callback_every=self.preview_every)
+            self.y,
+            self.op,
+            self.G,
+            self.D,
+            lam=self.lam_slider.value,
+            p=self.p_slider.value,
+            steps=steps,
+            restarts=self.restarts,
+            seed=self.seed,
+            z_init=z_init,
+            callback=self._preview,
+            callback_every=self.preview_every,
+        )
         x = self.result.x_hat
-        self.scores = {"psnr": psnr(x, self.face).item(), "ssim": ssim(x, self.face).item()}
-        naive = {"psnr": psnr(self._observed, self.face).item(),
-                 "ssim": ssim(self._observed, self.face).item()}
+        self.scores = {
+            "psnr": psnr(x, self.face).item(),
+            "ssim": ssim(x, self.face).item(),
+        }
+        naive = {
+            "psnr": psnr(self._observed, self.face).item(),
+            "ssim": ssim(self._observed, self.face).item(),
+        }
         self.image.value = to_png([self.face, self._observed, x])
         self.caption.value = (
             f"restoration: PSNR {self.scores['psnr']:.2f} dB, SSIM {self.scores['ssim']:.3f}"
             f" &nbsp;|&nbsp; observation: PSNR {naive['psnr']:.2f} dB, "
             f"SSIM {naive['ssim']:.3f} &nbsp;|&nbsp; lambda {self.lam_slider.value:.3g}, "
-            f"p {self.p_slider.value:g}")
-        self.runs.append({"lam": self.lam_slider.value, "p": self.p_slider.value,
-                          "steps": steps, **self.scores})
+            f"p {self.p_slider.value:g}"
+        )
+        self.runs.append(
+            {
+                "lam": self.lam_slider.value,
+                "p": self.p_slider.value,
+                "steps": steps,
+                **self.scores,
+            }
+        )
         return self.result
 
     def _ipython_display_(self):

@@ -16,6 +16,7 @@ following y's device, and ``TUNED_SETTINGS``: the parameters per task, tuned on 
 faces with benchmarks/tune.py. ``restore_baseline(name, y, op)`` picks one
 by name. Compared with the GAN prior in notebook 10 and ``python -m tutorial_lib table``.
 """
+
 from __future__ import annotations
 
 from importlib import import_module
@@ -25,7 +26,9 @@ BASELINES = ("tv", "lowrank", "sparse")
 
 def _module(name: str):
     if name not in BASELINES:
-        raise ValueError(f"unknown baseline {name!r}; expected one of {', '.join(BASELINES)}")
+        raise ValueError(
+            f"unknown baseline {name!r}; expected one of {', '.join(BASELINES)}"
+        )
     return import_module(f"{__name__}.{name}")
 
 

@@ -10,6 +10,7 @@ The step sizes come from ``op.norm_squared`` (tutorial_lib.operators): a step of
 ||A||^2-Lipschitz), and ||A||^2 is 1 for masks and the identity, 1/16 for 4x4 average
 pooling and 0.447 for the luma conversion, so guessing 1 wastes steps.
 """
+
 from __future__ import annotations
 
 import math

@@ -20,6 +20,7 @@ The patch means are removed before learning (the restoration adds a constant DC 
 so the atoms spend their budget on edges and texture. Introduced in notebook 10; the
 shipped dictionary is made by ``python -m tutorial_lib dictionary`` (data/README.md).
 """
+
 from __future__ import annotations
 
 import torch
@@ -31,8 +32,14 @@ from .sparse import omp
 POWER_STEPS = 3  # rank-1 fit by power iteration from the current atom
 
 
-def ksvd(X: torch.Tensor, atoms: int, sparsity: int, iterations: int,
-         generator: torch.Generator, progress: bool = False):
+def ksvd(
+    X: torch.Tensor,
+    atoms: int,
+    sparsity: int,
+    iterations: int,
+    generator: torch.Generator,
+    progress: bool = False,
+):
     """Learn D (d, atoms) with unit columns from signals X (n, d) by K-SVD.
 
     Returns D and the history: the RMS representation error per entry after the
@@ -40,8 +47,11 @@ def ksvd(X: torch.Tensor, atoms: int, sparsity: int, iterations: int,
     random signals (drawn with ``generator``), normalized.
     """
     n, d = X.shape
-    for name, value in [("atoms", atoms), ("sparsity", sparsity),
-                        ("iterations", iterations)]:
+    for name, value in [
+        ("atoms", atoms),
+        ("sparsity", sparsity),
+        ("iterations", iterations),
+    ]:
         check_number(name, value, 1, integer=True)
     if atoms > n:
         raise ValueError(f"atoms must be <= the {n} training signals, got {atoms}")
@@ -88,8 +98,9 @@ def ksvd(X: torch.Tensor, atoms: int, sparsity: int, iterations: int,
     return D, history
 
 
-def sample_patches(faces: torch.Tensor, patch: int, count: int,
-                   generator: torch.Generator) -> torch.Tensor:
+def sample_patches(
+    faces: torch.Tensor, patch: int, count: int, generator: torch.Generator
+) -> torch.Tensor:
     """``count`` random patch x patch patches of random faces (N, 3, H, W)
     -> (count, 3 patch^2), in the (channel, row, column) order of sparse.patches."""
     N, C, H, W = faces.shape
@@ -104,9 +115,16 @@ def sample_patches(faces: torch.Tensor, patch: int, count: int,
     return out.reshape(count, -1)
 
 
-def learn_dictionary(faces: torch.Tensor, atoms: int = 256, patch: int = 8,
-                     sparsity: int = 6, iterations: int = 20, patches: int = 100_000,
-                     seed: int = 0, progress: bool = False):
+def learn_dictionary(
+    faces: torch.Tensor,
+    atoms: int = 256,
+    patch: int = 8,
+    sparsity: int = 6,
+    iterations: int = 20,
+    patches: int = 100_000,
+    seed: int = 0,
+    progress: bool = False,
+):
     """K-SVD dictionary (3 patch^2, atoms) for faces (N, 3, H, W) in [0, 1].
 
     Draws ``patches`` random patches (seeded), removes each patch's mean and runs
@@ -116,8 +134,9 @@ def learn_dictionary(faces: torch.Tensor, atoms: int = 256, patch: int = 8,
     check_number("patch", patch, 2, integer=True)
     check_number("patches", patches, 1, integer=True)
     if patch > min(faces.shape[-2:]):
-        raise ValueError(f"patch must fit in the {tuple(faces.shape[-2:])} faces, "
-                         f"got {patch}")
+        raise ValueError(
+            f"patch must fit in the {tuple(faces.shape[-2:])} faces, got {patch}"
+        )
     generator = torch.Generator().manual_seed(seed)
     X = sample_patches(faces, patch, patches, generator).float()
     X = X - X.mean(1, keepdim=True)  # the DC lives in its own atom

@@ -32,6 +32,7 @@ loop already holds the singular vectors of the new X (those of its argument), so
 outer step costs no extra SVD. Fixed step counts make the result deterministic. The
 result is clipped to [0, 1] at the end (TNNR has no box). Used in notebook 10.
 """
+
 from __future__ import annotations
 
 import math
@@ -79,9 +80,14 @@ def truncated_nuclear_norm(x: torch.Tensor, rank: int) -> torch.Tensor:
     return sigma[..., rank:].sum(dim=(1, 2)).to(x.dtype)
 
 
-def restore_lowrank(y: torch.Tensor, op, rank: int | None = None,
-                    lam: float | None = None, outer: int | None = None,
-                    inner: int | None = None) -> torch.Tensor:
+def restore_lowrank(
+    y: torch.Tensor,
+    op,
+    rank: int | None = None,
+    lam: float | None = None,
+    outer: int | None = None,
+    inner: int | None = None,
+) -> torch.Tensor:
     """Restore y by truncated-nuclear-norm regularisation (see the module docstring).
 
     Parameters
@@ -116,7 +122,9 @@ def restore_lowrank(y: torch.Tensor, op, rank: int | None = None,
     >>> bool((restore_lowrank(y, op) - x).pow(2).mean() < (y - x).pow(2).mean() / 3)
     True
     """
-    params = resolve_params(TUNED_SETTINGS, op, rank=rank, lam=lam, outer=outer, inner=inner)
+    params = resolve_params(
+        TUNED_SETTINGS, op, rank=rank, lam=lam, outer=outer, inner=inner
+    )
     rank, lam = params["rank"], params["lam"]
     check_number("rank", rank, 0, integer=True)
     check_number("lam", lam, 0)

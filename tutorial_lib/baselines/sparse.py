@@ -34,6 +34,7 @@ current estimate. So the hole fills in from its border, iteration after iteratio
 step (b); Yang et al. (TIP 2010) instead learn coupled low / high resolution
 dictionaries. Used in notebook 10 (baselines and the table).
 """
+
 from __future__ import annotations
 
 import math
@@ -82,8 +83,9 @@ TUNED_SETTINGS: dict[str, dict] = {
 }
 
 
-def omp(X: torch.Tensor, D: torch.Tensor, sparsity: int,
-        weights: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+def omp(
+    X: torch.Tensor, D: torch.Tensor, sparsity: int, weights: torch.Tensor | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Orthogonal Matching Pursuit of many signals at once.
 
     X (n, d) signals; D (d, K) atoms of unit norm; ``weights`` (n, d) >= 0 or None.
@@ -92,8 +94,9 @@ def omp(X: torch.Tensor, D: torch.Tensor, sparsity: int,
     """
     n, d = X.shape
     if D.ndim != 2 or D.shape[0] != d:
-        raise ValueError(f"D must have shape ({d}, K) for signals of {d}, got "
-                         f"{tuple(D.shape)}")
+        raise ValueError(
+            f"D must have shape ({d}, K) for signals of {d}, got {tuple(D.shape)}"
+        )
     check_number("sparsity", sparsity, 1, integer=True)
     if sparsity > D.shape[1]:
         raise ValueError(f"sparsity must be <= the {D.shape[1]} atoms, got {sparsity}")
@@ -130,8 +133,9 @@ def omp(X: torch.Tensor, D: torch.Tensor, sparsity: int,
     return support, coef
 
 
-def _code(P: torch.Tensor, D: torch.Tensor, sparsity: int,
-          weights: torch.Tensor | None = None) -> torch.Tensor:
+def _code(
+    P: torch.Tensor, D: torch.Tensor, sparsity: int, weights: torch.Tensor | None = None
+) -> torch.Tensor:
     """Sparse approximations D a (n, d) of patches P (n, d), CHUNK patches at a time."""
     out = torch.empty_like(P)
     for rows in torch.arange(len(P), device=P.device).split(CHUNK):
@@ -200,18 +204,21 @@ def _solve_image(op, y, w, x, x_bar, lam):
     """Step (b): x = argmin ||w^(1/2) (A x - y)||^2 + lam ||x - x_bar||^2 by conjugate
     gradients from x, preconditioned by the diagonal guess A* w A 1 + lam (exact for
     masks and the identity). Inner products per image: no coupling of batch mates."""
+
     def H(v):  # (A* w A + lam I) v
         Av = op.A(v)
         return op.A_adjoint(Av if w is None else w * Av) + lam * v
 
     b = op.A_adjoint(y if w is None else w * y) + lam * x_bar
     diag = H(torch.ones_like(x))
-    return conjugate_gradient(H, b, x, dims=(1, 2, 3), iters=CG_STEPS,
-                              precondition=lambda r: r / diag)
+    return conjugate_gradient(
+        H, b, x, dims=(1, 2, 3), iters=CG_STEPS, precondition=lambda r: r / diag
+    )
 
 
 def _fill_unseen(x, seen):
     """Unseen pixels <- a normalized convolution of the seen ones (two 33x33 boxes)."""
+
     def blur(v):
         for _ in range(2):
             v = F.avg_pool2d(v, 33, stride=1, padding=16, count_include_pad=False)
@@ -221,9 +228,15 @@ def _fill_unseen(x, seen):
     return torch.where(seen, x, fill)
 
 
-def restore_sparse(y: torch.Tensor, op, dictionary: torch.Tensor | None = None,
-                   lam: float | None = None, sparsity: int | None = None,
-                   iters: int | None = None, stride: int | None = None) -> torch.Tensor:
+def restore_sparse(
+    y: torch.Tensor,
+    op,
+    dictionary: torch.Tensor | None = None,
+    lam: float | None = None,
+    sparsity: int | None = None,
+    iters: int | None = None,
+    stride: int | None = None,
+) -> torch.Tensor:
     """Restore y = A(x) + noise with the sparse patch prior (see the module docstring).
 
     ``dictionary`` (3 p^2, K) defaults to the shipped one (load_dictionary); lam > 0,
@@ -231,10 +244,12 @@ def restore_sparse(y: torch.Tensor, op, dictionary: torch.Tensor | None = None,
     patch grid, dividing p) default to TUNED_SETTINGS[op.name]. Returns x_hat (N, 3, H, W)
     in [0, 1] on y's device and dtype; deterministic, each image independent.
     """
-    params = resolve_params(TUNED_SETTINGS, op, lam=lam, sparsity=sparsity, iters=iters,
-                            stride=stride)
-    lam, sparsity, iters, stride = (params[k] for k in
-                                    ("lam", "sparsity", "iters", "stride"))
+    params = resolve_params(
+        TUNED_SETTINGS, op, lam=lam, sparsity=sparsity, iters=iters, stride=stride
+    )
+    lam, sparsity, iters, stride = (
+        params[k] for k in ("lam", "sparsity", "iters", "stride")
+    )
     check_number("lam", lam, 1e-8)  # > 0: unseen pixels are set by the prior alone
     check_number("iters", iters, 1, integer=True)
     check_number("stride", stride, 1, integer=True)

@@ -29,6 +29,7 @@ It converges for t (s_q ||A||^2 + s_p ||grad||^2) < 1; with ||grad||^2 <= 8 and
 The iteration count is fixed, so the result is deterministic and an image's result
 does not depend on its batch mates. Used in notebook 10 (baselines and the table).
 """
+
 from __future__ import annotations
 
 import torch
@@ -70,8 +71,12 @@ def div(p: torch.Tensor) -> torch.Tensor:
     """Divergence (N, C, 2, H, W) -> (N, C, H, W), the negative adjoint of ``grad``:
     <grad x, p> = -<x, div p> for every x and p."""
     pv, ph = p[:, :, 0, :-1, :], p[:, :, 1, :, :-1]  # the entries grad can reach
-    return (F.pad(pv, (0, 0, 0, 1)) - F.pad(pv, (0, 0, 1, 0))
-            + F.pad(ph, (0, 1)) - F.pad(ph, (1, 0)))
+    return (
+        F.pad(pv, (0, 0, 0, 1))
+        - F.pad(pv, (0, 0, 1, 0))
+        + F.pad(ph, (0, 1))
+        - F.pad(ph, (1, 0))
+    )
 
 
 def _pixel_norm(p: torch.Tensor) -> torch.Tensor:
@@ -93,8 +98,13 @@ def tv_objective(x: torch.Tensor, y: torch.Tensor, op, lam: float) -> torch.Tens
     return 0.5 * r2.flatten(1).sum(dim=1) + lam * tv(x)
 
 
-def restore_tv(y: torch.Tensor, op, lam: float | None = None, iters: int | None = None,
-               step: float | None = None) -> torch.Tensor:
+def restore_tv(
+    y: torch.Tensor,
+    op,
+    lam: float | None = None,
+    iters: int | None = None,
+    step: float | None = None,
+) -> torch.Tensor:
     """Restore y by TV-regularised least squares (see the module docstring).
 
     Parameters
