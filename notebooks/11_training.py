@@ -3,8 +3,9 @@
 #
 # In this notebook we train the generator and discriminator that every other notebook
 # uses. We look at the record of the run that made the shipped weights (its losses, the
-# discriminator's accuracy, its samples), then run the same training code live on the 64
-# shipped faces, and finish with the command that trains on the full CelebA.
+# discriminator's accuracy, its samples), measure how close a generator's faces are to
+# real ones, run the same training code live on the 64 shipped faces (in float32 and in
+# bfloat16), and finish with the command that trains on the full CelebA.
 #
 # **Where it runs.** The live part runs on a CPU in about a minute and a half (one
 # core; the slowest cell about 40 s): it shows the mechanics, not a good GAN (64 faces
@@ -15,16 +16,27 @@
 # %%
 import csv
 import tempfile
+import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import torch
+import torch.nn.functional as F
 
 import tutorial_lib as tl
 from tutorial_lib.data import DATA_DIR, to_grid
-from tutorial_lib.train import TrainConfig, train
+from tutorial_lib.models import make_dcgan
+from tutorial_lib.quality import swd
+from tutorial_lib.train import (
+    TrainConfig,
+    initial_share,
+    resolve_precision,
+    shipped_copy,
+    train,
+)
 
 device = tl.default_device()
+G_shipped, _ = tl.load_pretrained(device=device)
 device
 
 # %% [markdown]
@@ -38,9 +50,52 @@ device
 #   gradients when D confidently rejects its faces).
 #
 # Both use Adam with learning rate 2e-4 and beta1 = 0.5, batches of 128 (Radford et al.,
-# 2016). The shipped generator is an exponential moving average of G's weights
-# (decay 0.999), whose batch-norm statistics are recomputed at the end: averaging
-# smooths the oscillations of the game. `tutorial_lib/train.py` is the whole loop.
+# 2016). `tutorial_lib/train.py` is the whole loop. Two generators come out of it: the
+# plain G that plays the game, and an average of its weights over training, whose
+# batch-norm statistics are recomputed for the averaged weights. The discriminator is
+# the one trained against the plain G.
+
+# %% [markdown]
+# ## Averaging the generator, and why it needs a warm-up
+#
+# The minimax game makes G's weights oscillate; an exponential moving average (EMA)
+# of them, updated after every step t = 0, 1, 2, ...,
+#
+# $$w_{\text{ema}} \leftarrow d_t\, w_{\text{ema}} + (1 - d_t)\, w ,$$
+#
+# smooths the oscillation out. The average starts from G's random initial weights, and
+# each update keeps a share d_t of what it held, so after t steps a share
+# $\prod_{s<t} d_s$ of the random start is still in it. With a constant d = 0.999
+# that is $0.999^t$: 17 % after 1,776 steps, which is as long as a 16-epoch run on
+# 14,000 faces. The cure is a warm-up, $d_t = \min(0.999, (1 + t) / (10 + t))$:
+# early updates forget fast, later ones average over about a thousand steps.
+
+# %%
+steps = torch.arange(0, 5001, 50)
+share = {
+    "constant d = 0.999": [initial_share(int(t), 0.999, warmup=False) for t in steps],
+    "with warm-up": [initial_share(int(t), 0.999) for t in steps],
+}
+fig, ax = plt.subplots(figsize=(6, 3.2))
+for label, values in share.items():
+    ax.semilogy(steps, values, label=label)
+ax.set(
+    title="Share of the random initial weights left in the average",
+    xlabel="training step t",
+    ylabel="share",
+    ylim=(1e-30, 2),
+)
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# The check, at the length of a short run: without warm-up a sixth of the average is
+# still noise; with it, nothing measurable is.
+
+# %%
+assert initial_share(1776, 0.999, warmup=False) > 0.15
+assert initial_share(1776, 0.999) < 1e-20
+{warm: initial_share(1776, 0.999, warmup=warm) for warm in (False, True)}
 
 # %% [markdown]
 # ## The run behind the shipped weights
@@ -94,6 +149,65 @@ plt.title("64 samples of the shipped generator")
 plt.show()
 
 # %% [markdown]
+# ## How good is a GAN? A measure that needs no download
+#
+# Looking at samples is the first test, but choosing an epoch needs a number. The usual
+# one, FID, compares features of a pretrained Inception network, which we cannot
+# download. The **sliced Wasserstein distance** (SWD) of Karras et al. (ICLR 2018)
+# needs nothing but the images (`tutorial_lib.quality.swd`):
+#
+# 1. split every face into a Laplacian pyramid: the details at 64x64, at 32x32, and
+#    the 16x16 low-pass image;
+# 2. cut random 7x7 patches out of each level, for both sets of faces;
+# 3. project both sets of patches on many random directions and compare the two
+#    sorted lists of projections: in one dimension, that is the Wasserstein distance.
+#
+# Lower is better. Two sets of real faces do not score 0 (they are different faces),
+# and that floor is the bar. We compare 32 test faces with 32 others, and with
+# corrupted copies, the shipped generator's samples and an untrained generator's.
+
+# %%
+real_a, real_b = tl.load_sample_faces(64).split(32)
+g = torch.Generator().manual_seed(0)
+noisy = (real_a + 0.1 * torch.randn(real_a.shape, generator=g)).clamp(0, 1)
+blurred = F.interpolate(F.avg_pool2d(real_a, 2), scale_factor=2, mode="bilinear")
+z = torch.randn(32, 100, generator=g).to(device)
+with torch.no_grad():
+    shipped = G_shipped(z).cpu()
+    untrained = shipped_copy(make_dcgan(seed=0)[0].to(device))(z).cpu()
+candidates = {
+    "real faces": real_a,
+    "noisy": noisy,
+    "blurred": blurred,
+    "shipped G": shipped,
+    "untrained G": untrained,
+}
+distances = {
+    name: swd(v, real_b, per_image=64, directions=128) for name, v in candidates.items()
+}
+{name: {k: round(v, 1) for k, v in d.items()} for name, d in distances.items()}
+
+# %% [markdown]
+# The checks: noise and blur show at the finest level (64x64 details), far above the
+# floor of two real sets there; an untrained generator is far off at every level, and
+# training brings the shipped generator much closer to real faces.
+
+# %%
+floor = distances["real faces"]
+assert distances["noisy"]["swd_64"] > 2 * floor["swd_64"]
+assert distances["blurred"]["swd_64"] > floor["swd_64"]
+assert distances["untrained G"]["swd"] > 1.5 * distances["shipped G"]["swd"]
+{name: round(d["swd"], 1) for name, d in distances.items()}
+
+# %% [markdown]
+# Training logs this distance after every epoch (on 512 validation faces, never test
+# faces), for the plain and the averaged generator, next to the discriminator's
+# *margins*: D's mean logit on real faces minus its mean logit on noisy, quantized,
+# blurred and generated ones. The prior of notebook 03 is −logit D(G(z)), so it can only
+# push a restoration away from noise or blocks if those margins are large. The epoch and
+# the generator to ship are the ones with the lowest SWD.
+
+# %% [markdown]
 # ## The same code, live, on the 64 shipped faces
 #
 # `train` takes a tensor of faces and a run folder, where it writes a checkpoint, a log
@@ -143,6 +257,42 @@ assert resumed_log[: config.epochs] == run_log
 len(resumed_log)
 
 # %% [markdown]
+# ## Precision: bfloat16 where the hardware has it
+#
+# bfloat16 keeps float32's 8-bit exponent (the same range) but only 8 bits of mantissa
+# (about 2-3 significant digits). Under `torch.autocast` the convolutions run in
+# bfloat16 while the weights, Adam's state, batch-norm statistics and the losses stay
+# float32, which is what a GAN needs. It pays only on hardware with native bfloat16
+# instructions: recent x86 CPUs (AVX512-BF16 or AMX) and GPUs from Ampere on; elsewhere
+# it is emulated and slower. `TrainConfig(precision="auto")`, the default, picks it
+# where `bf16_is_fast(device)` says so; the channels_last memory layout (NHWC) helps
+# both precisions. `benchmarks/train_speed.py` times a full 128-face step each way.
+# Here two short runs from the same seed, one epoch of the 64 faces each:
+
+# %%
+runs = {}
+for precision in ("fp32", "bf16"):
+    config_p = TrainConfig(epochs=1, batch_size=32, seed=0, precision=precision)
+    tic = time.perf_counter()
+    _, _, log_p = train(
+        faces, Path(tempfile.mkdtemp()), config_p, device=device, progress=False
+    )
+    runs[precision] = {
+        "seconds": time.perf_counter() - tic,
+        "loss_D": log_p[0]["loss_D"],
+    }
+{"auto picks": resolve_precision("auto", device), **runs}
+
+# %% [markdown]
+# The check: the two precisions play the same game (the same losses to a few percent
+# after two steps from the same start). Which one is faster depends on your machine.
+
+# %%
+assert (
+    abs(runs["bf16"]["loss_D"] - runs["fp32"]["loss_D"]) < 0.05 * runs["fp32"]["loss_D"]
+)
+
+# %% [markdown]
 # ## Training on CelebA
 #
 # With the aligned CelebA images in their official layout (`img_align_celeba/` and
@@ -160,8 +310,11 @@ len(resumed_log)
 #
 # In this notebook we have:
 # - seen the DCGAN recipe: two BCE losses, Adam (2e-4, beta1 0.5), flips, and an
-#   averaged generator;
+#   averaged generator whose warm-up leaves nothing of the random start;
 # - read the record of the run behind the shipped weights;
+# - measured how far generated faces are from real ones without a download (the sliced
+#   Wasserstein distance on pyramid patches), against the floor of two real sets;
+# - trained in float32 and in bfloat16 from the same start;
 # - run the same training code live, and resumed it from its checkpoint;
 # - seen the command that trains on the full CelebA.
 #

@@ -24,6 +24,7 @@ import ipywidgets as widgets
 import torch
 from PIL import Image
 
+from .config import fast_or
 from .metrics import psnr, ssim
 from .operators import make_operator
 from .solver import TUNED_SETTINGS, restore
@@ -46,8 +47,9 @@ class RestorationExplorer:
     """Sliders for lambda and p over the restoration of one face (module docstring).
 
     ``face``: (1, 3, 64, 64) clean face in [0, 1]; ``task``: an operator name.
-    ``steps``: Adam steps of each re-run; ``first_steps``: of the first run (default:
-    the task's tuned number, since that run starts from random z);
+    ``steps``: Adam steps of each re-run (default 150; 10 in fast mode);
+    ``first_steps``: of the first run (default: the task's tuned number, since that run
+    starts from random z; 20 in fast mode);
     ``preview_every``: redraw the preview every so many steps.
     """
 
@@ -57,7 +59,7 @@ class RestorationExplorer:
         task: str,
         G,
         D,
-        steps: int = 150,
+        steps: int | None = None,
         restarts: int = 1,
         seed: int = 0,
         preview_every: int = 10,
@@ -71,7 +73,8 @@ class RestorationExplorer:
         self.op = make_operator(task)
         self.face, self.G, self.D = face, G, D
         self.y = self.op.corrupt(face, seed=seed)
-        self.steps, self.restarts, self.seed = steps, restarts, seed
+        self.steps = steps if steps is not None else fast_or(150, 10)
+        self.restarts, self.seed = restarts, seed
         self.preview_every, self.warm_start = preview_every, warm_start
         self.result = None
         self.runs: list[dict] = []  # (lam, p, steps, psnr, ssim) of every run, in order
@@ -110,7 +113,7 @@ class RestorationExplorer:
             ]
         )
         self._observed = self.op.naive_inverse(self.y)
-        self.run(steps=first_steps or defaults.steps)
+        self.run(steps=first_steps or fast_or(defaults.steps, 20))
 
     def _preview(self, step: int, x: torch.Tensor) -> None:
         self.progress.value = min(step, self.progress.max)
