@@ -1,4 +1,9 @@
-"""Shared fixtures: small generators with known behaviour, so solver tests need no weights."""
+"""Shared fixtures and helpers.
+
+Small generators with known behaviour, so solver tests need no weights; the ``device``
+fixture (every device this machine has); seeded random tensors drawn on the CPU; the
+synthetic sparse signals of the sparse-coding and dictionary tests.
+"""
 
 import types
 
@@ -6,7 +11,45 @@ import pytest
 import torch
 from torch import nn
 
+import tutorial_lib.evaluate
 from tutorial_lib.models import freeze, make_dcgan
+
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.fixture(params=DEVICES)
+def device(request):
+    """Each device of this machine in turn: "cpu", and "cuda" where there is one."""
+    return request.param
+
+
+def rand(*shape, seed=0, device="cpu"):
+    """Uniform [0, 1) numbers drawn on the CPU from ``seed``, then moved to ``device``:
+    the same numbers on every device."""
+    return torch.rand(*shape, generator=torch.Generator().manual_seed(seed)).to(device)
+
+
+def randn(*shape, seed=0):
+    """Standard normal numbers drawn on the CPU from ``seed`` (latent codes, noise)."""
+    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
+
+
+def random_dictionary(d, K, seed=0):
+    """K random unit-norm atoms of dimension d, as columns (d, K)."""
+    D = randn(d, K, seed=seed)
+    return D / D.norm(dim=0)
+
+
+def sparse_signals(D, n, k, seed=1):
+    """n signals of exactly k atoms each; coefficients of size 1 to 2, random signs."""
+    g = torch.Generator().manual_seed(seed)
+    K = D.shape[1]
+    support = torch.stack([torch.randperm(K, generator=g)[:k] for _ in range(n)])
+    size = 1 + torch.rand(n, k, generator=g)
+    sign = torch.randint(0, 2, (n, k), generator=g) * 2 - 1
+    coef = size * sign
+    X = torch.zeros(n, K).scatter_(1, support, coef) @ D.T
+    return X, support, coef
 
 
 def calibrated_dcgan(seed=0):
@@ -23,7 +66,7 @@ def calibrated_dcgan(seed=0):
             module.momentum = None
             module.reset_running_stats()
     with torch.no_grad():
-        z = torch.randn(512, G.config.nz, generator=torch.Generator().manual_seed(seed))
+        z = randn(512, G.config.nz, seed=seed)
         D(G(z))
     freeze(G, D)
     return G, D
@@ -71,3 +114,23 @@ def linear_gan():
     G, D = LinearGenerator(), ZeroDiscriminator()
     freeze(G, D)
     return G, D
+
+
+@pytest.fixture
+def quarter_second_per_face(monkeypatch):
+    """A clock for tutorial_lib.evaluate on which every restored face takes 0.25 s.
+
+    evaluate_method times each batch with time.perf_counter around restore_with; here
+    the clock stands still except inside restore_with, which moves it 0.25 s per face,
+    so a batch of n faces takes exactly n / 4 seconds.
+    """
+    now = [0.0]
+    restore_with = tutorial_lib.evaluate.restore_with
+
+    def timed(method, y, *args, **kwargs):
+        now[0] += 0.25 * len(y)
+        return restore_with(method, y, *args, **kwargs)
+
+    clock = types.SimpleNamespace(perf_counter=lambda: now[0])
+    monkeypatch.setattr(tutorial_lib.evaluate, "restore_with", timed)
+    monkeypatch.setattr(tutorial_lib.evaluate, "time", clock)

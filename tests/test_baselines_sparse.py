@@ -1,11 +1,13 @@
-"""The sparse baseline: OMP, K-SVD, patch geometry, restore_sparse, the dictionary."""
+"""The sparse baseline: OMP, patch geometry, restore_sparse, the shipped dictionary.
+
+K-SVD and the dictionary command: tests/test_baselines_dictionary.py."""
 
 import pytest
 import torch
 
 import tutorial_lib as tl
-from tutorial_lib.__main__ import main
-from tutorial_lib.baselines.dictionary import ksvd, learn_dictionary
+from conftest import rand, random_dictionary, sparse_signals
+from tutorial_lib.baselines.dictionary import learn_dictionary
 from tutorial_lib.baselines.sparse import (
     DICTIONARY_FILE,
     average_patches,
@@ -15,26 +17,6 @@ from tutorial_lib.baselines.sparse import (
     restore_sparse,
     save_dictionary,
 )
-
-DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-
-
-def random_dictionary(d, K, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    D = torch.randn(d, K, generator=g)
-    return D / D.norm(dim=0)
-
-
-def sparse_signals(D, n, k, seed=1):
-    """n signals of exactly k atoms each; coefficients of size 1 to 2, random signs."""
-    g = torch.Generator().manual_seed(seed)
-    K = D.shape[1]
-    support = torch.stack([torch.randperm(K, generator=g)[:k] for _ in range(n)])
-    size = 1 + torch.rand(n, k, generator=g)
-    sign = torch.randint(0, 2, (n, k), generator=g) * 2 - 1
-    coef = size * sign
-    X = torch.zeros(n, K).scatter_(1, support, coef) @ D.T
-    return X, support, coef
 
 
 def as_dense(support, coef, K):
@@ -72,27 +54,14 @@ def test_masked_omp_codes_from_the_observed_entries_only():
     assert torch.allclose(filled, X, atol=1e-3)
 
 
-def test_ksvd_recovers_a_known_dictionary():
-    # Aharon et al.'s synthetic test: 20 x 50 dictionary, 1500 signals of 3 atoms
-    D_true = random_dictionary(20, 50)
-    X, _, _ = sparse_signals(D_true, n=1500, k=3)
-    D, history = ksvd(X, 50, 3, 60, torch.Generator().manual_seed(1))
-    assert torch.allclose(D.norm(dim=0), torch.ones(50), atol=1e-5)
-    best = (D.T @ D_true).abs().max(0).values  # each true atom's closest learned atom
-    assert (best > 0.99).float().mean() >= 0.9  # 48 of 50 here; Aharon et al.: ~96 %
-    assert history[-1] < history[len(history) // 2] < history[0]
-    assert history[-1] < 0.35 * history[0]  # 0.32 -> 0.09
-
-
 @pytest.mark.parametrize("stride", [1, 2, 4])
 def test_averaging_the_patches_of_an_image_gives_it_back(stride):
-    x = torch.rand(2, 3, 16, 16, generator=torch.Generator().manual_seed(0))
+    x = rand(2, 3, 16, 16)
     P = patches(x, 8, stride)
     assert P.shape[1] == 3 * 64
     assert torch.allclose(average_patches(P, x.shape, 8, stride), x, atol=1e-6)
 
 
-@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("task", tl.TASKS)
 def test_restore_sparse_runs_on_every_operator(task, device, tiny_dictionary):
     op = tl.make_operator(task)
@@ -158,33 +127,3 @@ def test_missing_or_damaged_dictionary_file_names_the_fix(tmp_path):
     save_dictionary(torch.zeros(10, 4), tmp_path / "shape.pt")
     with pytest.raises(ValueError, match="not a usable sparse dictionary"):
         load_dictionary(tmp_path / "shape.pt")
-
-
-def test_cli_learns_a_dictionary_and_refuses_to_overwrite(tmp_path):
-    faces = tmp_path / "faces.pt"
-    torch.save((tl.load_sample_faces(8) * 255).round().to(torch.uint8), faces)
-    out = tmp_path / "dict.pt"
-    args = [
-        "dictionary",
-        "--data",
-        str(faces),
-        "--out",
-        str(out),
-        "--atoms",
-        "16",
-        "--patches",
-        "500",
-        "--iterations",
-        "2",
-        "--seed",
-        "3",
-    ]
-    main(args)
-    assert load_dictionary(out).shape == (192, 16)
-    meta = torch.load(out, weights_only=True)["meta"]
-    assert meta["atoms"] == 16 and meta["seed"] == 3 and len(meta["rms_error"]) == 2
-    assert "--patches 500" in meta["command"]
-    before = out.read_bytes()
-    with pytest.raises(SystemExit, match="exists; pass --force"):
-        main(args)
-    assert out.read_bytes() == before

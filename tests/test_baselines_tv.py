@@ -7,6 +7,7 @@ import torch
 from skimage.restoration import denoise_tv_chambolle
 
 import tutorial_lib as tl
+from conftest import rand
 from tutorial_lib.baselines import baseline_defaults
 from tutorial_lib.baselines.tv import (
     TUNED_SETTINGS,
@@ -17,12 +18,6 @@ from tutorial_lib.baselines.tv import (
     tv_objective,
 )
 from tutorial_lib.data import load_sample_faces
-
-DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-
-
-def _rand(*shape, seed=0):
-    return torch.rand(*shape, generator=torch.Generator().manual_seed(seed))
 
 
 def _two_halves(size=64, left=0.2, right=0.8):
@@ -35,7 +30,7 @@ def _two_halves(size=64, left=0.2, right=0.8):
 
 def test_grad_and_div_are_adjoint():
     """<grad x, p> = -<x, div p>: the primal-dual iteration needs the exact adjoint."""
-    x, p = _rand(2, 3, 9, 7, seed=1).double(), _rand(2, 3, 2, 9, 7, seed=2).double()
+    x, p = rand(2, 3, 9, 7, seed=1).double(), rand(2, 3, 2, 9, 7, seed=2).double()
     assert torch.allclose((grad(x) * p).sum(), -(x * div(p)).sum(), rtol=1e-12)
 
 
@@ -122,12 +117,11 @@ def test_box_constraint_holds_where_it_is_active():
     assert x_hat[:, 1].max() == 1  # green pressed against the top of the box
 
 
-@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("task", tl.TASKS)
 def test_shape_box_device_dtype(task, device):
     op = tl.make_operator(task)
     for dtype in (torch.float32, torch.float64):
-        y = op.corrupt(_rand(2, 3, 64, 64).to(device=device, dtype=dtype))
+        y = op.corrupt(rand(2, 3, 64, 64).to(device=device, dtype=dtype))
         x_hat = restore_tv(y, op, iters=20)
         assert x_hat.shape == (2, 3, 64, 64)
         assert x_hat.device.type == device and x_hat.dtype == dtype
@@ -136,7 +130,7 @@ def test_shape_box_device_dtype(task, device):
 
 def test_deterministic_and_independent_of_batch_mates():
     op = tl.make_operator("inpainting")
-    y = op.corrupt(_rand(3, 3, 64, 64))
+    y = op.corrupt(rand(3, 3, 64, 64))
     first = restore_tv(y, op, iters=30)
     assert torch.equal(first, restore_tv(y, op, iters=30))
     assert torch.allclose(first[:1], restore_tv(y[:1], op, iters=30), atol=1e-6)
@@ -150,8 +144,8 @@ def test_every_task_has_defaults():
 def test_bad_input_is_reported():
     op = tl.make_operator("colorization")
     with pytest.raises(ValueError, match=r"C = 1, got \(2, 3, 64, 64\)"):
-        restore_tv(_rand(2, 3, 64, 64), op)  # an RGB image where gray was expected
-    y = op.corrupt(_rand(2, 3, 64, 64))
+        restore_tv(rand(2, 3, 64, 64), op)  # an RGB image where gray was expected
+    y = op.corrupt(rand(2, 3, 64, 64))
     with pytest.raises(ValueError, match="lam must be a number >= 0, got -0.1"):
         restore_tv(y, op, lam=-0.1)
     with pytest.raises(ValueError, match="iters must be an integer >= 1, got 2.5"):

@@ -1,11 +1,15 @@
-"""The command line: prepare, restore, and its refusal to overwrite files."""
+"""The command line: prepare, restore, train, and its errors: refusing to overwrite
+files, missing data, unknown tasks. The table command: tests/test_table.py; the
+dictionary command: tests/test_baselines_dictionary.py."""
 
 import pytest
 import torch
 from PIL import Image
 
+import tutorial_lib.data
 from tutorial_lib.__main__ import main
 from tutorial_lib.data import load_sample_faces, save_png
+from tutorial_lib.operators import TASKS
 
 
 @pytest.fixture
@@ -138,3 +142,91 @@ def test_train_exports_weights_that_load(tmp_path):
     assert meta["images"] == 16 and meta["train_config"]["epochs"] == 1
     with pytest.raises(SystemExit, match="exists; pass --force"):
         main(["train", "--data", str(faces), "--weights", str(weights)])
+
+
+def test_prepare_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "faces.pt"
+    out.write_bytes(b"earlier faces")
+    with pytest.raises(SystemExit, match=r"faces\.pt exists; pass --force"):
+        main(["prepare", "--data", str(tmp_path / "celeba"), "--out", str(out)])
+    assert out.read_bytes() == b"earlier faces"
+
+
+@pytest.fixture
+def sample_faces_target(tmp_path, monkeypatch):
+    """Where sample-faces writes: a temporary file, never the shipped one."""
+    target = tmp_path / "sample_faces.png"
+    monkeypatch.setattr(tutorial_lib.data, "SAMPLE_FACES", target)
+    return target
+
+
+def test_sample_faces_without_data_says_it_is_required(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["sample-faces"])
+    assert info.value.code == 2
+    assert "the following arguments are required: --data" in capsys.readouterr().err
+
+
+def test_sample_faces_refuses_to_overwrite(sample_faces_target, tmp_path):
+    sample_faces_target.write_bytes(b"the shipped faces")
+    with pytest.raises(SystemExit, match=r"sample_faces\.png exists; pass --force"):
+        main(["sample-faces", "--data", str(tmp_path / "celeba")])
+    assert sample_faces_target.read_bytes() == b"the shipped faces"
+
+
+def test_table_refuses_an_existing_out_or_report(tmp_path):
+    out = tmp_path / "t.csv"
+    args = ["table", "--out", str(out), "--methods", "naive", "--n", "1"]
+    out.write_text("a user's table\n")
+    with pytest.raises(SystemExit, match=r"t\.csv exists; pass --resume .* or --force"):
+        main(args)
+    assert out.read_text() == "a user's table\n"
+    out.unlink()
+    report = out.with_suffix(".md")
+    report.write_text("a user's notes\n")
+    with pytest.raises(SystemExit, match=r"t\.md exists; pass --resume"):
+        main(args)
+    assert report.read_text() == "a user's notes\n" and not out.exists()
+
+
+def _missing_data_commands(tmp_path):
+    missing = str(tmp_path / "nowhere")
+    return {
+        "prepare": ["prepare", "--data", missing, "--out", str(tmp_path / "f.pt")],
+        "sample-faces": ["sample-faces", "--data", missing],
+        "table": ["table", "--data", missing, "--out", str(tmp_path / "t.csv")],
+    }
+
+
+@pytest.mark.parametrize("command", ["prepare", "sample-faces", "table"])
+def test_a_missing_data_folder_names_the_expected_layout(
+    command, tmp_path, sample_faces_target
+):
+    """Whatever form the error takes, it names the file that is missing, and nothing
+    is written."""
+    with pytest.raises(
+        (FileNotFoundError, SystemExit),
+        match=r"nowhere[/\\]list_eval_partition\.txt not found: expected CelebA",
+    ):
+        main(_missing_data_commands(tmp_path)[command])
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["prepare", "sample-faces", "table"])
+def test_a_missing_data_folder_is_a_one_line_error(
+    command, tmp_path, sample_faces_target
+):
+    with pytest.raises(SystemExit, match="^error: .*list_eval_partition.txt not found"):
+        main(_missing_data_commands(tmp_path)[command])
+
+
+def test_restore_with_an_unknown_task_names_the_tasks(tmp_path, face_png, capsys):
+    out = tmp_path / "o.png"
+    with pytest.raises(SystemExit) as info:
+        main(["restore", str(face_png), "--task", "deblur", "--out", str(out)])
+    code = info.value.code
+    assert code not in (0, None)
+    message = code if isinstance(code, str) else capsys.readouterr().err
+    lines = [line for line in message.splitlines() if "deblur" in line]
+    assert len(lines) == 1 and all(task in lines[0] for task in TASKS), message
+    assert "Traceback" not in message and not out.exists()

@@ -9,6 +9,7 @@ import torch
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 import tutorial_lib as tl
+from conftest import rand
 from tutorial_lib.data import load_sample_faces
 from tutorial_lib.metrics import (
     markdown_table,
@@ -20,11 +21,6 @@ from tutorial_lib.metrics import (
 )
 
 TOL = 1e-4
-
-
-def _rand(shape, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    return torch.rand(shape, generator=g)
 
 
 def _noisy(x, std=0.05, seed=1):
@@ -67,10 +63,10 @@ def _skimage_psnr(x, y):
 
 
 def _pairs():
-    x = _rand((4, 3, 64, 64))
+    x = rand(4, 3, 64, 64)
     faces = load_sample_faces(8)
     return {
-        "random vs random": (x, _rand((4, 3, 64, 64), seed=2)),
+        "random vs random": (x, rand(4, 3, 64, 64, seed=2)),
         "random vs noisy": (x, _noisy(x)),
         "faces vs noisy": (faces, _noisy(faces, std=0.1)),
         "faces vs blurred": (faces, _blur(faces)),
@@ -88,13 +84,13 @@ def test_psnr_known_answer():
 
 
 def test_identical_images():
-    x = _rand((3, 3, 32, 32))
+    x = rand(3, 3, 32, 32)
     assert torch.isinf(psnr(x, x)).all() and (psnr(x, x) > 0).all()
     assert torch.allclose(ssim(x, x), torch.ones(3), atol=1e-6)
 
 
 def test_output_shape_and_dtype():
-    x, y = _rand((5, 3, 20, 24)), _rand((5, 3, 20, 24), seed=3)
+    x, y = rand(5, 3, 20, 24), rand(5, 3, 20, 24, seed=3)
     for f in (psnr, ssim):
         assert f(x, y).shape == (5,) and f(x, y).dtype == torch.float32
         assert f(x.double(), y.double()).dtype == torch.float64
@@ -142,7 +138,7 @@ def test_grayscale_agrees_with_skimage():
 
 
 def test_non_square_agrees_with_skimage():
-    x = _rand((2, 3, 40, 23), seed=5)
+    x = rand(2, 3, 40, 23, seed=5)
     y = _noisy(x, 0.1)
     np.testing.assert_allclose(
         ssim(x, y).double().numpy(), _skimage_ssim(x, y), rtol=0, atol=TOL
@@ -237,7 +233,7 @@ def test_blur_lowers_sharpness():
 
 @pytest.fixture
 def faces():
-    return torch.rand(2, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    return rand(2, 3, 64, 64)
 
 
 def test_scores_skip_the_truth_and_images_of_another_shape(faces):

@@ -1,12 +1,13 @@
-"""DCGAN: shapes and ranges, eval-mode batch independence, weights files, the priors."""
+"""DCGAN: shapes and ranges, eval-mode batch independence, weights files, devices.
 
-import math
+The priors built on D and z: tests/test_prior.py."""
 
 import pytest
 import torch
 
 import tutorial_lib as tl
-from tutorial_lib.models import load_pretrained, make_dcgan, save_weights
+from conftest import randn
+from tutorial_lib.models import DCGANConfig, load_pretrained, make_dcgan, save_weights
 
 
 def test_shapes_and_ranges(dcgan):
@@ -24,7 +25,7 @@ def test_same_seed_same_weights():
 
 def test_eval_mode_makes_images_independent_of_the_batch(dcgan):
     G, D = dcgan
-    z = torch.randn(4, 100, generator=torch.Generator().manual_seed(0))
+    z = randn(4, 100)
     alone = G(z[:1])
     assert torch.allclose(G(z)[:1], alone, atol=1e-6)
     assert torch.allclose(D(G(z))[:1], D(alone), atol=1e-5)
@@ -33,7 +34,7 @@ def test_eval_mode_makes_images_independent_of_the_batch(dcgan):
 def test_training_mode_would_couple_the_batch(dcgan):
     """Why eval mode matters: in training mode batch norm mixes the images."""
     G, _ = make_dcgan(seed=0)
-    z = torch.randn(4, 100, generator=torch.Generator().manual_seed(0))
+    z = randn(4, 100)
     G.train()
     assert not torch.allclose(G(z)[:2], G(z[:2]), atol=1e-4)
 
@@ -68,21 +69,23 @@ def test_damaged_weights_file(tmp_path, dcgan):
         load_pretrained(path=damaged)
 
 
-def test_logit_identity():
-    """log D - log(1 - D) = l for D = sigmoid(l): the bracket of the prior is the logit."""
-    l = torch.linspace(-8, 8, 17, dtype=torch.float64)
-    D = torch.sigmoid(l)
-    assert torch.allclose(torch.log(D) - torch.log1p(-D), l)
+def test_weights_of_other_layer_shapes_are_refused(tmp_path):
+    """A file whose config claims ngf = 64 but whose layers were made with ngf = 32."""
+    G, D = make_dcgan(DCGANConfig(ngf=32))
+    path = tmp_path / "narrow.pt"
+    save_weights(G, D, path)
+    state = torch.load(path, weights_only=True)
+    assert state["config"]["ngf"] == 32
+    state["config"]["ngf"] = 64
+    torch.save(state, path)
+    with pytest.raises(
+        ValueError,
+        match=r"(?s)narrow\.pt is not a usable DCGAN weights file.*size mismatch",
+    ):
+        load_pretrained(device="cpu", path=path)
 
 
-def test_latent_prior_is_minus_log_gaussian_density():
-    z = torch.randn(6, 100, generator=torch.Generator().manual_seed(0))
-    log_p = torch.distributions.Normal(0.0, 1.0).log_prob(z).sum(1)
-    constant = 100 * 0.5 * math.log(2 * math.pi)
-    assert torch.allclose(tl.latent_prior(z), -log_p - constant, atol=1e-4)
-
-
-def test_discriminator_prior_is_minus_the_logit(dcgan):
-    G, D = dcgan
-    x = G(torch.randn(3, 100))
-    assert torch.equal(tl.discriminator_prior(D, x), -D(x))
+@pytest.mark.parametrize("cuda, expected", [(True, "cuda"), (False, "cpu")])
+def test_default_device_is_cuda_exactly_when_available(monkeypatch, cuda, expected):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    assert tl.default_device() == torch.device(expected)

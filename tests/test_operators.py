@@ -4,9 +4,9 @@ import pytest
 import torch
 
 import tutorial_lib as tl
+from conftest import rand
 from tutorial_lib.operators import central_hole_mask
 
-DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 OBSERVED_SHAPE = {
     "inpainting": (2, 3, 64, 64),
     "colorization": (2, 1, 64, 64),
@@ -16,19 +16,14 @@ OBSERVED_SHAPE = {
 }
 
 
-def _rand(*shape, seed=0, device="cpu"):
-    return torch.rand(*shape, generator=torch.Generator().manual_seed(seed)).to(device)
-
-
 def test_registry_names_the_five_tasks():
     assert tl.TASKS == tuple(OBSERVED_SHAPE)
 
 
-@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name", tl.TASKS)
 def test_shapes(name, device):
     op = tl.make_operator(name)
-    x = _rand(2, 3, 64, 64, device=device)
+    x = rand(2, 3, 64, 64, device=device)
     assert op.A(x).shape == OBSERVED_SHAPE[name]
     assert op.corrupt(x).shape == OBSERVED_SHAPE[name]
     assert op.corrupt(x).device.type == device
@@ -36,13 +31,12 @@ def test_shapes(name, device):
     assert op.naive_inverse(op.corrupt(x)).shape == x.shape
 
 
-@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name", tl.TASKS)
 def test_adjoint_dot_product(name, device):
     """<A x, y> = <x, A* y> for random x and y, in float64."""
     op = tl.make_operator(name)
-    x = _rand(3, 3, 64, 64, seed=1, device=device).double()
-    y = _rand(*op.A(x).shape, seed=2, device=device).double()
+    x = rand(3, 3, 64, 64, seed=1, device=device).double()
+    y = rand(*op.A(x).shape, seed=2, device=device).double()
     lhs = (op.A(x) * y).sum()
     rhs = (x * op.A_adjoint(y)).sum()
     assert torch.allclose(lhs, rhs, rtol=1e-10), (lhs.item(), rhs.item())
@@ -51,13 +45,13 @@ def test_adjoint_dot_product(name, device):
 @pytest.mark.parametrize("name", tl.TASKS)
 def test_corruption_is_deterministic_under_a_seed(name):
     op = tl.make_operator(name)
-    x = _rand(2, 3, 64, 64)
+    x = rand(2, 3, 64, 64)
     assert torch.equal(op.corrupt(x, seed=3), op.corrupt(x, seed=3))
 
 
 @pytest.mark.parametrize("name", tl.TASKS)
 def test_corruption_stays_an_image(name):
-    y = tl.make_operator(name).corrupt(_rand(4, 3, 64, 64))
+    y = tl.make_operator(name).corrupt(rand(4, 3, 64, 64))
     assert y.min() >= 0 and y.max() <= 1
 
 
@@ -69,12 +63,39 @@ def test_inpainting_hole_is_the_central_32x32_patch():
     assert torch.all(y[..., :16, :] == 0.5) and torch.all(y[..., :, 48:] == 0.5)
 
 
-def test_all_ones_mask_is_the_identity():
-    x = _rand(1, 3, 64, 64)
+def test_all_ones_mask_is_the_identity(monkeypatch):
+    """With no pixel missing, A and A* give x back, bit for bit: A only masks."""
+    x = rand(1, 3, 64, 64)
     op = tl.make_operator("inpainting")
-    assert torch.equal(x * torch.ones(1, 1, 64, 64), x)  # what A does with M = 1
+    monkeypatch.setattr(op, "mask", lambda v: torch.ones(1, 1, 64, 64))
+    assert torch.equal(op.A(x), x)
+    assert torch.equal(op.A_adjoint(x), x)
+
+
+def test_inpainting_A_zeroes_the_hole_and_keeps_every_other_pixel():
+    x = rand(2, 3, 64, 64, seed=1) + 0.5  # no pixel is 0 to begin with
+    y = tl.make_operator("inpainting").A(x)
+    hole = torch.zeros(64, 64, dtype=torch.bool)
+    hole[16:48, 16:48] = True
+    assert torch.all(y[..., hole] == 0)
+    assert torch.equal(y[..., ~hole], x[..., ~hole])
+
+
+def test_central_hole_mask_known_values():
+    assert central_hole_mask(4, 6, 2).tolist() == [
+        [
+            [
+                [1, 1, 1, 1, 1, 1],
+                [1, 1, 0, 0, 1, 1],
+                [1, 1, 0, 0, 1, 1],
+                [1, 1, 1, 1, 1, 1],
+            ]
+        ]
+    ]
     M = central_hole_mask(64, 64, 32)
-    assert torch.equal(op.A(x), x * M)
+    assert M.shape == (1, 1, 64, 64) and M.sum() == 64 * 64 - 32 * 32
+    assert M[0, 0, 15:17, 15:17].tolist() == [[1, 1], [1, 0]]  # the hole's corner
+    assert M[0, 0, 47:49, 47:49].tolist() == [[0, 1], [1, 1]]  # and the opposite one
 
 
 def test_weighted_mask_is_largest_next_to_the_hole():
@@ -114,7 +135,7 @@ def test_denoising_noise_has_std_0_1():
 
 
 def test_quantization_has_five_levels():
-    y = tl.make_operator("quantization").corrupt(_rand(4, 3, 64, 64))
+    y = tl.make_operator("quantization").corrupt(rand(4, 3, 64, 64))
     levels = torch.unique(y)
     assert torch.allclose(levels, torch.tensor([0, 0.25, 0.5, 0.75, 1.0]))
 
@@ -126,7 +147,7 @@ def test_quantization_rounds_to_the_nearest_level():
 
 
 def test_naive_inverses():
-    x = _rand(1, 3, 64, 64)
+    x = rand(1, 3, 64, 64)
     gray = tl.make_operator("colorization").corrupt(x)
     rgb = tl.make_operator("colorization").naive_inverse(gray)
     assert torch.equal(rgb[:, 0], gray[:, 0]) and torch.equal(rgb[:, 2], gray[:, 0])
@@ -203,7 +224,7 @@ def test_corrupt_is_sensor_of_noise_of_A():
     from tutorial_lib.operators import Clip, GaussianNoise
 
     op = tl.make_operator("inpainting", noise=GaussianNoise(0.05))
-    x = _rand(2, 3, 64, 64, seed=3)
+    x = rand(2, 3, 64, 64, seed=3)
     y = op.corrupt(x, seed=4)
     g = torch.Generator().manual_seed(4)
     expected = Clip()(op.A(x) + 0.05 * torch.randn(x.shape, generator=g))

@@ -1,11 +1,12 @@
-"""The set-up files agree: pyproject.toml and environment.yml list the same packages."""
+"""The set-up files agree: pyproject.toml and environment.yml list the same packages,
+the README names the commands CI runs and maps every notebook.
+
+The fast-mode switch (tutorial_lib.config): tests/test_config.py."""
 
 import re
 from pathlib import Path
 
 import tomllib
-
-import tutorial_lib as tl
 
 ROOT = Path(__file__).resolve().parent.parent
 CONDA_NAMES = {"pytorch": "torch"}  # conda-forge name -> PyPI name
@@ -32,10 +33,6 @@ def test_readme_test_command_is_what_ci_runs():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
-
-
-def test_fast_switch_is_read_from_the_environment():
-    assert tl.fast_or("real", "fast") == ("fast" if tl.FAST else "real")
 
 
 def test_readme_maps_every_notebook_and_binder_opens_the_first():

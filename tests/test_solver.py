@@ -2,14 +2,11 @@
 
 import pytest
 import torch
+from torch import nn
 
 import tutorial_lib as tl
-
-DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-
-
-def _z(n, nz, seed):
-    return torch.randn(n, nz, generator=torch.Generator().manual_seed(seed))
+from conftest import LinearGenerator, ZeroDiscriminator, randn
+from tutorial_lib.solver import data_term
 
 
 @pytest.mark.parametrize("name", ["super_resolution", "colorization", "denoising"])
@@ -17,7 +14,7 @@ def test_linear_generator_gives_the_least_squares_answer(linear_gan, name):
     """With G(z) = 0.5 + W z, p = 2 and lam = 0, argmin_z ||A G(z) - y||^2 is lstsq."""
     G, D = linear_gan
     op = tl.make_operator(name)
-    z_true = _z(1, 8, seed=1)
+    z_true = randn(1, 8, seed=1)
     noise = 0.01 * torch.randn(
         op.A(G(z_true)).shape, generator=torch.Generator().manual_seed(2)
     )
@@ -37,21 +34,23 @@ def test_recovers_a_generated_face(dcgan, name):
     """y = A(G(z*)): restore finds an image within 30 dB of G(z*); the data term collapses."""
     G, D = dcgan
     op = tl.make_operator(name)
-    x_true = G(_z(2, 100, seed=7))
+    x_true = G(randn(2, 100, seed=7))
     y = op.A(x_true)  # no noise: an exact answer exists
     r = tl.restore(y, op, G, D, lam=0, p=2, steps=300, lr=0.05, restarts=2, blend=False)
     data = r.history["data"]
     assert torch.all(data[-1] < 1e-3 * data[0]), data[[0, -1]]
     if name in ("inpainting", "denoising", "quantization"):  # A keeps enough to pin x
         assert torch.all(tl.psnr(r.x_hat, x_true) >= 30), tl.psnr(r.x_hat, x_true)
-    start = G(_z(2, 100, seed=0))  # a random face is far: the 30 dB bar means something
+    start = G(
+        randn(2, 100, seed=0)
+    )  # a random face is far: the 30 dB bar means something
     assert torch.all(tl.psnr(start, x_true) < 25)
 
 
 def test_history_holds_each_term_and_the_total(dcgan):
     G, D = dcgan
     op = tl.make_operator("denoising")
-    y = op.corrupt(G(_z(2, 100, seed=3)).clamp(0, 1))
+    y = op.corrupt(G(randn(2, 100, seed=3)).clamp(0, 1))
     r = tl.restore(y, op, G, D, lam=0.5, p=1, steps=5, restarts=2)
     h = r.history
     assert set(h) == {"data", "prior_D", "prior_z", "total"}
@@ -63,27 +62,50 @@ def test_history_holds_each_term_and_the_total(dcgan):
 
 
 def test_the_restart_with_the_lowest_objective_is_kept(dcgan64):
-    """Four starts together give what the best of the four gives alone."""
+    """Three starts for each of two faces, run together, give what each face's best
+    start gives alone. The best starts sit at different restarts (2 and 1), so taking
+    another face's row, or the same restart for every face, shows."""
     G, D = dcgan64
     op = tl.make_operator("super_resolution")
-    y = op.A(G(_z(1, 100, seed=5).double()))
-    starts = _z(4, 100, seed=6).view(1, 4, 100)
-    both = tl.restore(y, op, G, D, steps=20, restarts=4, z_init=starts)
+    z_true = randn(2, 100, seed=5)
+    y = op.A(G(z_true.double()))
+    starts = randn(2, 3, 100, seed=6)
+    starts[0, 2] = z_true[0] + 0.1 * randn(100, seed=7)  # near face 0's truth
+    starts[1, 1] = z_true[1] + 0.1 * randn(100, seed=8)  # near face 1's truth
+    both = tl.restore(y, op, G, D, steps=10, restarts=3, z_init=starts)
     alone = [
-        tl.restore(y, op, G, D, steps=20, restarts=1, z_init=starts[:, i])
-        for i in range(4)
+        [
+            tl.restore(
+                y[n : n + 1],
+                op,
+                G,
+                D,
+                steps=10,
+                restarts=1,
+                z_init=starts[n : n + 1, i],
+            )
+            for i in range(3)
+        ]
+        for n in range(2)
     ]
-    objectives = torch.cat([r.objective for r in alone])
-    assert objectives.max() > objectives.min() + 1e-3  # the starts do differ
-    best = alone[objectives.argmin()]
-    assert torch.allclose(both.objective, best.objective, rtol=1e-9)
-    assert torch.allclose(both.z, best.z, atol=1e-9)
+    objectives = torch.stack([torch.cat([r.objective for r in row]) for row in alone])
+    assert torch.all(objectives.max(1).values > objectives.min(1).values + 1e-3)
+    best = objectives.argmin(dim=1).tolist()
+    assert best == [2, 1]  # different restarts for the two faces
+    for n in range(2):
+        kept = alone[n][best[n]]
+        assert torch.allclose(both.objective[n], kept.objective[0], rtol=1e-9)
+        assert torch.allclose(both.z[n], kept.z[0], atol=1e-9)
+        assert torch.allclose(both.x_gan[n], kept.x_gan[0], atol=1e-9)
+        assert torch.allclose(
+            both.history["total"][:, n], kept.history["total"][:, 0], rtol=1e-9
+        )
 
 
 def test_same_seed_same_result_other_seed_other_result(dcgan):
     G, D = dcgan
     op = tl.make_operator("colorization")
-    y = op.A(G(_z(2, 100, seed=9)))
+    y = op.A(G(randn(2, 100, seed=9)))
     a, b = (tl.restore(y, op, G, D, steps=10, restarts=2, seed=1) for _ in range(2))
     c = tl.restore(y, op, G, D, steps=10, restarts=2, seed=2)
     assert torch.equal(a.x_hat, b.x_hat) and torch.equal(a.z, b.z)
@@ -93,7 +115,7 @@ def test_same_seed_same_result_other_seed_other_result(dcgan):
 def test_a_face_does_not_depend_on_its_batch_mates(dcgan64):
     G, D = dcgan64
     op = tl.make_operator("inpainting")
-    y = op.A(G(_z(3, 100, seed=11).double()))
+    y = op.A(G(randn(3, 100, seed=11).double()))
     ab = tl.restore(y[[0, 1]], op, G, D, steps=15, restarts=2)
     ac = tl.restore(y[[0, 2]], op, G, D, steps=15, restarts=2)
     assert torch.allclose(ab.x_hat[0], ac.x_hat[0], atol=1e-9)
@@ -104,7 +126,7 @@ def test_a_face_does_not_depend_on_its_batch_mates(dcgan64):
 def test_clip_keeps_z_in_the_box(dcgan):
     G, D = dcgan
     op = tl.make_operator("denoising")
-    y = op.A(G(_z(1, 100, seed=4)))
+    y = op.A(G(randn(1, 100, seed=4)))
     r = tl.restore(y, op, G, D, steps=10, restarts=1, clip=0.5)
     assert r.z.abs().max() <= 0.5
 
@@ -112,7 +134,7 @@ def test_clip_keeps_z_in_the_box(dcgan):
 def test_inpainting_blend_keeps_the_known_pixels(dcgan):
     G, D = dcgan
     op = tl.make_operator("inpainting")
-    x = G(_z(1, 100, seed=6)).clamp(0, 1)
+    x = G(randn(1, 100, seed=6)).clamp(0, 1)
     y = op.corrupt(x)
     r = tl.restore(y, op, G, D, steps=5, restarts=1, blend=True)
     known = op.mask(y).expand_as(y).bool()
@@ -121,27 +143,45 @@ def test_inpainting_blend_keeps_the_known_pixels(dcgan):
 
 
 def test_callback_sees_the_current_best_images(dcgan):
+    """Face 0 starts badly at restart 0 and from its truth at restart 1, face 1 the
+    other way round: the callback must show each face's best restart, not restart 0."""
     G, D = dcgan
     op = tl.make_operator("denoising")
-    y = op.A(G(_z(2, 100, seed=8)))
+    z_true = randn(2, 100, seed=8)
+    y = op.A(G(z_true))
+    bad = 3 * randn(2, 100, seed=9)  # far from both faces
+    starts = torch.stack(
+        [torch.stack([bad[0], z_true[0]]), torch.stack([z_true[1], bad[1]])]
+    )  # (N, k, nz) = (2, 2, 100)
     calls = []
-    tl.restore(
+    r = tl.restore(
         y,
         op,
         G,
         D,
         steps=20,
         restarts=2,
+        z_init=starts,
         callback_every=10,
-        callback=lambda step, x: calls.append((step, tuple(x.shape))),
+        callback=lambda step, x: calls.append((step, x.clone())),
     )
-    assert calls == [(0, (2, 3, 64, 64)), (10, (2, 3, 64, 64)), (20, (2, 3, 64, 64))]
+    assert [(step, tuple(x.shape)) for step, x in calls] == [
+        (0, (2, 3, 64, 64)),
+        (10, (2, 3, 64, 64)),
+        (20, (2, 3, 64, 64)),
+    ]
+    assert torch.allclose(calls[0][1], y, atol=1e-5)  # at step 0 the truths are best
+    final = calls[-1][1]
+    assert torch.equal(final, r.x_gan)  # the kept restart's G(z), at the end
+    restart0 = tl.restore(y[:1], op, G, D, steps=20, restarts=1, z_init=bad[:1])
+    assert restart0.objective[0] > r.objective[0] + 1  # restart 0 is not face 0's best
+    assert (final[0] - restart0.x_gan[0]).abs().max() > 0.1
 
 
 def test_warm_start_continues_from_z_init(dcgan):
     G, D = dcgan
     op = tl.make_operator("denoising")
-    y = op.A(G(_z(1, 100, seed=12)))
+    y = op.A(G(randn(1, 100, seed=12)))
     first = tl.restore(y, op, G, D, lam=0, steps=100, restarts=1)
     warm = tl.restore(y, op, G, D, lam=0, steps=1, restarts=1, z_init=first.z)
     assert warm.history["data"][0, 0] == pytest.approx(
@@ -153,7 +193,7 @@ def test_warm_start_continues_from_z_init(dcgan):
 def test_cpu_and_cuda_agree(dcgan):
     G, D = dcgan
     op = tl.make_operator("super_resolution")
-    y = op.A(G(_z(2, 100, seed=13)))
+    y = op.A(G(randn(2, 100, seed=13)))
     cpu = tl.restore(y, op, G, D, steps=50, restarts=2)
     G.cuda(), D.cuda()
     try:
@@ -209,6 +249,59 @@ def test_bad_observations(dcgan):
         tl.restore(torch.rand(1, 3, 64, 64), "denoising", G, D)
 
 
+def test_networks_on_another_device_than_y_are_refused(linear_gan):
+    """The meta device stands in for a GPU: parameters with no data, on another device."""
+    G, D = linear_gan
+    op = tl.make_operator("denoising")
+    y = torch.rand(1, 3, 64, 64)
+    G_meta = LinearGenerator().to("meta")
+    D_meta = nn.Linear(1, 1).to("meta")
+    tl.freeze(G_meta, D_meta)
+    with pytest.raises(ValueError, match="G is on meta but y is on cpu"):
+        tl.restore(y, op, G_meta, D)
+    with pytest.raises(ValueError, match="D is on meta but y is on cpu"):
+        tl.restore(y, op, G, D_meta)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_networks_on_cuda_and_y_on_the_cpu_are_refused():
+    G, D = LinearGenerator().cuda(), ZeroDiscriminator()
+    tl.freeze(G, D)
+    with pytest.raises(ValueError, match=r"G is on cuda:0 but y is on cpu"):
+        tl.restore(torch.rand(1, 3, 64, 64), tl.make_operator("denoising"), G, D)
+
+
+def test_weighted_data_term_known_values():
+    """sum_i w_i (r_i^2 + eps^2)^(p/2): the weights count per entry, before the sum."""
+    residual = torch.tensor(
+        [[[[3.0, 4.0]]], [[[0.0, 0.0]]]]
+    )  # (N, C, H, W) = (2,1,1,2)
+    weights = torch.tensor([[[[1.0, 0.5]]]])  # one map for the whole batch
+    assert data_term(residual, 1.0).tolist()[0] == pytest.approx(7.0)
+    weighted = data_term(residual, 1.0, weights)
+    assert weighted.shape == (2,)
+    assert weighted[0].item() == pytest.approx(3.0 + 0.5 * 4.0)
+    assert weighted[1].item() == pytest.approx(1.5 * 1e-4, rel=1e-3)  # eps per entry
+    assert data_term(residual, 2.0, weights)[0].item() == pytest.approx(9.0 + 8.0)
+    assert data_term(residual, 2.0, torch.zeros(1, 1, 1, 2)).tolist() == [0.0, 0.0]
+
+
+def test_restore_uses_the_operators_data_weights(linear_gan):
+    """Weighted inpainting gives pixel (0, 0), far from the hole, weight 0: an error
+    there costs 3 x 0.3^2 = 0.27 in the plain data term and nothing in the weighted."""
+    G, D = linear_gan
+    z0 = randn(1, 8, seed=3)
+    plain_op = tl.make_operator("inpainting")
+    weighted_op = tl.make_operator("inpainting", weighted=True)
+    y = plain_op.A(G(z0))
+    y[..., 0, 0] += 0.3
+    common = dict(lam=0, p=2, steps=1, restarts=1, z_init=z0)
+    plain = tl.restore(y, plain_op, G, D, **common).history["data"][0, 0]
+    weighted = tl.restore(y, weighted_op, G, D, **common).history["data"][0, 0]
+    assert plain.item() == pytest.approx(0.27 + 3 * 64 * 64 * 1e-8, rel=1e-4)
+    assert weighted.item() < 1e-4
+
+
 def test_training_mode_is_refused(dcgan):
     G, D = dcgan
     G.train()
@@ -221,11 +314,9 @@ def test_training_mode_is_refused(dcgan):
 
 def test_without_D_the_prior_is_the_latent_term_alone(dcgan):
     """use_D=False equals a discriminator that scores every image 0, and D is not called."""
-    from conftest import ZeroDiscriminator
-
     G, D = dcgan
     op = tl.make_operator("denoising")
-    y = op.corrupt(G(_z(2, 100, seed=4)).clamp(0, 1))
+    y = op.corrupt(G(randn(2, 100, seed=4)).clamp(0, 1))
     calls = []
     hook = D.register_forward_hook(lambda *args: calls.append(1))
     ablated = tl.restore(y, op, G, D, lam=0.5, steps=5, restarts=2, use_D=False)
@@ -244,7 +335,7 @@ def test_without_D_the_prior_is_the_latent_term_alone(dcgan):
 def test_settings_hold_everything_and_reproduce_the_run(dcgan):
     G, D = dcgan
     op = tl.make_operator("denoising")
-    y = op.corrupt(G(_z(2, 100, seed=5)).clamp(0, 1))
+    y = op.corrupt(G(randn(2, 100, seed=5)).clamp(0, 1))
     r = tl.restore(y, op, G, D, lam=0.3, steps=3, restarts=2, seed=5, clip=1.0)
     assert (r.settings.seed, r.settings.clip, r.settings.lam) == (5, 1.0, 0.3)
     assert r.z.abs().max() <= 1.0  # the clip ran

@@ -6,7 +6,7 @@ import torch
 import tutorial_lib.table as table
 from tutorial_lib.__main__ import main
 from tutorial_lib.data import load_sample_faces
-from tutorial_lib.evaluate import evaluate_method, restore_with
+from tutorial_lib.evaluate import evaluate_method
 from tutorial_lib.metrics import psnr
 from tutorial_lib.operators import make_operator
 
@@ -97,10 +97,17 @@ def test_ids_must_match_the_faces(faces):
         table.run_table(x, ids[:2], methods=["naive"], tasks=["denoising"])
 
 
-def test_gan_needs_its_networks(faces):
-    op = make_operator("denoising")
-    with pytest.raises(ValueError, match="needs the generator"):
-        restore_with("gan", op.corrupt(faces[0]), op)
+def test_seconds_per_image_divide_each_batch_by_its_own_size(quarter_second_per_face):
+    """19 faces at batch size 16: batches of 16 and 3 faces take 4 s and 0.75 s, so
+    every face took 0.25 s (the last batch over 16 would give 0.047 s)."""
+    x = load_sample_faces(19)
+    ids = [f"{i}.jpg" for i in range(19)]
+    rows = table.run_table(
+        x, ids, methods=["naive"], tasks=["denoising"], batch_size=16
+    )
+    assert [r["seconds"] for r in rows] == pytest.approx([0.25] * 19)
+    summary = table.summarize(rows)[("naive", "denoising")]
+    assert summary["seconds"] == pytest.approx(0.25)
 
 
 def test_table_command_writes_rows_and_table_and_resumes(tmp_path, capsys):

@@ -338,7 +338,7 @@ def main(argv=None) -> None:
     p.add_argument(
         "image", help="a PNG/JPEG: the observation, or a clean face (--corrupt)"
     )
-    p.add_argument("--task", required=True, help="inpainting, colorization, ...")
+    p.add_argument("--task", required=True, choices=TASKS)
     p.add_argument("--corrupt", action="store_true", help="corrupt the image first")
     p.add_argument("--out", required=True, help="PNG: [truth |] input | restored")
     for name in ("lam", "p"):
@@ -374,7 +374,12 @@ def main(argv=None) -> None:
     p.set_defaults(run=cmd_table)
 
     args = parser.parse_args(argv)
-    args.run(args)
+    try:
+        args.run(args)
+    except (
+        FileNotFoundError
+    ) as error:  # a missing data folder or file: one line, no trace
+        sys.exit(f"error: {error}")
 
 
 if __name__ == "__main__":

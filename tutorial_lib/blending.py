@@ -48,7 +48,19 @@ def _ycbcr_to_rgb(y: torch.Tensor, cb: torch.Tensor, cr: torch.Tensor) -> torch.
 
 
 def color_blend(x_hat: torch.Tensor, gray: torch.Tensor) -> torch.Tensor:
-    """x_hat's chrominance (Cb, Cr) with gray's luminance Y, clamped to [0, 1]."""
+    """x_hat's chrominance (Cb, Cr) with gray's luminance Y, clamped to [0, 1].
+
+    ``x_hat``: (N, 3, H, W) colour images; ``gray``: (N, 1, H, W) the observed
+    luminance. Every pixel gets d = gray - Y(x_hat) added to R, G and B (module
+    docstring), so the result has gray's luminance and x_hat's colour differences:
+
+    >>> x_hat = torch.tensor([0.6, 0.4, 0.3]).view(1, 3, 1, 1)  # Y = 0.4484
+    >>> blended = color_blend(x_hat, torch.full((1, 1, 1, 1), 0.5))
+    >>> [round(v, 4) for v in blended.flatten().tolist()]  # d = 0.5 - 0.4484 = 0.0516
+    [0.6516, 0.4516, 0.3516]
+    >>> round(luminance(blended).item(), 4)
+    0.5
+    """
     check_images(x_hat, "x_hat")
     check_images(gray, "gray", channels=1)
     check_same_shape(x_hat[:, :1], gray, ("x_hat", "gray"))
@@ -98,6 +110,16 @@ def poisson_blend(
     ``known``: (N or 1, 1, H, W) with 1 on observed pixels and 0 in the hole.
     Conjugate gradients stop when every image and channel has a residual norm
     ||b - A u|| below ``tol``, or after ``iters`` steps (about 80 for a 32x32 hole).
+
+    A restoration that is 0.3 too bright but has the right gradients (a ramp, like
+    y's) fills the hole without a seam: only its gradients are kept, y sets the level.
+
+    >>> from tutorial_lib.operators import central_hole_mask
+    >>> ramp = torch.linspace(0.2, 0.6, 16).expand(1, 3, 16, 16)
+    >>> known = central_hole_mask(16, 16, 8)  # an 8x8 hole in a 16x16 image
+    >>> x = poisson_blend(ramp + 0.3, ramp * known, known)
+    >>> round((x - ramp).abs().max().item(), 4)
+    0.0
     """
     check_images(x_hat, "x_hat")
     check_images(y, "y")

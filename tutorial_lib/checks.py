@@ -13,7 +13,14 @@ import torch
 def check_images(x, name: str = "x", channels: int | tuple[int, ...] = 3) -> None:
     """Raise ValueError unless ``x`` is a float tensor (N, C, H, W) with values in [0, 1].
 
-    ``channels``: the allowed channel count(s), e.g. 1 for a grayscale observation.
+    ``channels``: the allowed channel count(s), e.g. 1 for a grayscale observation;
+    ``name`` names ``x`` in the message.
+
+    >>> check_images(torch.rand(2, 1, 64, 64), "y", channels=1)  # fine: no error
+    >>> check_images(torch.full((1, 3, 8, 8), 255.0), "face")  # an 8-bit image
+    Traceback (most recent call last):
+        ...
+    ValueError: face must have values in [0, 1], got range [255, 255]
     """
     allowed = (channels,) if isinstance(channels, int) else tuple(channels)
     if not isinstance(x, torch.Tensor):
@@ -38,6 +45,15 @@ def check_images(x, name: str = "x", channels: int | tuple[int, ...] = 3) -> Non
 
 
 def check_same_shape(a: torch.Tensor, b: torch.Tensor, names=("x", "y")) -> None:
+    """Raise ValueError unless ``a`` and ``b`` have the same shape; ``names`` name them.
+
+    >>> x, gray = torch.zeros(1, 3, 64, 64), torch.zeros(1, 1, 64, 64)
+    >>> check_same_shape(x, gray, ("x", "gray"))
+    Traceback (most recent call last):
+        ...
+    ValueError: x and gray must have the same shape,
+    got (1, 3, 64, 64) and (1, 1, 64, 64)
+    """
     if a.shape != b.shape:
         raise ValueError(
             f"{names[0]} and {names[1]} must have the same shape, "
@@ -46,7 +62,18 @@ def check_same_shape(a: torch.Tensor, b: torch.Tensor, names=("x", "y")) -> None
 
 
 def check_settings(s) -> None:
-    """Raise ValueError for solver settings outside their ranges (tutorial_lib.solver)."""
+    """Raise ValueError for solver settings outside their ranges (tutorial_lib.solver).
+
+    ``s``: a Settings. lam >= 0, p > 0 (p < 1 is allowed: the data term is smoothed),
+    steps and restarts >= 1, lr > 0, clip > 0 or None.
+
+    >>> from tutorial_lib.solver import Settings
+    >>> check_settings(Settings(p=0.5))  # fine: no error
+    >>> check_settings(Settings(p=0.0))
+    Traceback (most recent call last):
+        ...
+    ValueError: p must be > 0, got 0.0
+    """
     if s.lam < 0:
         raise ValueError(f"lam must be >= 0, got {s.lam}")
     if s.p <= 0:
@@ -63,7 +90,23 @@ def check_settings(s) -> None:
 
 def check_restore_inputs(y, op, G, D, s) -> None:
     """The checks of restore(): y fits the operator, G and D are frozen and on y's
-    device, and the settings are in range."""
+    device, and the settings are in range.
+
+    ``y``: the observations; ``op``: their Operator; ``G``, ``D``: the networks;
+    ``s``: the Settings of the run. Fresh networks are in training mode, where batch
+    norm would mix the faces of a batch:
+
+    >>> from tutorial_lib.models import make_dcgan
+    >>> from tutorial_lib.operators import make_operator
+    >>> from tutorial_lib.solver import Settings
+    >>> G, D = make_dcgan(seed=0)
+    >>> check_restore_inputs(torch.rand(1, 1, 64, 64), make_operator("colorization"),
+    ...                      G, D, Settings())
+    Traceback (most recent call last):
+        ...
+    ValueError: G is in training mode; call tutorial_lib.freeze(G, D) first
+    (batch norm would make each result depend on its batch mates)
+    """
     check_images(y, "y", channels=op.observed_channels)
     check_settings(s)
     if s.blend and not op.can_blend:

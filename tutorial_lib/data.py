@@ -33,7 +33,16 @@ SAMPLE_FACES = DATA_DIR / "sample_faces.png"
 def prepare_face(image: Image.Image, size: int = IMAGE_SIZE) -> torch.Tensor:
     """Central square crop (side 108/178 of the width), antialiased resize to size x size.
 
-    Returns a float32 tensor (3, size, size) in [0, 1].
+    ``image``: a PIL image of any mode (converted to RGB); returns a float32 tensor
+    (3, size, size) in [0, 1]. On a 178x218 CelebA photo the crop is the 108x108 square
+    at (35, 55): a red square there, on a blue background, gives an all-red face.
+
+    >>> from PIL import ImageDraw
+    >>> photo = Image.new("RGB", (178, 218), "blue")
+    >>> ImageDraw.Draw(photo).rectangle((35, 55, 142, 162), fill="red")  # corners kept
+    >>> face = prepare_face(photo)
+    >>> face.shape, face.mean(dim=(1, 2)).tolist()
+    (torch.Size([3, 64, 64]), [1.0, 0.0, 0.0])
     """
     image = image.convert("RGB")
     width, height = image.size
@@ -46,7 +55,23 @@ def prepare_face(image: Image.Image, size: int = IMAGE_SIZE) -> torch.Tensor:
 
 
 def celeba_files(root: str | Path, split: str = "train") -> list[Path]:
-    """The image files of one split ("train", "valid" or "test"), in id order."""
+    r"""The image files of one split ("train", "valid" or "test"), in id order.
+
+    ``root``: a folder in CelebA's layout (module docstring). A tiny one, three gray
+    photos of which two are in the training split:
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> root, lines = Path(tmp.name), ["000003.jpg 0", "000002.jpg 2", "000001.jpg 0"]
+    >>> _ = (root / "list_eval_partition.txt").write_text("\n".join(lines))
+    >>> photos = root / "img_align_celeba"
+    >>> photos.mkdir()
+    >>> for line in lines:  # gray photos of CelebA's size
+    ...     Image.new("RGB", (178, 218), "gray").save(photos / line[:10])
+    >>> [path.name for path in celeba_files(root, "train")]
+    ['000001.jpg', '000003.jpg']
+    >>> tmp.cleanup()
+    """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {sorted(SPLITS)}, got {split!r}")
     root = Path(root)
@@ -68,9 +93,24 @@ def celeba_files(root: str | Path, split: str = "train") -> list[Path]:
 def load_celeba(
     root: str | Path, split: str = "train", n: int | None = None, progress: bool = False
 ) -> torch.Tensor:
-    """Read one split of CelebA as a float32 tensor (N, 3, 64, 64) in [0, 1].
+    r"""Read one split of CelebA as a float32 tensor (N, 3, 64, 64) in [0, 1].
 
-    ``n`` keeps the first n faces of the split (in id order); ``progress`` shows tqdm.
+    ``root``: a folder in CelebA's layout (module docstring); ``split``: "train",
+    "valid" or "test"; ``n`` keeps the first n faces of the split (in id order);
+    ``progress`` shows tqdm. A tiny CelebA of two gray photos, both in the test split:
+
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> root, lines = Path(tmp.name), ["000001.jpg 2", "000002.jpg 2"]
+    >>> _ = (root / "list_eval_partition.txt").write_text("\n".join(lines))
+    >>> photos = root / "img_align_celeba"
+    >>> photos.mkdir()
+    >>> for line in lines:  # gray photos of CelebA's size
+    ...     Image.new("RGB", (178, 218), "gray").save(photos / line[:10])
+    >>> x = load_celeba(root, "test")
+    >>> x.shape, x.dtype, load_celeba(root, "test", n=1).shape
+    (torch.Size([2, 3, 64, 64]), torch.float32, torch.Size([1, 3, 64, 64]))
+    >>> tmp.cleanup()
     """
     files = celeba_files(root, split)[:n]
     if not files:
@@ -87,7 +127,14 @@ def load_celeba(
 
 
 def to_grid(x: torch.Tensor, ncols: int = 8) -> torch.Tensor:
-    """Tile a batch (N, C, H, W) into one image (C, rows * H, ncols * W), row-major."""
+    """Tile a batch (N, C, H, W) into one image (C, rows * H, ncols * W), row-major.
+
+    rows = ceil(N / ncols); the tiles after the last image are black (zeros).
+
+    >>> grid = to_grid(torch.ones(10, 3, 64, 64), ncols=4)  # 3 rows of 4 tiles
+    >>> grid.shape, grid[:, 128:, 128:].max().item()  # the last two tiles are empty
+    (torch.Size([3, 192, 256]), 0.0)
+    """
     N, C, H, W = x.shape
     nrows = -(-N // ncols)
     padded = torch.zeros(nrows * ncols, C, H, W, dtype=x.dtype)
@@ -97,7 +144,19 @@ def to_grid(x: torch.Tensor, ncols: int = 8) -> torch.Tensor:
 
 
 def save_png(x: torch.Tensor, path: str | Path, ncols: int = 8) -> None:
-    """Save a batch of [0, 1] images as one PNG grid (lossless, 8 bits)."""
+    """Save a batch of [0, 1] images as one PNG grid (lossless, 8 bits).
+
+    ``x``: (N, C, H, W), clamped to [0, 1] and rounded to the nearest of 256 levels;
+    ``path``: the file to write; ``ncols``: tiles per row (see ``to_grid``).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save_png(torch.full((2, 3, 64, 64), 0.5), Path(folder) / "two.png", ncols=2)
+    ...     with Image.open(Path(folder) / "two.png") as png:
+    ...         size, pixel = png.size, png.getpixel((0, 0))
+    >>> size, pixel  # (width, height); 0.5 * 255 = 127.5 rounds to 128
+    ((128, 64), (128, 128, 128))
+    """
     grid = (to_grid(x.detach().clamp(0, 1), ncols) * 255).round().to(torch.uint8)
     Image.fromarray(grid.permute(1, 2, 0).numpy()).save(path)
 
@@ -107,6 +166,12 @@ def load_sample_faces(n: int = 16) -> torch.Tensor:
 
     They are CelebA test-partition faces (data/README.md says which and how they were
     made), stored as one lossless 8x8 PNG grid, data/sample_faces.png.
+
+    >>> x = load_sample_faces(2)
+    >>> x.shape, x.dtype, bool(x.min() >= 0 and x.max() <= 1)
+    (torch.Size([2, 3, 64, 64]), torch.float32, True)
+    >>> torch.equal(load_sample_faces(64)[:2], x)  # always the same faces, in order
+    True
     """
     if not 1 <= n <= 64:
         raise ValueError(f"n must be between 1 and 64 (64 faces are shipped), got {n}")
@@ -128,7 +193,15 @@ def load_faces(data: str | Path, split: str, n: int | None = None) -> torch.Tens
 
     ``data``: a CelebA folder in the official layout (read with `load_celeba`), or a
     .pt file of uint8 faces written by ``python -m tutorial_lib prepare`` (``split`` is
-    then only a label: the file holds one split).
+    then only a label: the file holds one split). A .pt file of four 8-bit faces:
+
+    >>> import tempfile
+    >>> faces = (load_sample_faces(4) * 255).round().to(torch.uint8)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     torch.save(faces, Path(folder) / "faces_test.pt")
+    ...     x = load_faces(Path(folder) / "faces_test.pt", "test", n=3)
+    >>> x.shape, torch.equal(x, load_sample_faces(3))  # 8 bits: nothing lost
+    (torch.Size([3, 3, 64, 64]), True)
     """
     path = Path(data)
     if path.suffix == ".pt":

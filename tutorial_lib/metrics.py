@@ -127,7 +127,16 @@ def sharpness(x: torch.Tensor) -> torch.Tensor:
 
 
 def score_images(images: dict[str, torch.Tensor], x: torch.Tensor):
-    """name -> (PSNR (N,), SSIM (N,)) against x, for the images with x's shape."""
+    """name -> (PSNR (N,), SSIM (N,)) against x, for the images with x's shape.
+
+    ``images``: name -> (N, C, H, W); x itself and images of another shape (a gray y)
+    are left out. The scores for show_faces' captions:
+
+    >>> x = torch.full((2, 3, 16, 16), 0.5)
+    >>> scores = score_images({"truth": x, "darker": x - 0.1, "gray": x[:, :1]}, x)
+    >>> list(scores), scores["darker"][0]  # MSE = 0.1^2: 20 dB
+    (['darker'], tensor([20., 20.]))
+    """
     return {
         name: (psnr(v, x), ssim(v, x))
         for name, v in images.items()
@@ -143,6 +152,12 @@ def metric_table(images: dict[str, torch.Tensor], x: torch.Tensor, D=None, **mea
     discriminator's logit l ("D logit": l > 0 reads as real, l < 0 as fake; a learned
     judge of "looks like a face", not of closeness to x); and each extra measure
     ``name=f`` with f(images) -> (N,).
+
+    >>> x = torch.full((2, 3, 16, 16), 0.5)
+    >>> images = {"truth": x, "darker": x - 0.1}
+    >>> rows = metric_table(images, x, mean=lambda v: v.mean(dim=(1, 2, 3)))
+    >>> rows["truth"]["PSNR"], {name: round(v, 4) for name, v in rows["darker"].items()}
+    (inf, {'PSNR': 20.0, 'SSIM': 0.9756, 'mean': 0.4})
     """
     rows = {}
     for name, v in images.items():

@@ -30,6 +30,15 @@ TRAIN_COMMAND = "python -m tutorial_lib train --data /path/to/celeba --epochs 25
 
 @dataclass(frozen=True)
 class DCGANConfig:
+    """The sizes of the DCGAN: latent dimension, feature maps and colour channels.
+
+    The defaults are the paper's; save_weights stores them beside the weights.
+
+    >>> from dataclasses import asdict
+    >>> asdict(DCGANConfig())
+    {'nz': 100, 'ngf': 64, 'ndf': 64, 'nc': 3}
+    """
+
     nz: int = 100  # latent dimension, as in the DCGAN paper
     ngf: int = 64  # generator feature maps at the last hidden layer (x8, x4, x2, x1)
     ndf: int = 64  # discriminator feature maps at the first layer (x1, x2, x4, x8)
@@ -55,6 +64,19 @@ def _down(c_in: int, c_out: int, batch_norm: bool = True) -> list[nn.Module]:
 
 
 class Generator(nn.Module):
+    """G: z (B, nz) -> images (B, 3, 64, 64) in [0, 1] (module docstring).
+
+    ``config``: the sizes (DCGANConfig). Fresh from its initialisation and in eval
+    mode, batch norm's stored statistics (mean 0, variance 1) do not match its tiny
+    activations, and G draws nearly flat gray images:
+
+    >>> _ = torch.manual_seed(0)
+    >>> G = Generator(DCGANConfig(ngf=8)).eval()  # a small one
+    >>> x = G(torch.randn(2, 100))
+    >>> x.shape, round(x.mean().item(), 2), bool(x.std() < 0.01)
+    (torch.Size([2, 3, 64, 64]), 0.5, True)
+    """
+
     def __init__(self, config: DCGANConfig = DCGANConfig()):
         super().__init__()
         self.config = config
@@ -78,6 +100,17 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
+    """D: images (B, 3, 64, 64) in [0, 1] -> logits l (B,) (module docstring).
+
+    ``config``: the sizes (DCGANConfig). D(x) = sigmoid(l(x)) is the probability that
+    x is real; the prior uses -l.
+
+    >>> _ = torch.manual_seed(0)
+    >>> D = Discriminator(DCGANConfig(ndf=8)).eval()  # a small one
+    >>> D(torch.rand(2, 3, 64, 64)).shape  # one logit per image
+    torch.Size([2])
+    """
+
     def __init__(self, config: DCGANConfig = DCGANConfig()):
         super().__init__()
         self.config = config
@@ -98,7 +131,17 @@ class Discriminator(nn.Module):
 
 
 def init_weights(module: nn.Module) -> None:
-    """The DCGAN initialisation: conv weights ~ N(0, 0.02), BN scale ~ N(1, 0.02)."""
+    """The DCGAN initialisation: conv weights ~ N(0, 0.02), BN scale ~ N(1, 0.02).
+
+    Biases are set to 0; other modules are left alone. Apply it to a whole network
+    with ``net.apply(init_weights)``.
+
+    >>> _ = torch.manual_seed(0)
+    >>> conv = nn.Conv2d(3, 64, 4)
+    >>> init_weights(conv)
+    >>> round(conv.weight.std().item(), 3), conv.bias.abs().max().item()
+    (0.02, 0.0)
+    """
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         nn.init.normal_(module.weight, 0.0, 0.02)
         if module.bias is not None:
@@ -109,7 +152,17 @@ def init_weights(module: nn.Module) -> None:
 
 
 def make_dcgan(config: DCGANConfig = DCGANConfig(), seed: int = 0):
-    """A freshly initialised (G, D) pair; the same seed gives the same weights."""
+    """A freshly initialised (G, D) pair; the same seed gives the same weights.
+
+    ``config``: the sizes (DCGANConfig); ``seed``: seeds torch's global generator,
+    which nn.init draws from. Both networks are in training mode.
+
+    >>> G, D = make_dcgan(seed=0)
+    >>> torch.equal(G.net[0].weight, make_dcgan(seed=0)[0].net[0].weight)
+    True
+    >>> sum(p.numel() for p in G.parameters())  # the DCGAN generator: 3.6 M weights
+    3576704
+    """
     torch.manual_seed(seed)  # nn.init draws from the global generator; fix it here
     G, D = Generator(config), Discriminator(config)
     G.apply(init_weights)
@@ -122,6 +175,14 @@ def freeze(*models: nn.Module) -> None:
 
     Eval mode matters for restoration: in training mode batch norm would use the
     statistics of the batch, so one face's result would depend on its batch mates.
+
+    >>> bn = nn.BatchNorm2d(3)
+    >>> freeze(bn)
+    >>> bn.training, bn.weight.requires_grad
+    (False, False)
+    >>> x = torch.rand(4, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+    >>> torch.equal(bn(x)[:1], bn(x[:1]))  # the first image alone or with 3 mates
+    True
     """
     for model in models:
         model.eval()
@@ -129,12 +190,29 @@ def freeze(*models: nn.Module) -> None:
 
 
 def default_device() -> torch.device:
-    """CUDA when present, else the CPU (pass device="mps" by hand on a Mac)."""
+    """CUDA when present, else the CPU (pass device="mps" by hand on a Mac).
+
+    >>> default_device().type == ("cuda" if torch.cuda.is_available() else "cpu")
+    True
+    """
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def save_weights(G: Generator, D: Discriminator, path: str | Path, **meta) -> None:
-    """One file with both networks and their config, loadable with weights_only=True."""
+    """One file with both networks and their config, loadable with weights_only=True.
+
+    ``path``: the file (its folder is created); ``meta``: plain Python values to
+    record with them (epochs, data, ...). load_pretrained(path=...) reads it back:
+
+    >>> import tempfile
+    >>> G, D = make_dcgan(DCGANConfig(ngf=8, ndf=8), seed=0)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save_weights(G, D, Path(folder) / "tiny.pt", epochs=0)
+    ...     meta = torch.load(Path(folder) / "tiny.pt", weights_only=True)["meta"]
+    ...     G2, D2 = load_pretrained("cpu", Path(folder) / "tiny.pt")
+    >>> meta, G2.config.ngf, torch.equal(G2.net[0].weight, G.net[0].weight)
+    ({'epochs': 0}, 8, True)
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(
@@ -154,6 +232,12 @@ def load_pretrained(device=None, path: str | Path | None = None):
     ``device`` None picks the best available (see default_device); ``path`` defaults to
     data/weights/dcgan_celeba64.pt, made by ``python -m tutorial_lib train`` (data/README.md
     records the run).
+
+    >>> G, D = load_pretrained("cpu")
+    >>> G.training, G.config.nz, any(p.requires_grad for p in D.parameters())
+    (False, 100, False)
+    >>> G(torch.zeros(1, 100)).shape  # z = 0, the mode of p_Z: a face
+    torch.Size([1, 3, 64, 64])
     """
     path = Path(path) if path is not None else WEIGHTS_FILE
     if not path.is_file():

@@ -57,7 +57,12 @@ def luminance(x: torch.Tensor) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class NoNoise:
-    """A noiseless measurement: v -> v."""
+    """A noiseless measurement: v -> v (the generator is not used).
+
+    >>> v = torch.rand(2, 3)
+    >>> NoNoise()(v, torch.Generator()) is v
+    True
+    """
 
     def __call__(self, v: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         return v
@@ -85,7 +90,11 @@ class GaussianNoise:
 
 @dataclass(frozen=True)
 class Clip:
-    """A sensor that saturates: values clipped to [0, 1], as a saved photo's are."""
+    """A sensor that saturates: values clipped to [0, 1], as a saved photo's are.
+
+    >>> Clip()(torch.tensor([-0.2, 0.5, 1.3])).tolist()
+    [0.0, 0.5, 1.0]
+    """
 
     def __call__(self, v: torch.Tensor) -> torch.Tensor:
         return v.clamp(0, 1)
@@ -116,6 +125,20 @@ class Operator:
 
     Subclasses set ``name`` and ``observed_channels`` and implement ``A`` and
     ``A_adjoint``; ``noise`` defaults to none and ``sensor`` to clipping to [0, 1].
+
+    A new operator needs only A and its adjoint; A x = x / 2 has ||A||^2 = 1/4:
+
+    >>> class Halve(Operator):
+    ...     name = "halve"
+    ...     def A(self, x):
+    ...         return x / 2
+    ...     def A_adjoint(self, y):
+    ...         return y / 2
+    >>> op, x = Halve(), torch.ones(1, 3, 8, 8)
+    >>> op.corrupt(x).max().item(), round(op.norm_squared(x), 4)  # 1.02 * 1/4
+    (0.5, 0.255)
+    >>> op.adjointness_error() < 1e-12, op
+    (True, Halve(noise=NoNoise(), sensor=Clip()))
     """
 
     name = "operator"
@@ -195,7 +218,18 @@ class Operator:
 
 
 def central_hole_mask(H: int, W: int, hole: int, device=None) -> torch.Tensor:
-    """Mask M (1, 1, H, W): 1 on known pixels, 0 on the central hole x hole square."""
+    """Mask M (1, 1, H, W): 1 on known pixels, 0 on the central hole x hole square.
+
+    ``device``: where to create it (default: the CPU).
+
+    >>> central_hole_mask(6, 6, 2)[0, 0].int()
+    tensor([[1, 1, 1, 1, 1, 1],
+            [1, 1, 1, 1, 1, 1],
+            [1, 1, 0, 0, 1, 1],
+            [1, 1, 0, 0, 1, 1],
+            [1, 1, 1, 1, 1, 1],
+            [1, 1, 1, 1, 1, 1]], dtype=torch.int32)
+    """
     if not 0 < hole < min(H, W):
         raise ValueError(
             f"hole must be between 1 and {min(H, W) - 1} pixels, got {hole}"
@@ -261,6 +295,13 @@ class Colorization(Operator):
 
     Its adjoint spreads a gray value back with the same weights: A* g = (w_R g, w_G g,
     w_B g). Blending keeps the restoration's colors and the observation's luminance.
+
+    >>> op = Colorization()
+    >>> red = torch.tensor([1.0, 0.0, 0.0]).view(1, 3, 1, 1)
+    >>> round(op.A(red).item(), 4), op.A(red).shape  # one gray channel
+    (0.299, torch.Size([1, 1, 1, 1]))
+    >>> [round(w, 4) for w in op.A_adjoint(torch.ones(1, 1, 1, 1)).flatten().tolist()]
+    [0.299, 0.587, 0.114]
     """
 
     name = "colorization"
@@ -327,7 +368,14 @@ class Denoising(_Identity):
     """A = identity; the noise is Gaussian, y = clip(x + sigma n, 0, 1).
 
     Clipping (the sensor) keeps y a valid image, as a saved photo would be; at
-    sigma = 0.1 it changes few pixels of a face.
+    sigma = 0.1 it changes few pixels of a face. ``parts`` may replace the noise or
+    the sensor (``sensor=Quantize(5)``).
+
+    >>> op, x = Denoising(sigma=0.2), torch.full((1, 3, 64, 64), 0.5)
+    >>> round((op.corrupt(x, seed=0) - x).std().item(), 2)  # the noise's sigma
+    0.2
+    >>> torch.equal(op.corrupt(x, seed=0), op.corrupt(x, seed=0))  # the seed fixes it
+    True
     """
 
     name = "denoising"
@@ -342,6 +390,10 @@ class Quantization(_Identity):
     q(x) = round((L - 1) x) / (L - 1): for L = 5 the levels are 0, 1/4, 1/2, 3/4, 1.
     The rounding is a step function, whose gradient is zero almost everywhere, so the
     solver compares G(z) with the quantized image directly.
+
+    >>> op, x = Quantization(), torch.full((1, 3, 2, 2), 0.3)
+    >>> torch.equal(op.A(x), x), op.corrupt(x).unique().tolist()  # 0.3 -> 1/4
+    (True, [0.25])
     """
 
     name = "quantization"

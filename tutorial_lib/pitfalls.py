@@ -30,7 +30,20 @@ from .solver import Restoration, restore
 
 @dataclass
 class Sweep:
-    """Restorations of the same y, one per value of one setting (lam or p)."""
+    """Restorations of the same y, one per value of one setting (lam or p).
+
+    Made by ``sweep``; ``images()`` gives show_faces' panels, ``final()`` the
+    objective's terms after the last step:
+
+    >>> import tutorial_lib as tl
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> op = tl.make_operator("denoising")
+    >>> y = op.corrupt(tl.load_sample_faces(1))
+    >>> s = sweep(y, op, G, D, "p", (1.0, 2.0), steps=2)
+    >>> list(s.images(raw=True)), sorted(s.final()[2.0])
+    (['p=1 (raw)', 'p=2 (raw)'], ['data', 'prior_D', 'prior_z', 'total'])
+    """
 
     setting: str  # the name of the setting that changes: "lam" or "p"
     results: dict[float, Restoration]  # value -> restore(y, ..., setting=value)
@@ -68,6 +81,18 @@ def sweep(
     ``settings`` go to ``restore`` for every run (steps, restarts, ...); those left out
     take the task's tuned defaults. Written out in notebook 05 (a dict comprehension
     over ``tl.restore``), called in 06-09.
+
+    With lam = 0 the objective is the data term alone:
+
+    >>> import tutorial_lib as tl
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> op = tl.make_operator("denoising")
+    >>> y = op.corrupt(tl.load_sample_faces(1))
+    >>> by_lam = sweep(y, op, G, D, "lam", (0.0, 10.0), steps=2, restarts=1)
+    >>> terms = by_lam.final()[0.0]
+    >>> list(by_lam.images()), terms["total"] == terms["data"]
+    (['lam=0', 'lam=10'], True)
     """
     if setting not in ("lam", "p"):
         raise ValueError(f"setting must be 'lam' or 'p', got {setting!r}")
@@ -84,6 +109,16 @@ def project_on_G(x: torch.Tensor, G, D, **settings) -> Restoration:
     can do for that face, whatever the corruption. ``settings`` go to ``restore``; by
     default lam = 0.01 (a light prior). Pass ``z_init`` = a restoration's z to go on
     from where it stopped, now seeing every pixel of x. Introduced in notebook 05.
+
+    >>> import tutorial_lib as tl
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> proj = project_on_G(tl.load_sample_faces(2), G, D, steps=5, restarts=1)
+    >>> proj.settings.lam, proj.x_hat.shape
+    (0.01, torch.Size([2, 3, 64, 64]))
+    >>> data = proj.history["data"]  # (steps + 1, N)
+    >>> bool((data[-1] < data[0]).all())  # Adam got closer to x
+    True
     """
     settings.setdefault("lam", 0.01)
     return restore(x, make_operator("denoising"), G, D, **settings)
@@ -96,6 +131,15 @@ def hardest_face(task_run: TaskRun, G, D, **settings) -> tuple[int, Restoration]
     to ``restore``. It tells a bad search from a face that G cannot draw: when even
     the projection is far from the face, no lam or p will fix the restoration.
     Introduced in notebook 05.
+
+    >>> import tutorial_lib as tl
+    >>> from tutorial_lib.showcase import run_task
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> run = run_task("denoising", tl.load_sample_faces(3), G, D, steps=2, restarts=1)
+    >>> k, proj = hardest_face(run, G, D, steps=2, restarts=1)
+    >>> k == psnr(run.result.x_hat, run.x).argmin().item(), proj.x_hat.shape  # one face
+    (True, torch.Size([1, 3, 64, 64]))
     """
     k = psnr(task_run.result.x_hat, task_run.x).argmin().item()
     x_k, z_k = task_run.x[k : k + 1], task_run.result.z[k : k + 1]
@@ -108,6 +152,16 @@ def hardest_images(
     """Face k's panels of ``task_run.columns()`` (1, C, h, w), then "projection on G".
 
     Written out in notebook 05, called in 06-09 (with ``show_against_truth``).
+
+    >>> import tutorial_lib as tl
+    >>> from tutorial_lib.showcase import run_task
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> run = run_task("denoising", tl.load_sample_faces(3), G, D, steps=2, restarts=1)
+    >>> k, proj = hardest_face(run, G, D, steps=2, restarts=1)
+    >>> {name: tuple(v.shape) for name, v in hardest_images(run, k, proj).items()}
+    {'truth x*': (1, 3, 64, 64), 'naive: noisy y': (1, 3, 64, 64),
+     'GAN x_hat': (1, 3, 64, 64), 'projection on G': (1, 3, 64, 64)}
     """
     images = {name: v[k : k + 1] for name, v in task_run.columns().items()}
     return images | {"projection on G": projection.x_hat}
@@ -122,6 +176,17 @@ def projection_gap(
     of the face, so what it gains on G(z_hat) is what the corruption (and a search
     cut short) cost; its own error is what G cannot draw. Written out in notebook
     05, called in 06-09.
+
+    >>> import tutorial_lib as tl
+    >>> from tutorial_lib.showcase import run_task
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> run = run_task("denoising", tl.load_sample_faces(3), G, D, steps=2, restarts=1)
+    >>> k, proj = hardest_face(run, G, D, steps=2, restarts=1)
+    >>> gap = projection_gap(run, k, proj)
+    >>> error = (run.result.x_gan[k] - run.x[k]).abs().mean().item()  # of G(z_hat)
+    >>> list(gap), gap["G(z_hat)"] == error
+    (['G(z_hat)', 'projection'], True)
     """
     x_k = task_run.x[k : k + 1]
     candidates = {

@@ -61,6 +61,10 @@ def laplacian_pyramid(x: torch.Tensor, levels: int = 3) -> list[torch.Tensor]:
 
     Each detail level is the image minus the upsampled next level, so the pyramid
     collapses back to x exactly: x = d_0 + up(d_1 + up(... + up(low))).
+
+    >>> x = torch.rand(2, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    >>> [tuple(level.shape) for level in laplacian_pyramid(x)]
+    [(2, 3, 64, 64), (2, 3, 32, 32), (2, 3, 16, 16)]
     """
     pyramid = []
     for _ in range(levels - 1):
@@ -71,7 +75,12 @@ def laplacian_pyramid(x: torch.Tensor, levels: int = 3) -> list[torch.Tensor]:
 
 
 def collapse_pyramid(pyramid: list[torch.Tensor]) -> torch.Tensor:
-    """The inverse of laplacian_pyramid."""
+    """The inverse of laplacian_pyramid: x = d_0 + up(d_1 + up(... + up(low))).
+
+    >>> x = torch.rand(2, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    >>> torch.allclose(collapse_pyramid(laplacian_pyramid(x, levels=4)), x, atol=1e-6)
+    True
+    """
     x = pyramid[-1]
     for detail in reversed(pyramid[:-1]):
         x = detail + _up(x)
@@ -86,7 +95,16 @@ def patch_positions(
     size: int,
     generator: torch.Generator,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Top-left corners (rows, cols), each (images, per_image), of random patches."""
+    """Top-left corners (rows, cols), each (images, per_image), of random patches.
+
+    A size x size patch must fit: rows lie in [0, height - size], cols in
+    [0, width - size], drawn uniformly with ``generator``.
+
+    >>> g = torch.Generator().manual_seed(0)
+    >>> rows, cols = patch_positions(2, 500, 16, 16, 7, g)  # 7x7 patches of 16x16
+    >>> rows.shape, rows.min().item(), rows.max().item()  # 16 - 7 = 9
+    (torch.Size([2, 500]), 0, 9)
+    """
     rows = torch.randint(0, height - size + 1, (images, per_image), generator=generator)
     cols = torch.randint(0, width - size + 1, (images, per_image), generator=generator)
     return rows, cols
@@ -95,7 +113,15 @@ def patch_positions(
 def extract_patches(
     level: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, size: int
 ) -> torch.Tensor:
-    """The size x size patches at (rows, cols) of each image -> (B * P, C * size^2)."""
+    """The size x size patches at (rows, cols) of each image -> (B * P, C * size^2).
+
+    ``level``: (B, C, H, W); ``rows``, ``cols``: (B, P) top-left corners, as from
+    ``patch_positions``. Entries run pixel by pixel, the channels of a pixel together:
+
+    >>> level = torch.arange(32.0).view(1, 2, 4, 4)  # channel c, (i, j): 16 c + 4 i + j
+    >>> extract_patches(level, torch.tensor([[1]]), torch.tensor([[2]]), size=2)
+    tensor([[ 6., 22.,  7., 23., 10., 26., 11., 27.]])
+    """
     B, C, H, W = level.shape
     P = rows.shape[1]
     offsets = torch.arange(size)
@@ -125,7 +151,15 @@ def sliced_wasserstein(
 
     ``a``, ``b``: (n, d) point sets of the same size n. Known answer: if b = a + s for a
     fixed shift s, every projection is shifted by u.s, so the result is the mean of |u.s|
-    over the directions (|s| E|u_1| in expectation).
+    over the directions (|s| E|u_1| in expectation). ``directions`` are drawn with
+    ``generator``, ``chunk`` at a time. In one dimension every u is +1 or -1:
+
+    >>> g = torch.Generator().manual_seed(0)
+    >>> a = torch.randn(100, 1, generator=g)
+    >>> round(sliced_wasserstein(a, a + 0.5, generator=g).item(), 4)
+    0.5
+    >>> sliced_wasserstein(a, a.flip(0), generator=g).item()  # the same points: 0
+    0.0
     """
     if a.ndim != 2 or a.shape != b.shape:
         raise ValueError(
@@ -155,7 +189,16 @@ def swd(
     """SWD x 1000 between two equal-sized image sets (B, 3, H, W) in [0, 1], per level.
 
     Returns {"swd_64": .., "swd_32": .., "swd_16": .., "swd": mean of the levels} for
-    64x64 images (the keys name each level's resolution).
+    64x64 images (the keys name each level's resolution). ``seed`` draws the patch
+    positions and the directions; ``levels``, ``per_image``, ``patch`` and
+    ``directions`` as in the module docstring. Both sets use the same patch positions,
+    so a set against itself gives exactly 0:
+
+    >>> x = torch.rand(4, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    >>> swd(x, x, per_image=16, directions=32)
+    {'swd_64': 0.0, 'swd_32': 0.0, 'swd_16': 0.0, 'swd': 0.0}
+    >>> swd(x, x.roll(1, dims=-1), per_image=16, directions=32)["swd_64"] > 0  # shifted
+    True
     """
     if fake.shape != real.shape or fake.ndim != 4:
         raise ValueError(
@@ -187,7 +230,12 @@ def corrupted_versions(x: torch.Tensor, seed: int = 0) -> dict[str, torch.Tensor
     """Faces as the prior may meet them: noisy, quantized and blurred copies of x.
 
     blurred: downsampled x4 and upsampled again (bicubic), the naive inverse of
-    super-resolution.
+    super-resolution. ``seed`` draws the noise. A flat image is only quantized:
+
+    >>> x = torch.full((2, 3, 64, 64), 0.3)
+    >>> v = corrupted_versions(x)
+    >>> list(v), v["quantized"].unique().tolist(), torch.allclose(v["blurred"], x)
+    (['noisy', 'quantized', 'blurred'], [0.25], True)
     """
     sr = make_operator("super_resolution")
     return {
@@ -209,7 +257,20 @@ def discriminator_margins(
     Returns {"logit_real": mean l(x), "margin_noisy": mean l(x) - mean l(noisy x),
     "margin_quantized": .., "margin_blurred": .., and "margin_generated_NAME" for each
     named set of generated images}. D must be in eval mode, as the prior uses it
-    (batch norm with its running statistics).
+    (batch norm with its running statistics). ``real``: faces (N, 3, 64, 64), given to
+    D ``batch_size`` at a time on D's device.
+
+    >>> import tutorial_lib as tl
+    >>> _, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(D)
+    >>> real = tl.load_sample_faces(4)
+    >>> m = discriminator_margins(D, real, {"gray": torch.full_like(real, 0.5)})
+    >>> list(m)
+    ['logit_real', 'margin_noisy', 'margin_quantized', 'margin_blurred',
+     'margin_generated_gray']
+    >>> gray_logit = D(torch.full_like(real, 0.5)).mean().item()
+    >>> abs(m["margin_generated_gray"] - (m["logit_real"] - gray_logit)) < 1e-6
+    True
     """
     device = next(D.parameters()).device
 

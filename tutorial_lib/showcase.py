@@ -38,7 +38,21 @@ NAIVE_NAMES = {
 @dataclass
 class TaskRun:
     """One task run on a batch: the truth, the observation, the naive inverse and the
-    restoration, kept together for the figures."""
+    restoration, kept together for the figures.
+
+    Made by ``run_task``; ``columns()`` gives show_faces' panels, ``scores()`` their
+    (PSNR, SSIM). Super-resolution shows its 16x16 y, which is left unscored:
+
+    >>> import tutorial_lib as tl
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> run = run_task("super_resolution", tl.load_sample_faces(2), G, D, steps=2)
+    >>> {name: tuple(v.shape[-2:]) for name, v in run.columns().items()}
+    {'truth x*': (64, 64), 'observation y': (16, 16), 'naive: bicubic': (64, 64),
+     'GAN x_hat': (64, 64)}
+    >>> list(run.scores())
+    ['naive: bicubic', 'GAN x_hat']
+    """
 
     op: Operator
     x: torch.Tensor  # (N, 3, 64, 64) clean faces
@@ -71,7 +85,16 @@ def run_task(task: str, x: torch.Tensor, G, D, seed: int = 0, **settings) -> Tas
     """Corrupt x with the task's operator (noise from ``seed``) and restore it.
 
     ``settings`` go to ``restore`` (lam, p, steps, restarts, lr, blend); those left out
-    take the task's tuned defaults, ``TUNED_SETTINGS[task]``.
+    take the task's tuned defaults, ``TUNED_SETTINGS[task]``. ``x``: clean faces
+    (N, 3, 64, 64) in [0, 1]; ``G``, ``D``: the frozen networks; ``seed`` also seeds
+    the solver's random starts. Inpainting blends, so G(z_hat) gets its own panel:
+
+    >>> import tutorial_lib as tl
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> run = run_task("inpainting", tl.load_sample_faces(2), G, D, steps=2, restarts=1)
+    >>> list(run.columns()), run.result.settings.lam  # the tuned lam, steps overridden
+    (['truth x*', 'naive: holed y', 'raw G(z_hat)', 'GAN x_hat'], 1.0)
     """
     op = make_operator(task)
     y = op.corrupt(x, seed=seed)
@@ -85,5 +108,13 @@ def show_against_truth(images: dict[str, torch.Tensor], title: str):
     ``images`` must hold the truth as "truth x*"; panels of another shape (a 16x16 y)
     are shown unscored. Written out in notebook 05 (``show_faces(..., scores=...)``)
     and used in 06-09 for the "what goes wrong" figures. Returns the figure.
+
+    >>> import matplotlib.pyplot as plt
+    >>> x = torch.full((1, 3, 64, 64), 0.5)
+    >>> images = {"truth x*": x, "darker": x - 0.1, "gray": x[:, :1]}
+    >>> fig = show_against_truth(images, "Flat faces")
+    >>> [ax.get_xlabel() for ax in fig.axes]  # MSE = 0.01: 20 dB
+    ['', '20.0 dB / 0.976', '']
+    >>> plt.close("all")
     """
     return show_faces(images, title, scores=score_images(images, images["truth x*"]))

@@ -39,6 +39,13 @@ class Settings:
     """Everything one restoration run depends on, besides y, the operator, G and D.
 
     ``r.settings`` of a result reproduces it: ``restore(y, op, G, D, r.settings)``.
+    Frozen: ``replace`` (or resolve_settings) makes a changed copy.
+
+    >>> s = Settings(lam=1.0)
+    >>> s.steps, s.restarts, s.use_D  # the other knobs keep their defaults
+    (300, 2, True)
+    >>> replace(s, p=2.0) == Settings(lam=1.0, p=2.0)
+    True
     """
 
     lam: float = 0.1  # weight of the prior
@@ -94,7 +101,21 @@ def resolve_settings(
 
 @dataclass
 class Restoration:
-    """What restore() returns; everything is detached and on y's device."""
+    """What restore() returns; everything is detached and on y's device.
+
+    ``history`` holds each term of f (data, prior_D, prior_z, total) at the start and
+    after every step, for each image's kept restart:
+
+    >>> import tutorial_lib as tl
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> op = tl.make_operator("denoising")
+    >>> r = restore(op.corrupt(tl.load_sample_faces(2)), op, G, D, steps=3, restarts=1)
+    >>> r.z.shape, r.history["total"].shape  # (N, nz); (steps + 1, N)
+    (torch.Size([2, 100]), torch.Size([4, 2]))
+    >>> torch.equal(r.history["total"][-1], r.objective)  # the objective of x_hat
+    True
+    """
 
     x_hat: torch.Tensor  # (N, 3, 64, 64) the restoration, blended when asked
     x_gan: torch.Tensor  # (N, 3, 64, 64) G(z_hat) before blending
@@ -105,7 +126,17 @@ class Restoration:
 
 
 def data_term(residual: torch.Tensor, p: float, weights=None) -> torch.Tensor:
-    """sum_i w_i (r_i^2 + eps^2)^(p/2) over all but the batch dimension, shape (N,)."""
+    """sum_i w_i (r_i^2 + eps^2)^(p/2) over all but the batch dimension, shape (N,).
+
+    ``residual``: A(G(z)) - y, (N, ...); ``weights``: broadcastable to it, or None for
+    ones. p = 2 gives the squared error, p = 1 the absolute error (smoothed by EPS):
+
+    >>> r = torch.tensor([[0.3, -0.4]])
+    >>> round(data_term(r, 2).item(), 4), round(data_term(r, 1).item(), 4)
+    (0.25, 0.7)
+    >>> round(data_term(r, 1, weights=torch.tensor([[1.0, 0.0]])).item(), 4)
+    0.3
+    """
     cost = (residual**2 + EPS**2) ** (p / 2)
     if weights is not None:
         cost = cost * weights
@@ -118,6 +149,18 @@ def objective_terms(
     """The three terms of f at z, each (B,), and G(z); B = len(z) = len(y).
 
     ``use_D=False`` (an ablation: the latent prior alone) skips D; its term is 0.
+    ``y``: (B, ...) observations; ``p``, ``weights``: as in ``data_term``. With
+    y = G(z) the data term is its floor, EPS per entry (12288 entries of a face):
+
+    >>> import tutorial_lib as tl
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> z, op = torch.zeros(2, 100), tl.make_operator("denoising")
+    >>> terms, G_z = objective_terms(z, G(z), op, G, D, p=1.0, use_D=False)
+    >>> [round(v, 4) for v in terms["data"].tolist()], terms["prior_z"].tolist()
+    ([1.2288, 1.2288], [0.0, 0.0])
+    >>> terms["prior_D"].tolist()
+    [0.0, 0.0]
     """
     G_z = G(z)
     return (

@@ -118,7 +118,12 @@ def run_table(
             progress=progress,
             **(settings or {}).get(method, {}),
         )
-        per_image = s["seconds"].repeat_interleave(batch_size)[: len(x)] / batch_size
+        # one time per batch: each face gets its batch's seconds over that batch's
+        # real size (the last batch may be smaller than batch_size)
+        sizes = torch.tensor(
+            [min(batch_size, len(x) - start) for start in range(0, len(x), batch_size)]
+        )
+        per_image = (s["seconds"] / sizes).repeat_interleave(sizes)
         new = [
             dict(method=method, task=task, image=name, psnr=p, ssim=q, seconds=t)
             for name, p, q, t in zip(

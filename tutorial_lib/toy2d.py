@@ -33,13 +33,23 @@ LIM = 3.0  # figures and grids show the square [-LIM, LIM]^2
 
 
 def mode_centers() -> torch.Tensor:
-    """The K means mu_k on the ring, (K, 2)."""
+    """The K means mu_k on the ring, (K, 2).
+
+    >>> mu = mode_centers()
+    >>> mu.shape, mu[0].tolist(), torch.allclose(mu.norm(dim=1), torch.tensor(RADIUS))
+    (torch.Size([8, 2]), [2.0, 0.0], True)
+    """
     angle = 2 * math.pi * torch.arange(K) / K
     return RADIUS * torch.stack([angle.cos(), angle.sin()], dim=1)
 
 
 def sample_data(n: int, generator: torch.Generator) -> torch.Tensor:
-    """n points (n, 2) from p_X: pick a mode uniformly, add N(0, s^2 I)."""
+    """n points (n, 2) from p_X: pick a mode uniformly, add N(0, s^2 I).
+
+    >>> x = sample_data(10_000, torch.Generator().manual_seed(0))
+    >>> x.shape, round(x.norm(dim=1).mean().item(), 1)  # on the ring of radius 2
+    (torch.Size([10000, 2]), 2.0)
+    """
     k = torch.randint(K, (n,), generator=generator)
     return mode_centers()[k] + STD * torch.randn(n, 2, generator=generator)
 
@@ -67,7 +77,16 @@ def _mlp(d_in: int, d_out: int, hidden: int = 128) -> list[nn.Module]:
 
 
 def make_toy_gan(seed: int = 0) -> tuple[nn.Sequential, nn.Sequential]:
-    """Fresh G: z (n, NZ) -> (n, 2), D: (n, 2) -> logits (n,); keeps the global RNG."""
+    """Fresh G: z (n, NZ) -> (n, 2), D: (n, 2) -> logits (n,); keeps the global RNG.
+
+    ``seed`` sets the initial weights; torch's global generator is left as it was.
+
+    >>> state = torch.get_rng_state()
+    >>> G, D = make_toy_gan(seed=0)
+    >>> z = torch.randn(5, NZ, generator=torch.Generator().manual_seed(0))
+    >>> G(z).shape, D(G(z)).shape, torch.equal(torch.get_rng_state(), state)
+    (torch.Size([5, 2]), torch.Size([5]), True)
+    """
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return nn.Sequential(*_mlp(NZ, 2)), nn.Sequential(*_mlp(2, 1), nn.Flatten(0))
@@ -75,14 +94,27 @@ def make_toy_gan(seed: int = 0) -> tuple[nn.Sequential, nn.Sequential]:
 
 def plane_grid(n: int = 81, lim: float = LIM):
     """X, Y (n, n) of an n x n grid of [-lim, lim]^2 (x_1 along columns), and its points
-    (n * n, 2)."""
+    (n * n, 2).
+
+    >>> X, Y, points = plane_grid(3, lim=1.0)
+    >>> X[0].tolist(), Y[:, 0].tolist(), points.shape
+    ([-1.0, 0.0, 1.0], [-1.0, 0.0, 1.0], torch.Size([9, 2]))
+    """
     t = torch.linspace(-lim, lim, n)
     X, Y = torch.meshgrid(t, t, indexing="xy")
     return X, Y, torch.stack([X.flatten(), Y.flatten()], dim=1)
 
 
 def logit_grid(D: nn.Module, n: int = 81, lim: float = LIM):
-    """D's logit on plane_grid(n, lim): (X, Y, L), each (n, n), ready for contourf."""
+    """D's logit on plane_grid(n, lim): (X, Y, L), each (n, n), ready for contourf.
+
+    L[i, j] is D's logit at the point (X[i, j], Y[i, j]); ``D`` maps points (m, 2) to
+    logits (m,). With a toy D, l(x) = x_1 + 10 x_2:
+
+    >>> X, Y, L = logit_grid(lambda p: p[:, 0] + 10 * p[:, 1], n=5)
+    >>> L.shape, torch.equal(L, X + 10 * Y)
+    (torch.Size([5, 5]), True)
+    """
     X, Y, points = plane_grid(n, lim)
     with torch.no_grad():
         return X, Y, D(points).view(n, n)
@@ -98,6 +130,13 @@ def _d_step(D, opt, real, fake) -> None:
 
 @dataclass
 class Snapshot:
+    """The game at one step of train_toy_gan: G's samples and D's logits on the plane.
+
+    >>> _, _, snapshots = train_toy_gan(steps=4, record_every=2, batch_size=32)
+    >>> [s.step for s in snapshots], snapshots[0].fake.shape, snapshots[0].logits.shape
+    ([0, 2, 4], torch.Size([1000, 2]), torch.Size([81, 81]))
+    """
+
     step: int  # generator updates done so far
     fake: torch.Tensor  # (1000, 2) samples of G, from the same z in every snapshot
     logits: torch.Tensor  # (81, 81) D's logit on plane_grid()
@@ -115,6 +154,13 @@ def train_toy_gan(
     Returns (G, D, snapshots): the networks in eval mode with frozen parameters, and a
     Snapshot at step 0, every ``record_every`` steps and at the end. The same seed gives
     the same networks and snapshots (for the same torch build and thread count).
+    ``batch_size``: real and fake points per step; ``lr``: Adam's, for both.
+
+    >>> G, D, snapshots = train_toy_gan(steps=5, record_every=2, batch_size=32)
+    >>> [s.step for s in snapshots], G.training  # the end is always recorded
+    ([0, 2, 4, 5], False)
+    >>> torch.equal(snapshots[-1].logits, logit_grid(D)[2])  # the last: the D returned
+    True
     """
     G, D = make_toy_gan(seed)
     g = torch.Generator().manual_seed(seed)
@@ -147,6 +193,14 @@ def fit_discriminator(
     """Train a fresh D alone against a FIXED fake distribution, towards the optimum
     l*(x) = log p_X(x) - log p_G(x) (notebook 03); the learning rate decays linearly
     to 0 so that D settles. ``sample_fake(n, generator)`` draws n fake points (n, 2).
+    ``steps``, ``batch_size`` and ``lr``: of its Adam; ``seed``: weights and samples.
+
+    Against fakes that all sit at the origin, D soon calls the modes real (l > 0) and
+    the origin fake (l < 0):
+
+    >>> D = fit_discriminator(lambda n, g: torch.zeros(n, 2), steps=50, batch_size=64)
+    >>> bool((D(mode_centers()) > 0).all()), bool(D(torch.zeros(1, 2)) < 0)
+    (True, True)
     """
     D = make_toy_gan(seed)[1]
     g = torch.Generator().manual_seed(seed)

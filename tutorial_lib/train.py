@@ -11,9 +11,9 @@ we keep G_ema, an exponential moving average (EMA) of G's weights,
 where t counts steps from 0. Averaging smooths the oscillation of the minimax game.
 The warm-up of d_t matters: with a constant d = 0.999 from the random initialisation,
 a share 0.999^t of the averaged weights is still random noise after t steps (17 % after
-1,776 steps); with the warm-up that share is prod_s d_s, below 1e-20 after 100 steps
-(see `initial_share`). Batch-norm statistics of a generator are recomputed for its
-own weights before it is used (`recalibrate_batch_norm`).
+1,776 steps); with the warm-up that share is prod_s d_s, 2e-13 after 100 steps and
+below 1e-20 after 1,776 (see `initial_share`). Batch-norm statistics of a generator
+are recomputed for its own weights before it is used (`recalibrate_batch_norm`).
 
 The discriminator D that the restoration prior uses (notebook 03) is the one trained in
 this game, i.e. against the plain G, never against G_ema: D's logit estimates
@@ -65,6 +65,16 @@ PRECISIONS = ("auto", "fp32", "bf16")
 
 @dataclass(frozen=True)
 class TrainConfig:
+    """The knobs of a training run (module docstring); frozen: ``replace`` makes
+    variants. A run resumes only with the same config, epochs aside.
+
+    >>> config = TrainConfig()
+    >>> 162_770 // config.batch_size  # steps per epoch on CelebA's training split
+    1271
+    >>> replace(config, epochs=1).epochs, config.epochs
+    (1, 25)
+    """
+
     epochs: int = 25
     batch_size: int = 128
     lr: float = 2e-4
@@ -80,7 +90,12 @@ def bf16_is_fast(device) -> bool:
     """Does this device run bfloat16 matrix products natively?
 
     CPUs: AVX512-BF16 or AMX instructions (elsewhere bfloat16 is emulated and slower
-    than float32). CUDA: compute capability 8.0 (Ampere) or newer.
+    than float32). CUDA: compute capability 8.0 (Ampere) or newer. Other devices: no.
+
+    >>> bf16_is_fast("cpu") in (True, False)  # depends on this machine's CPU
+    True
+    >>> bf16_is_fast("mps")
+    False
     """
     device = torch.device(device)
     if device.type == "cuda":
@@ -92,7 +107,13 @@ def bf16_is_fast(device) -> bool:
 
 
 def resolve_precision(precision: str, device) -> str:
-    """Resolve "auto" to "bf16" where `bf16_is_fast`, else "fp32"; keep the others."""
+    """Resolve "auto" to "bf16" where `bf16_is_fast`, else "fp32"; keep the others.
+
+    >>> resolve_precision("fp32", "cpu")
+    'fp32'
+    >>> resolve_precision("auto", "cpu") == ("bf16" if bf16_is_fast("cpu") else "fp32")
+    True
+    """
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     if precision == "auto":
@@ -102,7 +123,16 @@ def resolve_precision(precision: str, device) -> str:
 
 def autocast(precision: str, device):
     """bfloat16 autocast for "bf16" (convolutions in bf16, batch norm accumulating in
-    float32), nothing for "fp32"."""
+    float32), nothing for "fp32".
+
+    >>> layer = torch.nn.Linear(4, 4)
+    >>> with autocast("bf16", "cpu"):
+    ...     low = layer(torch.ones(1, 4))
+    >>> with autocast("fp32", "cpu"):
+    ...     full = layer(torch.ones(1, 4))
+    >>> low.dtype, full.dtype
+    (torch.bfloat16, torch.float32)
+    """
     device = torch.device(device)
     if precision == "bf16":
         return torch.autocast(device.type, dtype=torch.bfloat16)
@@ -110,7 +140,11 @@ def autocast(precision: str, device):
 
 
 def ema_decay_at(step: int, decay: float) -> float:
-    """The averaging weight of step t (from 0): min(decay, (1 + t) / (10 + t))."""
+    """The averaging weight of step t (from 0): min(decay, (1 + t) / (10 + t)).
+
+    >>> [round(ema_decay_at(t, 0.999), 4) for t in (0, 10, 10_000)]  # 1/10, 11/20, cap
+    [0.1, 0.55, 0.999]
+    """
     return min(decay, (1 + step) / (10 + step))
 
 
@@ -118,7 +152,14 @@ def initial_share(steps: int, decay: float, warmup: bool = True) -> float:
     """Share of the random initial weights left in the average after ``steps`` updates.
 
     Each update multiplies that share by d_t, so it is prod_t d_t: decay^steps without
-    warm-up (0.999^1776 = 0.17), and at most 9! / (10 * 11 * ... * (9 + steps)) with it.
+    warm-up (0.999^1776 = 0.17), and with it at most
+    (1 * 2 * ... * steps) / (10 * 11 * ... * (9 + steps))
+    = 9! / ((steps + 1) (steps + 2) ... (steps + 9)).
+
+    >>> round(initial_share(1776, 0.999, warmup=False), 2)
+    0.17
+    >>> f"{initial_share(100, 0.999):.2g}"  # 9! / (101 * 102 * ... * 109)
+    '2.3e-13'
     """
     if not warmup:
         return decay**steps
@@ -130,7 +171,17 @@ def _epoch_generator(seed: int, epoch: int, device) -> torch.Generator:
 
 
 def update_ema(G_ema, G, decay: float) -> None:
-    """w_ema <- decay w_ema + (1 - decay) w for every parameter; buffers copied."""
+    """w_ema <- decay w_ema + (1 - decay) w for every parameter; buffers copied.
+
+    ``G_ema`` is updated in place from ``G`` (same architecture).
+
+    >>> avg, net = torch.nn.BatchNorm1d(1), torch.nn.BatchNorm1d(1)  # weights: 1
+    >>> with torch.no_grad():
+    ...     _ = net.weight.fill_(3.0), net.running_mean.fill_(5.0)
+    >>> update_ema(avg, net, decay=0.9)
+    >>> round(avg.weight.item(), 4), avg.running_mean.item()  # 0.9 + 0.1 * 3; copied
+    (1.2, 5.0)
+    """
     with torch.no_grad():
         for p_ema, p in zip(G_ema.parameters(), G.parameters()):
             p_ema.lerp_(p, 1 - decay)
@@ -146,6 +197,17 @@ def recalibrate_batch_norm(G, seed: int = 0, batches: int = 8, batch_size: int =
     tracked during training, so in eval mode they would be normalised with the wrong
     means and variances. A few training-mode passes over fresh z, with momentum None
     (a plain average over the passes), give the right ones ("standing statistics").
+    ``batches`` passes of ``batch_size`` codes drawn from ``seed``; G ends in eval mode.
+
+    At initialisation the first layer's outputs are sums of 100 z_k w_k with
+    w ~ N(0, 0.02): their variance is 100 * 0.02^2 = 0.04, not the stored 1.
+
+    >>> G, _ = make_dcgan(DCGANConfig(ngf=8), seed=0)
+    >>> G.net[1].running_var.mean().item()
+    1.0
+    >>> recalibrate_batch_norm(G, batches=2, batch_size=16)
+    >>> round(G.net[1].running_var.mean().item(), 2), G.training, G.net[1].momentum
+    (0.04, False, 0.1)
     """
     norms = [m for m in G.modules() if isinstance(m, torch.nn.BatchNorm2d)]
     saved = [m.momentum for m in norms]
@@ -166,6 +228,21 @@ def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progres
     """One pass over ``faces`` (N, 3, 64, 64) in [0, 1]; returns the epoch's mean stats.
 
     ``config.precision`` must be resolved ("fp32" or "bf16"), see `resolve_precision`.
+    ``G_ema``: the average, updated after every step; ``opt_G``, ``opt_D``: their
+    Adam optimizers; ``epoch``: seeds the order, the flips and z; ``progress``: a tqdm
+    bar or None. A fresh D is a coin toss: its loss is near 2 log 2 = 1.39.
+
+    >>> G, D = make_dcgan(DCGANConfig(ngf=8, ndf=8), seed=0)
+    >>> opt_G, opt_D = (torch.optim.Adam(m.parameters(), 2e-4, betas=(0.5, 0.999))
+    ...                 for m in (G, D))
+    >>> faces = torch.rand(32, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    >>> config = TrainConfig(batch_size=16, precision="fp32", channels_last=False)
+    >>> G_ema = copy.deepcopy(G)
+    >>> stats = train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, 0, "cpu")
+    >>> list(stats)  # means over the epoch's 32 // 16 = 2 steps
+    ['loss_D', 'loss_G', 'acc_real', 'acc_fake']
+    >>> abs(stats["loss_D"] - 2 * math.log(2)) < 0.2
+    True
     """
     N = len(faces)
     cpu_gen = _epoch_generator(config.seed, epoch, "cpu")
@@ -222,7 +299,13 @@ def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progres
 
 def shipped_copy(G, seed: int = 0):
     """A float32 copy of G with batch norm recalibrated for its weights, in eval mode:
-    the generator as it would be shipped."""
+    the generator as it would be shipped. G itself is left untouched.
+
+    >>> G, _ = make_dcgan(DCGANConfig(ngf=8), seed=0)
+    >>> shipped = shipped_copy(G.bfloat16())
+    >>> shipped.training, next(shipped.parameters()).dtype, G.training
+    (False, torch.float32, True)
+    """
     G = copy.deepcopy(G).float()
     recalibrate_batch_norm(G, seed)
     return G
@@ -239,6 +322,16 @@ def epoch_quality(
     margins (`margin_noisy`, ..., `margin_generated_ema`). A cheaper SWD than the
     report's (64 patches per face, 128 directions) keeps this to seconds; the same seed
     every epoch makes epochs comparable.
+
+    The same network as both generators gives the same distances:
+
+    >>> G, D = make_dcgan(DCGANConfig(ngf=8, ndf=8), seed=0)
+    >>> valid = torch.rand(8, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    >>> q = epoch_quality(G, G, D.eval(), valid)
+    >>> [key for key in q if key.endswith("_ema")]
+    ['swd_64_ema', 'swd_32_ema', 'swd_16_ema', 'swd_ema', 'margin_generated_ema']
+    >>> q["swd_ema"] == q["swd_plain"]
+    True
     """
     device = next(G.parameters()).device
     z = torch.randn(
@@ -287,6 +380,21 @@ def train(
     ``run_dir``: where the checkpoint, log and sample grids go; an existing
     checkpoint there is resumed, and its config must match this one.
     ``valid_faces``: held-out faces for the per-epoch quality measures (optional).
+    ``model_config``: the networks' sizes; ``device``: default `default_device`;
+    ``progress``: a tqdm bar over the steps. One epoch of two steps on a tiny DCGAN:
+
+    >>> import tempfile
+    >>> faces = torch.rand(32, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    >>> config = TrainConfig(epochs=1, batch_size=16, precision="fp32")
+    >>> config, tiny = replace(config, snapshot_every=1), DCGANConfig(ngf=8, ndf=8)
+    >>> with tempfile.TemporaryDirectory() as run_dir:
+    ...     G, D, log = train(faces, run_dir, config, tiny, "cpu", progress=False)
+    ...     files = sorted(p.name for p in Path(run_dir).rglob("*.*"))
+    ...     again = train(faces, run_dir, config, tiny, "cpu", progress=False)
+    >>> files
+    ['checkpoint.pt', 'epoch_001.pt', 'log.csv', 'samples_001.png', 'samples_final.png']
+    >>> [row["epoch"] for row in log], len(again[2])  # the second call resumed: done
+    ([1], 1)
     """
     if faces.ndim != 4 or faces.shape[1:] != (3, 64, 64):
         raise ValueError(f"faces must be (N, 3, 64, 64), got {tuple(faces.shape)}")
@@ -389,7 +497,19 @@ def train(
 
 
 def write_log(log: list[dict], path: Path) -> None:
-    """The per-epoch records as CSV (columns: the union of the records' keys)."""
+    """The per-epoch records as CSV (columns: the union of the records' keys).
+
+    ``log``: one dict per epoch; a key missing from a record leaves its cell empty.
+
+    >>> import tempfile
+    >>> log = [{"epoch": 1, "loss_D": 1.3}, {"epoch": 2, "loss_D": 1.1, "swd": 80.0}]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_log(log, Path(folder) / "log.csv")
+    ...     print((Path(folder) / "log.csv").read_text(), end="")
+    epoch,loss_D,swd
+    1,1.3,
+    2,1.1,80.0
+    """
     fields = list(dict.fromkeys(key for row in log for key in row))
     with open(path, "w", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=fields)
@@ -401,7 +521,23 @@ def pick_snapshot(run_dir: str | Path, measure: str = "swd") -> tuple[int, str]:
     """(epoch, "ema" or "plain") of the snapshot whose generator has the lowest ``measure``.
 
     Only epochs with a snapshot on disk count; the log's per-epoch values come from
-    validation faces, so the choice never sees a test face.
+    validation faces, so the choice never sees a test face. ``measure``: a quality
+    measure logged as ``{measure}_ema`` and ``{measure}_plain`` (see `epoch_quality`).
+
+    A run folder with a log of three epochs but snapshots of epochs 1 and 2 only:
+
+    >>> import tempfile
+    >>> log = [{"epoch": 1, "swd_ema": 90.0, "swd_plain": 95.0},
+    ...        {"epoch": 2, "swd_ema": 70.0, "swd_plain": 60.0},
+    ...        {"epoch": 3, "swd_ema": 50.0, "swd_plain": 55.0}]
+    >>> with tempfile.TemporaryDirectory() as run_dir:
+    ...     torch.save({"log": log}, Path(run_dir) / "checkpoint.pt")
+    ...     (Path(run_dir) / "snapshots").mkdir()
+    ...     for epoch in (1, 2):
+    ...         (Path(run_dir) / "snapshots" / f"epoch_{epoch:03d}.pt").touch()
+    ...     choice = pick_snapshot(run_dir)
+    >>> choice  # epoch 3 would be better, but it was not kept
+    (2, 'plain')
     """
     run_dir = Path(run_dir)
     state = torch.load(run_dir / "checkpoint.pt", map_location="cpu", weights_only=True)
@@ -427,7 +563,22 @@ def pick_snapshot(run_dir: str | Path, measure: str = "swd") -> tuple[int, str]:
 def load_snapshot(
     run_dir: str | Path, epoch: int, kind: str, model_config=DCGANConfig()
 ):
-    """G (the plain or the averaged one) and D of a snapshot, eval mode, on the CPU."""
+    """G (the plain or the averaged one) and D of a snapshot, eval mode, on the CPU.
+
+    ``kind``: "ema" or "plain", as `pick_snapshot` returns; ``model_config``: the
+    sizes the run used. The last epoch's "ema" snapshot is the G that train returns:
+
+    >>> import tempfile
+    >>> faces = torch.rand(32, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    >>> config = TrainConfig(epochs=1, batch_size=16, precision="fp32")
+    >>> config, tiny = replace(config, snapshot_every=1), DCGANConfig(ngf=8, ndf=8)
+    >>> with tempfile.TemporaryDirectory() as run_dir:
+    ...     G, D, _ = train(faces, run_dir, config, tiny, "cpu", progress=False)
+    ...     G1, D1 = load_snapshot(run_dir, 1, "ema", tiny)
+    >>> pairs = zip(G1.state_dict().values(), G.state_dict().values())
+    >>> G1.training, all(torch.equal(a, b) for a, b in pairs)
+    (False, True)
+    """
     path = Path(run_dir) / "snapshots" / f"epoch_{epoch:03d}.pt"
     state = torch.load(path, map_location="cpu", weights_only=True)
     G, D = Generator(model_config), Discriminator(model_config)

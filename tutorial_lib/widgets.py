@@ -31,7 +31,16 @@ from .solver import TUNED_SETTINGS, restore
 
 
 def to_png(images: list[torch.Tensor], scale: int = 3) -> bytes:
-    """Images (1, C, H, W) in [0, 1] side by side, enlarged, as PNG bytes."""
+    """Images (1, C, H, W) in [0, 1] side by side, enlarged, as PNG bytes.
+
+    Gray images (C = 1) are shown in gray; ``scale``: the enlargement (nearest
+    neighbour, so pixels stay sharp).
+
+    >>> png = to_png([torch.zeros(1, 3, 64, 64), torch.ones(1, 1, 64, 64)], scale=2)
+    >>> picture = Image.open(io.BytesIO(png))
+    >>> picture.size, picture.getpixel((0, 0)), picture.getpixel((255, 127))
+    ((256, 128), (0, 0, 0), (255, 255, 255))
+    """
     row = torch.cat([im[0].expand(3, -1, -1) for im in images], dim=2)  # (3, H, k W)
     array = (row.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).cpu().numpy()
     picture = Image.fromarray(array)
@@ -51,6 +60,18 @@ class RestorationExplorer:
     ``first_steps``: of the first run (default: the task's tuned number, since that run
     starts from random z; 20 in fast mode);
     ``preview_every``: redraw the preview every so many steps.
+    ``restarts``, ``seed``: as in restore (the seed also draws y's noise);
+    ``warm_start``: start each re-run from the previous z. Controls set from code
+    re-run restore as a slider in the notebook does:
+
+    >>> import tutorial_lib as tl
+    >>> G, D = tl.models.make_dcgan(seed=0)
+    >>> tl.freeze(G, D)
+    >>> ex = RestorationExplorer(tl.load_sample_faces(1), "denoising", G, D, steps=2,
+    ...                          first_steps=2)
+    >>> ex.lam_slider.value = 1.0  # from the tuned 0.1: a second run
+    >>> len(ex.runs), ex.result.settings.lam, ex.progress.value
+    (2, 1.0, 2)
     """
 
     def __init__(
@@ -98,7 +119,7 @@ class RestorationExplorer:
             description="p",
             continuous_update=False,
         )
-        self.progress = widgets.IntProgress(min=0, max=steps, description="Adam")
+        self.progress = widgets.IntProgress(min=0, max=self.steps, description="Adam")
         self.image = widgets.Image(format="png")
         self.caption = widgets.HTML()
         self.lam_slider.observe(self._on_change, names="value")

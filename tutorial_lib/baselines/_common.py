@@ -22,7 +22,13 @@ from ..checks import check_images
 
 
 def resolve_params(defaults: dict, op, **given) -> dict:
-    """``defaults[op.name]`` with the entries of ``given`` that are not None on top."""
+    """``defaults[op.name]`` with the entries of ``given`` that are not None on top.
+
+    >>> from tutorial_lib.operators import make_operator
+    >>> defaults = {"denoising": {"lam": 0.06, "iters": 150}}
+    >>> resolve_params(defaults, make_operator("denoising"), lam=0.1, iters=None)
+    {'lam': 0.1, 'iters': 150}
+    """
     chosen = {k: v for k, v in given.items() if v is not None}
     if len(chosen) == len(given):
         return chosen  # every parameter given: an operator with no defaults is fine
@@ -37,7 +43,14 @@ def resolve_params(defaults: dict, op, **given) -> dict:
 
 def check_number(name: str, value, minimum: float, integer: bool = False) -> None:
     """Raise ValueError unless ``value`` is a finite number (an int if ``integer``)
-    that is >= ``minimum``."""
+    that is >= ``minimum``; ``name`` names it in the message.
+
+    >>> check_number("iters", 10, 1, integer=True)  # fine: no error
+    >>> check_number("iters", 2.5, 1, integer=True)
+    Traceback (most recent call last):
+        ...
+    ValueError: iters must be an integer >= 1, got 2.5
+    """
     kind = "an integer" if integer else "a number"
     valid = isinstance(value, numbers.Integral if integer else numbers.Real)
     valid = valid and not isinstance(value, bool) and math.isfinite(value)
@@ -47,7 +60,13 @@ def check_number(name: str, value, minimum: float, integer: bool = False) -> Non
 
 def prepare(y: torch.Tensor, op) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Check y, return the starting image x0 = op.naive_inverse(y) (N, 3, H, W) in
-    [0, 1] and the data-term weights w (broadcastable to y, or None for ones)."""
+    [0, 1] and the data-term weights w (broadcastable to y, or None for ones).
+
+    >>> from tutorial_lib.operators import make_operator
+    >>> x0, w = prepare(torch.full((1, 1, 4, 4), 0.5), make_operator("colorization"))
+    >>> x0.shape, w  # the gray copied to R, G and B; no weights
+    (torch.Size([1, 3, 4, 4]), None)
+    """
     check_images(y, "y", channels=op.observed_channels)
     x0 = op.naive_inverse(y).clamp(0, 1)
     return x0, op.weights(y)

@@ -44,7 +44,17 @@ def ksvd(
 
     Returns D and the history: the RMS representation error per entry after the
     sparse coding of each iteration (it falls as D improves). The start is ``atoms``
-    random signals (drawn with ``generator``), normalized.
+    random signals (drawn with ``generator``), normalized. ``sparsity``: atoms per
+    signal; ``progress`` shows tqdm.
+
+    Signals that are each a multiple of one of 3 directions are fit exactly by 3 atoms:
+
+    >>> g = torch.Generator().manual_seed(0)
+    >>> directions = torch.linalg.qr(torch.randn(6, 3, generator=g))[0].T  # (3, 6)
+    >>> X = torch.randn(60, 1, generator=g) * directions[torch.arange(60) % 3]
+    >>> D, history = ksvd(X, atoms=3, sparsity=1, iterations=3, generator=g)
+    >>> D.shape, round(history[-1], 4)
+    (torch.Size([6, 3]), 0.0)
     """
     n, d = X.shape
     for name, value in [
@@ -102,7 +112,14 @@ def sample_patches(
     faces: torch.Tensor, patch: int, count: int, generator: torch.Generator
 ) -> torch.Tensor:
     """``count`` random patch x patch patches of random faces (N, 3, H, W)
-    -> (count, 3 patch^2), in the (channel, row, column) order of sparse.patches."""
+    -> (count, 3 patch^2), in the (channel, row, column) order of sparse.patches.
+
+    >>> from tutorial_lib.baselines.sparse import patches
+    >>> faces = torch.rand(1, 3, 2, 2, generator=torch.Generator().manual_seed(0))
+    >>> P = sample_patches(faces, 2, 5, torch.Generator().manual_seed(0))  # 5 patches
+    >>> P.shape, torch.equal(P[0], patches(faces, 2, 2)[0])  # the only 2x2 patch
+    (torch.Size([5, 12]), True)
+    """
     N, C, H, W = faces.shape
     face = torch.randint(N, (count,), generator=generator)
     top = torch.randint(H - patch + 1, (count,), generator=generator)
@@ -129,6 +146,16 @@ def learn_dictionary(
 
     Draws ``patches`` random patches (seeded), removes each patch's mean and runs
     ``ksvd``; returns (D, history). Restore with it: restore_sparse(..., dictionary=D).
+    ``atoms``, ``sparsity``, ``iterations``, ``progress``: as for ``ksvd``; ``seed``:
+    the patches and the start.
+
+    >>> from tutorial_lib.data import load_sample_faces
+    >>> D, history = learn_dictionary(load_sample_faces(4), atoms=16, patch=4,
+    ...                               iterations=3, patches=500)
+    >>> D.shape, round(D.norm(dim=0).min().item(), 4), bool(D.sum(0).abs().max() < 1e-4)
+    (torch.Size([48, 16]), 1.0, True)
+    >>> history[-1] < history[0]  # the error falls as D improves
+    True
     """
     check_images(faces, "faces")
     check_number("patch", patch, 2, integer=True)

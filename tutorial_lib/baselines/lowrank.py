@@ -66,7 +66,14 @@ def svt(Z: torch.Tensor, tau: float):
     tau ||.||_*. Returns X = U diag(max(sigma - tau, 0)) V^T, and U, V^T of Z.
 
     The SVD runs in float64: LAPACK's float32 SVD failed to converge on some iterates
-    of colorization (clustered singular values), at ~1.4x the cost on a CPU."""
+    of colorization (clustered singular values), at ~1.4x the cost on a CPU.
+
+    Every singular value is lowered by tau, and those below tau vanish:
+
+    >>> X, U, Vh = svt(torch.diag(torch.tensor([3.0, 1.0, 0.5])), tau=0.8)
+    >>> [round(s, 4) for s in X.diagonal().tolist()]
+    [2.2, 0.2, 0.0]
+    """
     U, sigma, Vh = (
         s.to(Z.dtype) for s in torch.linalg.svd(Z.double(), full_matrices=False)
     )  # U: (..., H, K), sigma: (..., K), Vh: (..., K, W), K = min(H, W)
@@ -75,7 +82,12 @@ def svt(Z: torch.Tensor, tau: float):
 
 
 def truncated_nuclear_norm(x: torch.Tensor, rank: int) -> torch.Tensor:
-    """sum_c sum_{i > rank} sigma_i(x_c) per image (N,), for x (N, C, H, W)."""
+    """sum_c sum_{i > rank} sigma_i(x_c) per image (N,), for x (N, C, H, W).
+
+    >>> x = torch.diag(torch.tensor([3.0, 2.0, 1.0])).expand(1, 1, 3, 3)
+    >>> truncated_nuclear_norm(x, rank=1), truncated_nuclear_norm(x, rank=0)  # 2 + 1
+    (tensor([3.]), tensor([6.]))
+    """
     sigma = torch.linalg.svdvals(x.double())  # (N, C, min(H, W)), decreasing
     return sigma[..., rank:].sum(dim=(1, 2)).to(x.dtype)
 

@@ -91,6 +91,13 @@ def omp(
     X (n, d) signals; D (d, K) atoms of unit norm; ``weights`` (n, d) >= 0 or None.
     Returns the support (n, s), atom indices in the order picked, and the coefficients
     (n, s), so that X[i] ~ D[:, support[i]] @ coef[i] in the weighted norm.
+
+    With the unit vectors as atoms, OMP picks the largest entries first:
+
+    >>> X = torch.tensor([[0.0, 5.0, 0.0, -2.0]])  # one signal
+    >>> support, coef = omp(X, torch.eye(4), sparsity=2)
+    >>> support.tolist(), [round(c, 4) for c in coef[0].tolist()]
+    ([[1, 3]], [5.0, -2.0])
     """
     n, d = X.shape
     if D.ndim != 2 or D.shape[0] != d:
@@ -148,7 +155,14 @@ def _code(
 
 def patches(x: torch.Tensor, patch: int, stride: int) -> torch.Tensor:
     """All patch x patch patches of x (N, C, H, W) at ``stride``, reflected at the
-    border -> (N * L, C * patch^2), entries in (channel, row, column) order."""
+    border -> (N * L, C * patch^2), entries in (channel, row, column) order.
+
+    >>> x = torch.arange(16.0).view(1, 1, 4, 4)
+    >>> patches(x, patch=2, stride=2)[0].tolist()  # the top-left 2x2 patch
+    [0.0, 1.0, 4.0, 5.0]
+    >>> patches(x, patch=2, stride=1).shape  # a border of 1: 5 x 5 patches
+    torch.Size([25, 4])
+    """
     pad = patch - stride  # every pixel then lies in exactly (patch / stride)^2 patches
     x = F.pad(x, (pad,) * 4, mode="reflect")
     cols = F.unfold(x, patch, stride=stride)  # (N, C p^2, L)
@@ -157,7 +171,15 @@ def patches(x: torch.Tensor, patch: int, stride: int) -> torch.Tensor:
 
 def average_patches(Z: torch.Tensor, shape, patch: int, stride: int) -> torch.Tensor:
     """The adjoint of ``patches`` divided by the coverage: each pixel becomes the mean
-    of its estimates in the patches Z (N * L, C p^2) -> (N, C, H, W)."""
+    of its estimates in the patches Z (N * L, C p^2) -> (N, C, H, W).
+
+    ``shape``: the images' (N, C, H, W); ``patch``, ``stride``: as for ``patches``.
+    Patches that agree average back to the image:
+
+    >>> x = torch.rand(2, 3, 8, 8, generator=torch.Generator().manual_seed(0))
+    >>> torch.allclose(average_patches(patches(x, 4, 2), x.shape, 4, 2), x)
+    True
+    """
     N, C, H, W = shape
     pad = patch - stride
     size = (H + 2 * pad, W + 2 * pad)
@@ -168,14 +190,33 @@ def average_patches(Z: torch.Tensor, shape, patch: int, stride: int) -> torch.Te
 
 
 def save_dictionary(D: torch.Tensor, path: str | Path, **meta) -> None:
-    """Write D (3 p^2, K) and ``meta`` (plain Python values) for load_dictionary."""
+    """Write D (3 p^2, K) and ``meta`` (plain Python values) for load_dictionary.
+
+    >>> import tempfile
+    >>> D = torch.eye(12)[:, :5]  # 5 atoms of 2x2 colour patches: 3 * 2^2 = 12
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save_dictionary(D, Path(folder) / "tiny.pt", atoms=5)
+    ...     back = load_dictionary(Path(folder) / "tiny.pt")
+    >>> torch.equal(back, D)
+    True
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save({"D": D.detach().float().cpu().contiguous(), "meta": meta}, path)
 
 
 def load_dictionary(path: str | Path | None = None) -> torch.Tensor:
-    """The learned dictionary D (3 p^2, K), float32 on the CPU (data/README.md)."""
+    """The learned dictionary D (3 p^2, K), float32 on the CPU (data/README.md).
+
+    ``path``: default data/weights/sparse_dictionary.pt. The shipped one has 256 atoms
+    of 8x8 colour patches, of unit norm and mean free (the DC atom is added apart):
+
+    >>> D = load_dictionary()
+    >>> D.shape, round(D.norm(dim=0).min().item(), 4)
+    (torch.Size([192, 256]), 1.0)
+    >>> bool(D.mean(dim=0).abs().max() < 1e-6)
+    True
+    """
     path = Path(path) if path is not None else DICTIONARY_FILE
     if not path.is_file():
         raise FileNotFoundError(
@@ -243,6 +284,14 @@ def restore_sparse(
     sparsity (atoms per patch, DC included), iters (alternations) and stride (of the
     patch grid, dividing p) default to TUNED_SETTINGS[op.name]. Returns x_hat (N, 3, H, W)
     in [0, 1] on y's device and dtype; deterministic, each image independent.
+
+    >>> from tutorial_lib.data import load_sample_faces
+    >>> from tutorial_lib.metrics import psnr
+    >>> from tutorial_lib.operators import make_operator
+    >>> x, op = load_sample_faces(1), make_operator("denoising")
+    >>> y = op.corrupt(x, seed=0)
+    >>> bool(psnr(restore_sparse(y, op), x) > psnr(y, x) + 3)  # 3 dB better than y
+    True
     """
     params = resolve_params(
         TUNED_SETTINGS, op, lam=lam, sparsity=sparsity, iters=iters, stride=stride

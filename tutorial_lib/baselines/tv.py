@@ -61,7 +61,12 @@ TUNED_SETTINGS: dict[str, dict] = {
 
 def grad(x: torch.Tensor) -> torch.Tensor:
     """Forward differences (N, C, H, W) -> (N, C, 2, H, W): vertical, horizontal;
-    0 on the last row (vertical) and the last column (horizontal)."""
+    0 on the last row (vertical) and the last column (horizontal).
+
+    >>> x = torch.tensor([0.0, 1.0, 3.0]).view(1, 1, 1, 3)  # one row of three pixels
+    >>> grad(x)[0, 0, 1].tolist(), grad(x)[0, 0, 0].tolist()  # horizontal; vertical
+    ([[1.0, 2.0, 0.0]], [[0.0, 0.0, 0.0]])
+    """
     dv = F.pad(x[..., 1:, :] - x[..., :-1, :], (0, 0, 0, 1))
     dh = F.pad(x[..., 1:] - x[..., :-1], (0, 1))
     return torch.stack([dv, dh], dim=2)
@@ -69,7 +74,14 @@ def grad(x: torch.Tensor) -> torch.Tensor:
 
 def div(p: torch.Tensor) -> torch.Tensor:
     """Divergence (N, C, 2, H, W) -> (N, C, H, W), the negative adjoint of ``grad``:
-    <grad x, p> = -<x, div p> for every x and p."""
+    <grad x, p> = -<x, div p> for every x and p.
+
+    >>> g = torch.Generator().manual_seed(0)
+    >>> x = torch.rand(1, 3, 8, 8, generator=g, dtype=torch.float64)
+    >>> p = torch.rand(1, 3, 2, 8, 8, generator=g, dtype=torch.float64)
+    >>> abs((grad(x) * p).sum() + (x * div(p)).sum()).item() < 1e-12
+    True
+    """
     pv, ph = p[:, :, 0, :-1, :], p[:, :, 1, :, :-1]  # the entries grad can reach
     return (
         F.pad(pv, (0, 0, 0, 1))
@@ -86,12 +98,30 @@ def _pixel_norm(p: torch.Tensor) -> torch.Tensor:
 
 
 def tv(x: torch.Tensor) -> torch.Tensor:
-    """Isotropic total variation per image (N,), summed over channels and pixels."""
+    """Isotropic total variation per image (N,), summed over channels and pixels.
+
+    A vertical edge of height 1 and length 4 has TV 4; a flat image has none:
+
+    >>> edge = torch.zeros(1, 1, 4, 4)
+    >>> edge[..., 2:] = 1.0
+    >>> tv(edge), tv(torch.full((1, 3, 4, 4), 0.7))
+    (tensor([4.]), tensor([0.]))
+    """
     return _pixel_norm(grad(x)).flatten(1).sum(dim=1)
 
 
 def tv_objective(x: torch.Tensor, y: torch.Tensor, op, lam: float) -> torch.Tensor:
-    """1/2 ||w^(1/2) (A x - y)||^2 + lam TV(x), the objective, per image (N,)."""
+    """1/2 ||w^(1/2) (A x - y)||^2 + lam TV(x), the objective, per image (N,).
+
+    ``x``: images (N, 3, H, W); ``y``: observations of ``op``; ``lam`` >= 0.
+
+    >>> from tutorial_lib.operators import make_operator
+    >>> op, y = make_operator("denoising"), torch.full((1, 3, 4, 4), 0.5)
+    >>> tv_objective(y, y, op, lam=0.1)
+    tensor([0.])
+    >>> tv_objective(y + 0.1, y, op, lam=0.1)  # 1/2 * 48 pixels * 0.1^2
+    tensor([0.2400])
+    """
     w = op.weights(y)
     r2 = (op.A(x) - y) ** 2  # (N, C_y, H_y, W_y)
     r2 = r2 if w is None else w * r2
