@@ -15,9 +15,9 @@ import argparse
 import torch
 
 import tutorial_lib as tl
+from tutorial_lib.averaging import recalibrate_batch_norm
 from tutorial_lib.evaluate import evaluate_task
 from tutorial_lib.models import Discriminator, Generator, freeze
-from tutorial_lib.train import recalibrate_batch_norm
 
 
 def main() -> None:

@@ -20,7 +20,8 @@ import time
 import torch
 
 from tutorial_lib.models import make_dcgan
-from tutorial_lib.train import TrainConfig, bf16_is_fast, train_epoch
+from tutorial_lib.precision import bf16_is_fast
+from tutorial_lib.train import TrainConfig, train_epoch
 
 VARIANTS = [("fp32", False), ("fp32", True), ("bf16", False), ("bf16", True)]
 

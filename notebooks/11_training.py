@@ -24,16 +24,12 @@ import torch
 import torch.nn.functional as F
 
 import tutorial_lib as tl
+from tutorial_lib.averaging import initial_share, shipped_copy
 from tutorial_lib.data import DATA_DIR, to_grid
 from tutorial_lib.models import make_dcgan
+from tutorial_lib.precision import resolve_precision
 from tutorial_lib.quality import swd
-from tutorial_lib.train import (
-    TrainConfig,
-    initial_share,
-    resolve_precision,
-    shipped_copy,
-    train,
-)
+from tutorial_lib.train import TrainConfig, train
 
 device = tl.default_device()
 G_shipped, _ = tl.load_pretrained(device=device)

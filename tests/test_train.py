@@ -1,5 +1,5 @@
-"""Training: a run writes its record, is deterministic, resumes exactly, averages its
-generator without keeping the random start, and logs the quality that picks the epoch."""
+"""Training: a run writes its record, is deterministic, resumes exactly, trains in
+either precision, and logs the quality that picks the epoch."""
 
 import csv
 import math
@@ -9,17 +9,7 @@ import torch
 
 from tutorial_lib.models import make_dcgan
 from tutorial_lib.quality import swd
-from tutorial_lib.train import (
-    TrainConfig,
-    bf16_is_fast,
-    ema_decay_at,
-    initial_share,
-    load_snapshot,
-    pick_snapshot,
-    resolve_precision,
-    train,
-    update_ema,
-)
+from tutorial_lib.train import TrainConfig, load_snapshot, pick_snapshot, train
 
 CONFIG = TrainConfig(epochs=2, batch_size=16, seed=1)
 
@@ -86,38 +76,6 @@ def test_bad_faces_and_mismatched_resume(tmp_path, faces):
         )
 
 
-# --- the weight average -------------------------------------------------------------
-
-
-def test_initial_share_known_values():
-    # without warm-up: decay^t; the shipped 16-epoch run kept 17 % of its random start
-    assert initial_share(1776, 0.999, warmup=False) == pytest.approx(0.999**1776)
-    assert initial_share(1776, 0.999, warmup=False) == pytest.approx(0.169, abs=1e-3)
-    # with warm-up the first factors are 1/10, 2/11, 3/12, ...
-    assert initial_share(3, 0.999) == pytest.approx(1 / 10 * 2 / 11 * 3 / 12)
-    assert initial_share(100, 0.999) < 1e-12
-    assert initial_share(1776, 0.999) < 1e-20
-    assert ema_decay_at(0, 0.999) == pytest.approx(0.1)
-    assert ema_decay_at(10_000, 0.999) == 0.999  # capped at the configured decay
-
-
-@pytest.mark.parametrize("warmup", [True, False])
-def test_average_keeps_the_share_of_the_start_that_initial_share_says(warmup):
-    """Average a fixed target w1 into a start w0: w_ema = s w0 + (1 - s) w1, s measured."""
-    from torch import nn
-
-    start, target = nn.Linear(4, 4), nn.Linear(4, 4)
-    with torch.no_grad():
-        start.weight.fill_(1.0), target.weight.fill_(0.0)
-    steps = 50
-    for t in range(steps):
-        decay = ema_decay_at(t, 0.99) if warmup else 0.99
-        update_ema(start, target, decay)
-    share = start.weight.mean().item()  # (s * 1 + (1 - s) * 0)
-    assert share == pytest.approx(initial_share(steps, 0.99, warmup=warmup), rel=1e-4)
-    assert (share < 1e-8) if warmup else (share > 0.6)
-
-
 def test_ema_decay_zero_ships_the_plain_generator(tmp_path, faces):
     config = TrainConfig(epochs=1, batch_size=16, seed=1, ema_decay=0)
     G_ema, _, _ = train(faces, tmp_path, config, device="cpu", progress=False)
@@ -125,19 +83,6 @@ def test_ema_decay_zero_ships_the_plain_generator(tmp_path, faces):
     G_plain = make_dcgan(seed=1)[0]
     G_plain.load_state_dict(state["G"])
     assert torch.equal(_params(G_ema), _params(G_plain))
-
-
-# --- precision -----------------------------------------------------------------------
-
-
-def test_resolve_precision():
-    assert resolve_precision("fp32", "cpu") == "fp32"
-    assert resolve_precision("bf16", "cpu") == "bf16"
-    assert resolve_precision("auto", "cpu") == (
-        "bf16" if bf16_is_fast("cpu") else "fp32"
-    )
-    with pytest.raises(ValueError, match=r"precision must be one of .* got 'fp16'"):
-        resolve_precision("fp16", "cpu")
 
 
 def test_bf16_and_fp32_runs_are_each_deterministic_and_close(tmp_path, faces):

@@ -5,26 +5,17 @@ Each step, with real faces x (horizontally flipped at random) and z ~ N(0, I):
     G step:  minimise  BCE(l(G(z)), 1)                       (the non-saturating loss)
 with Adam (lr 2e-4, beta1 0.5) on batches of 128.
 
-Two generators come out of a run. The plain G is the one the game trains; alongside it
-we keep G_ema, an exponential moving average (EMA) of G's weights,
-    w_ema <- d_t w_ema + (1 - d_t) w,    d_t = min(ema_decay, (1 + t) / (10 + t)),
-where t counts steps from 0. Averaging smooths the oscillation of the minimax game.
-The warm-up of d_t matters: with a constant d = 0.999 from the random initialisation,
-a share 0.999^t of the averaged weights is still random noise after t steps (17 % after
-1,776 steps); with the warm-up that share is prod_s d_s, 2e-13 after 100 steps and
-below 1e-20 after 1,776 (see `initial_share`). Batch-norm statistics of a generator
-are recomputed for its own weights before it is used (`recalibrate_batch_norm`).
+Two generators come out of a run: the plain G that the game trains, and G_ema, an
+average of its weights with a warm-up (tutorial_lib.averaging), both with batch norm
+recalibrated for their own weights before use. The discriminator D that the
+restoration prior uses (notebook 03) is the one trained in this game, i.e. against the
+plain G, never against G_ema: D's logit estimates log p_X - log p_G for the plain
+generator's p_G. If the averaged generator is shipped, the prior is applied to images
+of a slightly different generator than D was trained against; notebook 03 discusses
+what that means.
 
-The discriminator D that the restoration prior uses (notebook 03) is the one trained in
-this game, i.e. against the plain G, never against G_ema: D's logit estimates
-log p_X - log p_G for the plain generator's p_G. If the averaged generator is shipped,
-the prior is applied to images of a slightly different generator than D was trained
-against; notebook 03 discusses what that means.
-
-Precision: on CPUs with bfloat16 support (AVX512-BF16 or AMX) and on GPUs that run it
-fast, the forward passes of G and D run under bfloat16 autocast, with channels_last
-memory format; weights, Adam's state, batch-norm running statistics and the losses stay
-float32. `precision="fp32"` turns it off. See benchmarks/train_speed.py.
+The forward passes run under bfloat16 autocast where the device runs it natively, in
+channels_last memory format (tutorial_lib.precision; `precision="fp32"` turns it off).
 
 Quality is measured on held-out faces at the end of every epoch when `valid_faces` is
 given (tutorial_lib.quality): the sliced Wasserstein distance between generated and
@@ -47,20 +38,18 @@ from __future__ import annotations
 
 import copy
 import csv
-import math
 import time
-from contextlib import nullcontext
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
+from .averaging import ema_decay_at, recalibrate_batch_norm, shipped_copy, update_ema
 from .data import save_png
 from .models import DCGANConfig, Discriminator, Generator, default_device, make_dcgan
+from .precision import autocast, resolve_precision
 from .quality import discriminator_margins, swd
-
-PRECISIONS = ("auto", "fp32", "bf16")
 
 
 @dataclass(frozen=True)
@@ -86,142 +75,8 @@ class TrainConfig:
     channels_last: bool = True  # NHWC memory format: faster convolutions on CPU and GPU
 
 
-def bf16_is_fast(device) -> bool:
-    """Does this device run bfloat16 matrix products natively?
-
-    CPUs: AVX512-BF16 or AMX instructions (elsewhere bfloat16 is emulated and slower
-    than float32). CUDA: compute capability 8.0 (Ampere) or newer. Other devices: no.
-
-    >>> bf16_is_fast("cpu") in (True, False)  # depends on this machine's CPU
-    True
-    >>> bf16_is_fast("mps")
-    False
-    """
-    device = torch.device(device)
-    if device.type == "cuda":
-        return torch.cuda.get_device_capability(device)[0] >= 8
-    if device.type == "cpu":
-        checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
-        return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
-    return False
-
-
-def resolve_precision(precision: str, device) -> str:
-    """Resolve "auto" to "bf16" where `bf16_is_fast`, else "fp32"; keep the others.
-
-    >>> resolve_precision("fp32", "cpu")
-    'fp32'
-    >>> resolve_precision("auto", "cpu") == ("bf16" if bf16_is_fast("cpu") else "fp32")
-    True
-    """
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    if precision == "auto":
-        return "bf16" if bf16_is_fast(device) else "fp32"
-    return precision
-
-
-def autocast(precision: str, device):
-    """bfloat16 autocast for "bf16" (convolutions in bf16, batch norm accumulating in
-    float32), nothing for "fp32".
-
-    >>> layer = torch.nn.Linear(4, 4)
-    >>> with autocast("bf16", "cpu"):
-    ...     low = layer(torch.ones(1, 4))
-    >>> with autocast("fp32", "cpu"):
-    ...     full = layer(torch.ones(1, 4))
-    >>> low.dtype, full.dtype
-    (torch.bfloat16, torch.float32)
-    """
-    device = torch.device(device)
-    if precision == "bf16":
-        return torch.autocast(device.type, dtype=torch.bfloat16)
-    return nullcontext()
-
-
-def ema_decay_at(step: int, decay: float) -> float:
-    """The averaging weight of step t (from 0): min(decay, (1 + t) / (10 + t)).
-
-    >>> [round(ema_decay_at(t, 0.999), 4) for t in (0, 10, 10_000)]  # 1/10, 11/20, cap
-    [0.1, 0.55, 0.999]
-    """
-    return min(decay, (1 + step) / (10 + step))
-
-
-def initial_share(steps: int, decay: float, warmup: bool = True) -> float:
-    """Share of the random initial weights left in the average after ``steps`` updates.
-
-    Each update multiplies that share by d_t, so it is prod_t d_t: decay^steps without
-    warm-up (0.999^1776 = 0.17), and with it at most
-    (1 * 2 * ... * steps) / (10 * 11 * ... * (9 + steps))
-    = 9! / ((steps + 1) (steps + 2) ... (steps + 9)).
-
-    >>> round(initial_share(1776, 0.999, warmup=False), 2)
-    0.17
-    >>> f"{initial_share(100, 0.999):.2g}"  # 9! / (101 * 102 * ... * 109)
-    '2.3e-13'
-    """
-    if not warmup:
-        return decay**steps
-    return math.exp(sum(math.log(ema_decay_at(t, decay)) for t in range(steps)))
-
-
 def _epoch_generator(seed: int, epoch: int, device) -> torch.Generator:
     return torch.Generator(device).manual_seed(seed * 100_003 + epoch)
-
-
-def update_ema(G_ema, G, decay: float) -> None:
-    """w_ema <- decay w_ema + (1 - decay) w for every parameter; buffers copied.
-
-    ``G_ema`` is updated in place from ``G`` (same architecture).
-
-    >>> avg, net = torch.nn.BatchNorm1d(1), torch.nn.BatchNorm1d(1)  # weights: 1
-    >>> with torch.no_grad():
-    ...     _ = net.weight.fill_(3.0), net.running_mean.fill_(5.0)
-    >>> update_ema(avg, net, decay=0.9)
-    >>> round(avg.weight.item(), 4), avg.running_mean.item()  # 0.9 + 0.1 * 3; copied
-    (1.2, 5.0)
-    """
-    with torch.no_grad():
-        for p_ema, p in zip(G_ema.parameters(), G.parameters()):
-            p_ema.lerp_(p, 1 - decay)
-        for b_ema, b in zip(G_ema.buffers(), G.buffers()):
-            b_ema.copy_(b)  # batch-norm running statistics are not averaged
-
-
-@torch.no_grad()
-def recalibrate_batch_norm(G, seed: int = 0, batches: int = 8, batch_size: int = 64):
-    """Reset G's batch-norm running statistics to those of its own current weights.
-
-    The averaged generator's weights are not the weights whose statistics batch norm
-    tracked during training, so in eval mode they would be normalised with the wrong
-    means and variances. A few training-mode passes over fresh z, with momentum None
-    (a plain average over the passes), give the right ones ("standing statistics").
-    ``batches`` passes of ``batch_size`` codes drawn from ``seed``; G ends in eval mode.
-
-    At initialisation the first layer's outputs are sums of 100 z_k w_k with
-    w ~ N(0, 0.02): their variance is 100 * 0.02^2 = 0.04, not the stored 1.
-
-    >>> G, _ = make_dcgan(DCGANConfig(ngf=8), seed=0)
-    >>> G.net[1].running_var.mean().item()
-    1.0
-    >>> recalibrate_batch_norm(G, batches=2, batch_size=16)
-    >>> round(G.net[1].running_var.mean().item(), 2), G.training, G.net[1].momentum
-    (0.04, False, 0.1)
-    """
-    norms = [m for m in G.modules() if isinstance(m, torch.nn.BatchNorm2d)]
-    saved = [m.momentum for m in norms]
-    device = next(G.parameters()).device
-    generator = torch.Generator(device).manual_seed(seed)
-    G.train()
-    for m in norms:
-        m.reset_running_stats()
-        m.momentum = None
-    for _ in range(batches):
-        G(torch.randn(batch_size, G.config.nz, generator=generator, device=device))
-    for m, momentum in zip(norms, saved):
-        m.momentum = momentum
-    G.eval()
 
 
 def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progress=None):
@@ -241,7 +96,7 @@ def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progres
     >>> stats = train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, 0, "cpu")
     >>> list(stats)  # means over the epoch's 32 // 16 = 2 steps
     ['loss_D', 'loss_G', 'acc_real', 'acc_fake']
-    >>> abs(stats["loss_D"] - 2 * math.log(2)) < 0.2
+    >>> abs(stats["loss_D"] - 1.386) < 0.2  # 2 log 2
     True
     """
     N = len(faces)
@@ -295,20 +150,6 @@ def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progres
             progress.update(1)
     means = (totals / steps).tolist()
     return dict(zip(["loss_D", "loss_G", "acc_real", "acc_fake"], means))
-
-
-def shipped_copy(G, seed: int = 0):
-    """A float32 copy of G with batch norm recalibrated for its weights, in eval mode:
-    the generator as it would be shipped. G itself is left untouched.
-
-    >>> G, _ = make_dcgan(DCGANConfig(ngf=8), seed=0)
-    >>> shipped = shipped_copy(G.bfloat16())
-    >>> shipped.training, next(shipped.parameters()).dtype, G.training
-    (False, torch.float32, True)
-    """
-    G = copy.deepcopy(G).float()
-    recalibrate_batch_norm(G, seed)
-    return G
 
 
 @torch.no_grad()
