@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 
 import torch
+from _cli import add_machine_options, parse_on_machine
 
 from tutorial_lib.data import load_faces
 from tutorial_lib.train import TrainConfig, train
@@ -43,13 +44,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--n", type=int, default=None, help="first n train faces (all)")
     parser.add_argument("--valid-n", type=int, default=512)
-    parser.add_argument(
-        "--threads", type=int, default=0, help="CPU threads (0: torch's)"
-    )
-    parser.add_argument("--device", default="cpu")
-    args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    add_machine_options(parser, device="cpu")
+    args = parse_on_machine(parser)
     faces = load_faces(args.data, "train", args.n)
     valid = load_faces(args.valid_data, "valid", args.valid_n)
     logs = {}

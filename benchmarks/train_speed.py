@@ -18,6 +18,7 @@ import statistics
 import time
 
 import torch
+from _cli import add_machine_options, parse_on_machine
 
 from tutorial_lib.models import make_dcgan
 from tutorial_lib.precision import bf16_is_fast
@@ -56,13 +57,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument(
-        "--threads", type=int, default=0, help="CPU threads (0: torch's)"
-    )
-    parser.add_argument("--device", default="cpu")
-    args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    add_machine_options(parser, device="cpu")
+    args = parse_on_machine(parser)
     device = torch.device(args.device)
     faces = torch.rand(
         128 * args.steps, 3, 64, 64, generator=torch.Generator().manual_seed(0)

@@ -23,6 +23,7 @@ import argparse
 import itertools
 
 import torch
+from _cli import add_machine_options, parse_on_machine
 
 import tutorial_lib as tl
 from tutorial_lib.data import load_faces
@@ -60,16 +61,11 @@ def main() -> None:
     parser.add_argument("--tasks", nargs="+", default=list(tl.TASKS))
     parser.add_argument("--grid", action="append", default=[], help="name=v1,v2,...")
     parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument(
-        "--threads", type=int, default=0, help="CPU threads (0: torch's)"
-    )
-    parser.add_argument("--device", default=None)
+    add_machine_options(parser, device=None)
     parser.add_argument(
         "--weights", default=None, help="GAN weights (default: shipped)"
     )
-    args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args = parse_on_machine(parser)
 
     grid = parse_grid(args.grid)
     x = load_faces(args.data, "valid", args.n)
