@@ -44,7 +44,13 @@ def test_weights_round_trip(tmp_path, dcgan):
     path = tmp_path / "w.pt"
     save_weights(G, D, path, note="test")
     state = torch.load(path, weights_only=True)  # plain tensors and dicts only
-    assert state["config"] == {"nz": 100, "ngf": 64, "ndf": 64, "nc": 3}
+    assert state["config"] == {
+        "nz": 100,
+        "ngf": 64,
+        "ndf": 64,
+        "nc": 3,
+        "d_norm": "batch",
+    }
     G2, D2 = load_pretrained(device="cpu", path=path)
     assert not G2.training and not D2.training
     assert not any(p.requires_grad for p in G2.parameters())
@@ -89,3 +95,37 @@ def test_weights_of_other_layer_shapes_are_refused(tmp_path):
 def test_default_device_is_cuda_exactly_when_available(monkeypatch, cuda, expected):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
     assert tl.default_device() == torch.device(expected)
+
+
+@pytest.mark.parametrize("d_norm", ["layer", "none"])
+def test_a_per_image_discriminator_is_the_same_function_in_both_modes(d_norm):
+    """With batch norm, D in training mode scores a face by its batch's statistics;
+    with layer norm or none, a face's logit is its own in either mode."""
+    _, D = make_dcgan(DCGANConfig(ndf=8, d_norm=d_norm), seed=0)
+    faces = torch.rand(4, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        alone_train = D.train()(faces[:1])
+        batched_train = D(faces)[:1]
+        alone_eval = D.eval()(faces[:1])
+    torch.testing.assert_close(alone_train, batched_train)
+    torch.testing.assert_close(alone_train, alone_eval)
+
+
+def test_batch_norm_discriminator_depends_on_batch_mates_in_training_mode():
+    _, D = make_dcgan(DCGANConfig(ndf=8), seed=0)
+    faces = torch.rand(4, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert not torch.allclose(D.train()(faces[:2])[:1], D(faces)[:1])
+
+
+def test_old_weights_files_load_as_batch_norm_and_bad_norms_are_refused(tmp_path):
+    G, D = make_dcgan(DCGANConfig(ngf=8, ndf=8), seed=0)
+    path = tmp_path / "old.pt"
+    save_weights(G, D, path)
+    state = torch.load(path, weights_only=True)
+    del state["config"]["d_norm"]  # a file written before the option existed
+    torch.save(state, path)
+    _, D_loaded = load_pretrained(device="cpu", path=path)
+    assert D_loaded.config.d_norm == "batch"
+    with pytest.raises(ValueError, match="d_norm must be one of .* got 'spectral'"):
+        DCGANConfig(d_norm="spectral")

@@ -163,3 +163,20 @@ def test_pick_snapshot_without_a_quality_log_says_why(tmp_path, faces):
     )
     with pytest.raises(ValueError, match="train with valid_faces"):
         pick_snapshot(tmp_path)
+
+
+def test_resume_refuses_another_discriminator(tmp_path, faces):
+    from tutorial_lib.models import DCGANConfig
+
+    one = TrainConfig(epochs=1, batch_size=16, seed=1)
+    train(faces, tmp_path, one, DCGANConfig(ngf=8, ndf=8), "cpu", progress=False)
+    two = TrainConfig(epochs=2, batch_size=16, seed=1)
+    with pytest.raises(ValueError, match="d_norm='layer'.*use another run folder"):
+        train(
+            faces,
+            tmp_path,
+            two,
+            DCGANConfig(ngf=8, ndf=8, d_norm="layer"),
+            "cpu",
+            progress=False,
+        )

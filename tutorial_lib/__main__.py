@@ -49,7 +49,7 @@ def cmd_sample_faces(args) -> None:
 
 
 def cmd_train(args) -> None:
-    from .models import save_weights
+    from .models import DCGANConfig, save_weights
     from .train import TrainConfig, load_snapshot, pick_snapshot, train
 
     weights = Path(args.weights)
@@ -71,13 +71,14 @@ def cmd_train(args) -> None:
         precision=args.precision,
         snapshot_every=args.snapshot_every,
     )
+    model_config = DCGANConfig(d_norm=args.d_norm)
     G, D, log = train(
-        faces, args.run_dir, config, device=args.device, valid_faces=valid
+        faces, args.run_dir, config, model_config, args.device, valid_faces=valid
     )
     chosen = {"epoch": log[-1]["epoch"], "generator": "ema"}
     if valid is not None and config.snapshot_every:
         epoch, kind = pick_snapshot(args.run_dir)
-        G, D = load_snapshot(args.run_dir, epoch, kind)
+        G, D = load_snapshot(args.run_dir, epoch, kind, model_config)
         chosen = {
             "epoch": epoch,
             "generator": kind,
@@ -311,6 +312,12 @@ def main(argv=None) -> None:
         default=10,
         help="keep G and D every this many epochs; the one with the lowest "
         "validation SWD is exported (0: export the last epoch)",
+    )
+    p.add_argument(
+        "--d-norm",
+        default="batch",
+        choices=["batch", "layer", "none"],
+        help="the discriminator's normalisation (models.DCGANConfig.d_norm)",
     )
     p.add_argument("--run-dir", default="runs/dcgan", help="checkpoints, log, samples")
     p.add_argument("--weights", default="data/weights/dcgan_celeba64.pt")

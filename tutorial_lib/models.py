@@ -36,13 +36,25 @@ class DCGANConfig:
 
     >>> from dataclasses import asdict
     >>> asdict(DCGANConfig())
-    {'nz': 100, 'ngf': 64, 'ndf': 64, 'nc': 3}
+    {'nz': 100, 'ngf': 64, 'ndf': 64, 'nc': 3, 'd_norm': 'batch'}
     """
 
     nz: int = 100  # latent dimension, as in the DCGAN paper
     ngf: int = 64  # generator feature maps at the last hidden layer (x8, x4, x2, x1)
     ndf: int = 64  # discriminator feature maps at the first layer (x1, x2, x4, x8)
     nc: int = 3  # RGB
+    # D's normalisation: "batch" (the DCGAN paper's) normalises with the statistics of
+    # the batch in training and of the running averages in eval mode, so the per-image
+    # function the prior uses is not the one training shaped; "layer" (per image, over
+    # channels and pixels) and "none" are the same function in both modes.
+    d_norm: str = "batch"
+
+    def __post_init__(self):
+        if self.d_norm not in D_NORMS:
+            raise ValueError(f"d_norm must be one of {D_NORMS}, got {self.d_norm!r}")
+
+
+D_NORMS = ("batch", "layer", "none")
 
 
 def _up(c_in: int, c_out: int) -> list[nn.Module]:
@@ -54,11 +66,17 @@ def _up(c_in: int, c_out: int) -> list[nn.Module]:
     ]
 
 
-def _down(c_in: int, c_out: int, batch_norm: bool = True) -> list[nn.Module]:
-    """Halve the resolution: 4x4 convolution, stride 2, then (BN +) LeakyReLU(0.2)."""
-    layers: list[nn.Module] = [nn.Conv2d(c_in, c_out, 4, 2, 1, bias=not batch_norm)]
-    if batch_norm:
+def _down(c_in: int, c_out: int, norm: str = "batch") -> list[nn.Module]:
+    """Halve the resolution: 4x4 convolution, stride 2, then (a norm +) LeakyReLU(0.2).
+
+    ``norm``: "batch" (BatchNorm2d), "layer" (GroupNorm with one group: per image, over
+    channels and pixels) or "none".
+    """
+    layers: list[nn.Module] = [nn.Conv2d(c_in, c_out, 4, 2, 1, bias=norm == "none")]
+    if norm == "batch":
         layers.append(nn.BatchNorm2d(c_out))
+    elif norm == "layer":
+        layers.append(nn.GroupNorm(1, c_out))
     layers.append(nn.LeakyReLU(0.2, inplace=True))
     return layers
 
@@ -116,12 +134,10 @@ class Discriminator(nn.Module):
         self.config = config
         ndf = config.ndf
         self.net = nn.Sequential(
-            *_down(
-                config.nc, ndf, batch_norm=False
-            ),  # (B, ndf, 32, 32); no BN on input
-            *_down(ndf, ndf * 2),  # (B, 2 ndf, 16, 16)
-            *_down(ndf * 2, ndf * 4),  # (B, 4 ndf, 8, 8)
-            *_down(ndf * 4, ndf * 8),  # (B, 8 ndf, 4, 4)
+            *_down(config.nc, ndf, "none"),  # (B, ndf, 32, 32); no norm on the input
+            *_down(ndf, ndf * 2, config.d_norm),  # (B, 2 ndf, 16, 16)
+            *_down(ndf * 2, ndf * 4, config.d_norm),  # (B, 4 ndf, 8, 8)
+            *_down(ndf * 4, ndf * 8, config.d_norm),  # (B, 8 ndf, 4, 4)
             nn.Conv2d(ndf * 8, 1, 4, 1, 0),  # (B, 1, 1, 1): the logit
         )
 
@@ -131,7 +147,7 @@ class Discriminator(nn.Module):
 
 
 def init_weights(module: nn.Module) -> None:
-    """The DCGAN initialisation: conv weights ~ N(0, 0.02), BN scale ~ N(1, 0.02).
+    """The DCGAN initialisation: conv weights ~ N(0, 0.02), norm scales ~ N(1, 0.02).
 
     Biases are set to 0; other modules are left alone. Apply it to a whole network
     with ``net.apply(init_weights)``.
@@ -146,7 +162,7 @@ def init_weights(module: nn.Module) -> None:
         nn.init.normal_(module.weight, 0.0, 0.02)
         if module.bias is not None:
             nn.init.zeros_(module.bias)
-    elif isinstance(module, nn.BatchNorm2d):
+    elif isinstance(module, (nn.BatchNorm2d, nn.GroupNorm)):
         nn.init.normal_(module.weight, 1.0, 0.02)
         nn.init.zeros_(module.bias)
 

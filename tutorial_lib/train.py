@@ -273,6 +273,14 @@ def train(
                 f"{checkpoint} was made with {state['train_config']}, not {asdict(config)};"
                 " use another run folder"
             )
+        saved_model = DCGANConfig(
+            **state.get("model_config", {})
+        )  # older runs: default
+        if saved_model != model_config:
+            raise ValueError(
+                f"{checkpoint} was made with {saved_model}, not {model_config}; use "
+                "another run folder"
+            )
         for name, obj in [("G", G), ("D", D), ("G_ema", G_ema)]:
             obj.load_state_dict(state[name])
         opt_G.load_state_dict(state["opt_G"])
@@ -323,6 +331,7 @@ def train(
                 "epoch": epoch + 1,
                 "log": log,
                 "train_config": asdict(config),
+                "model_config": asdict(model_config),
             },
             checkpoint,
         )
