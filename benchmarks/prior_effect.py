@@ -23,13 +23,14 @@ from _cli import add_machine_options, parse_on_machine
 import tutorial_lib as tl
 from tutorial_lib.data import load_faces
 from tutorial_lib.evaluate import evaluate_method
+from tutorial_lib.metrics import mean_and_error
 
 VARIANTS = {"tuned": {}, "no prior": {"lam": 0.0}, "latent": {"use_D": False}}
 
 
 def _cell(values: torch.Tensor, digits: int) -> str:
-    error = values.std() / len(values) ** 0.5
-    return f"{values.mean():+.{digits}f} ± {error:.{digits}f}"
+    mean, error = mean_and_error(values)
+    return f"{mean:+.{digits}f} ± {error:.{digits}f}"
 
 
 def main() -> None:

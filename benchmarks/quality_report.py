@@ -26,6 +26,7 @@ import torch  # noqa: E402
 import tutorial_lib as tl  # noqa: E402
 from tutorial_lib.data import to_grid  # noqa: E402
 from tutorial_lib.evaluate import evaluate_task  # noqa: E402
+from tutorial_lib.quality import corrupted_versions  # noqa: E402
 
 
 def _show(ax, images, title, ncols=8):
@@ -34,18 +35,18 @@ def _show(ax, images, title, ncols=8):
     ax.axis("off")
 
 
-def corrupted_versions(x: torch.Tensor) -> dict[str, torch.Tensor]:
-    """Validation faces as the prior meets them: clean, and under each corruption."""
-    sr = tl.make_operator("super_resolution")
+def faces_as_the_prior_meets_them(x: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Validation faces clean, under the corruptions of tutorial_lib.quality (noisy,
+    quantized, blurred), with a hole, and gray copied to RGB."""
+    color = tl.make_operator("colorization")
+    corrupted = corrupted_versions(x)
     return {
         "real validation faces": x,
-        "noisy (sigma 0.1)": tl.make_operator("denoising").corrupt(x),
-        "quantized (5 levels)": tl.make_operator("quantization").corrupt(x),
-        "blurred (x4 down, bicubic up)": sr.naive_inverse(sr.corrupt(x)),
+        "noisy (sigma 0.1)": corrupted["noisy"],
+        "quantized (5 levels)": corrupted["quantized"],
+        "blurred (x4 down, bicubic up)": corrupted["blurred"],
         "with a 32x32 black hole": tl.make_operator("inpainting").corrupt(x),
-        "gray copied to RGB": tl.make_operator("colorization").naive_inverse(
-            tl.make_operator("colorization").corrupt(x)
-        ),
+        "gray copied to RGB": color.naive_inverse(color.corrupt(x)),
     }
 
 
@@ -85,7 +86,7 @@ def main() -> None:
 
     print("\n## The discriminator as a prior: mean logit l = log D - log(1 - D)\n")
     print("| images | mean logit | std |\n| --- | --- | --- |")
-    rows = {"generated G(z)": samples, **corrupted_versions(x)}
+    rows = {"generated G(z)": samples, **faces_as_the_prior_meets_them(x)}
     with torch.no_grad():
         for name, images in rows.items():
             logits = torch.cat([D(b.to(device)).cpu() for b in images.split(64)])

@@ -22,12 +22,12 @@ from __future__ import annotations
 import argparse
 import itertools
 
-import torch
 from _cli import add_machine_options, parse_on_machine
 
 import tutorial_lib as tl
 from tutorial_lib.data import load_faces
 from tutorial_lib.evaluate import METHODS, evaluate_method
+from tutorial_lib.metrics import mean_and_error
 
 
 def _value(text: str):
@@ -46,11 +46,6 @@ def parse_grid(items: list[str]) -> dict[str, list]:
             raise SystemExit(f"error: --grid wants name=v1,v2,..., got {item!r}")
         grid[name] = [_value(v) for v in values.split(",")]
     return grid
-
-
-def mean_and_error(values: torch.Tensor) -> tuple[float, float]:
-    """Mean and its standard error, std / sqrt(n)."""
-    return values.mean().item(), (values.std() / len(values) ** 0.5).item()
 
 
 def main() -> None:

@@ -113,10 +113,9 @@ assert psnr_gan.mean() > psnr_naive.mean() + 2  # measured: 19.2 vs 23.1-25.8 dB
 # **SSIM tells another story.** SSIM is computed on each channel and compares local
 # structure (edges, contrast) more than levels. R, G and B of a face all follow its
 # brightness, so the gray copy has almost perfect structure in each channel and loses
-# only on the channel means: it scores high (the reference measurement on 200 test
-# faces: gray copy 0.940, a colorization without blending 0.670). The gray copy is
-# clearly wrong to the eye, so this is a limit of SSIM for color, not a merit of doing
-# nothing. Blending keeps y's structure exactly, which lifts the colorization's SSIM
+# only on the channel means: it scores high (the scores under the faces above). The
+# gray copy is clearly wrong to the eye, so this is a limit of SSIM for color, not a
+# merit of doing nothing. Blending keeps y's structure exactly, which lifts the colorization's SSIM
 # to about the gray copy's.
 
 # %%

@@ -106,9 +106,7 @@ plt.show()
 # puts every lost detail at its average, which is what minimises the expected squared
 # error when the detail is unknown. The GAN invents sharp detail, and an invented edge
 # one pixel off costs more than no edge at all. The paper's table shows the same
-# (its GAN prior scores 0.5626 / 19.58 dB, below the hand-made priors), and so does
-# the reference measurement on 200 test faces: bicubic 0.735 / 24.03 dB against
-# 0.611 / 21.28 dB for a plain DCGAN prior.
+# (its GAN prior scores 0.5626 / 19.58 dB, below the hand-made priors).
 #
 # We compare four answers: pixel replication (nearest neighbour, the crudest),
 # bicubic, the GAN restoration, and the truth; on PSNR, SSIM, the discriminator's
@@ -148,9 +146,8 @@ assert table["bicubic"]["PSNR"] > table["nearest"]["PSNR"]  # smooth beats block
 
 # %% [markdown]
 # How D ranks the GAN restoration against bicubic depends on how well the GAN is
-# trained. For the reference DCGAN, generated faces average a logit of −1.57 and
-# blurred real faces −2.67: D prefers the generated ones, but not by much, and with
-# a partly trained GAN the order can flip. Note also that D is not an independent
+# trained: the table above gives the shipped D's mean logit for each answer, and with
+# another training run the order can flip. Note also that D is not an independent
 # judge here: with λ > 0 the restoration was *pushed* towards a high logit.
 
 # %% [markdown]

@@ -108,9 +108,8 @@ plt.show()
 # dB by construction (10 log10(1 / 0.1²), a little more after clipping), and a low SSIM
 # because the noise adds local variance that no face has. G(ẑ) has no noise at all, G
 # cannot draw it, but it is only as close to x* as G can draw the face. The margin is
-# thin: the paper's own GAN prior scored 0.6161 / 19.31 dB, *below* the noisy input;
-# the reference measurement with a plain DCGAN, 0.659 / 22.34 dB against 0.507 /
-# 20.43 dB. G(ẑ) alone needs a well-trained generator and the full number of Adam
+# thin: the paper's own GAN prior scored 0.6161 / 19.31 dB, *below* the noisy input.
+# G(ẑ) alone needs a well-trained generator and the full number of Adam
 # steps to get past the noisy input; a run cut short (fast mode) stays below it.
 #
 # The two answers make *different* errors: y is off by the noise, G(ẑ) by what G

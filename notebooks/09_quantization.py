@@ -107,8 +107,7 @@ plt.show()
 # Pixel metrics favour the quantized input, plainly. Its error is at most 1/8 per pixel
 # and about 1/14 on average (PSNR ≈ 23 dB), while G(ẑ) is only as close as G can draw
 # the face, usually a few dB worse. The paper's GAN prior scores 0.6061 / 19.77 dB on
-# quantization, below two of the hand-made priors; the reference measurement with a
-# plain DCGAN, 0.632 / 21.43 dB against 0.694 / 22.91 dB for the quantized input.
+# quantization, below all three hand-made priors on both metrics.
 #
 # What the GAN restoration brings back is **smooth shading**. A face is full of gentle
 # changes from pixel to pixel (the curve of a cheek); the quantized image has none:
@@ -146,9 +145,9 @@ assert table["GAN x_hat"]["gentle"] > 0.5  # measured: 0.86-0.88 (truth: 0.85)
 {k: f"{v['gentle']:.3f}" for k, v in table.items()}
 
 # %% [markdown]
-# How D ranks the quantized image depends on how well it is trained: the reference
-# DCGAN's D gives quantized faces a mean logit of −25 (far from real), generated faces
-# −1.57; a partly trained D may not yet have learned that bands are fake. D is not an
+# How D ranks the quantized image depends on how it was trained: the table above gives
+# the shipped D's mean logit for each answer, and a D that scores bands close to real
+# faces cannot push a restoration away from them. D is not an
 # independent judge either: with λ > 0 the restoration was pushed towards a high logit.
 
 # %% [markdown]

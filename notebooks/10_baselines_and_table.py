@@ -302,8 +302,7 @@ assert sr["gan"]["sharpness / truth"] > sr["naive"]["sharpness / truth"]
 # faces score about −4 on average, data/README.md), so D is no neutral judge of them.
 # The full story has two halves: pixel metrics reward blur and so understate a prior
 # that commits to sharp detail; and a generative prior is only as good as its
-# generator. Ours trained for 16 epochs on a CPU; the reference run of the paper notes
-# (200 epochs on a GPU, weights averaged) scores 0.3-2.2 dB above ours on every task.
+# generator. Ours trained for 16 epochs on a CPU (data/README.md).
 
 # %% [markdown]
 # ### A blind comparison

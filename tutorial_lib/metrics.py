@@ -172,6 +172,16 @@ def _cell(value) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
+def mean_and_error(values: torch.Tensor) -> tuple[float, float]:
+    """The mean of per-image values and its standard error, std / sqrt(n).
+
+    >>> mean, error = mean_and_error(torch.tensor([20.0, 22.0, 24.0, 26.0]))
+    >>> mean, round(error, 4)  # std 2.582, n = 4: 2.582 / 2
+    (23.0, 1.291)
+    """
+    return values.mean().item(), (values.std() / len(values) ** 0.5).item()
+
+
 def markdown_table(rows: dict[str, dict]) -> str:
     """A Markdown table of metric_table's rows (floats to 4 significant digits, anything
     else as it prints).

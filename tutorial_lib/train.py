@@ -154,34 +154,38 @@ def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progres
 
 @torch.no_grad()
 def epoch_quality(
-    G, G_ema, D, valid_faces: torch.Tensor, seed: int = 0, precision: str = "fp32"
+    generators: dict,
+    D,
+    valid_faces: torch.Tensor,
+    seed: int = 0,
+    precision: str = "fp32",
 ) -> dict[str, float]:
     """Per-epoch quality on held-out faces, G and D run in the training's precision.
 
-    For each generator ("plain" G and the average "ema"), as shipped: the SWD x 1000 of
-    len(valid_faces) samples against the faces (`swd_plain`, `swd_64_ema`, ...); then D's
-    margins (`margin_noisy`, ..., `margin_generated_ema`). A cheaper SWD than the
-    report's (64 patches per face, 128 directions) keeps this to seconds; the same seed
-    every epoch makes epochs comparable.
+    ``generators``: name -> G as shipped (`shipped_copy`), e.g. {"plain": .., "ema": ..}.
+    For each: the SWD x 1000 of len(valid_faces) samples against the faces
+    (`swd_plain`, `swd_64_ema`, ...); then D's margins (`margin_noisy`, ...,
+    `margin_generated_ema`). A cheaper SWD than the report's (64 patches per face, 128
+    directions) keeps this to seconds; the same seed every epoch makes epochs comparable.
 
     The same network as both generators gives the same distances:
 
     >>> G, D = make_dcgan(DCGANConfig(ngf=8, ndf=8), seed=0)
     >>> valid = torch.rand(8, 3, 64, 64, generator=torch.Generator().manual_seed(0))
-    >>> q = epoch_quality(G, G, D.eval(), valid)
+    >>> q = epoch_quality({"plain": G.eval(), "ema": G.eval()}, D.eval(), valid)
     >>> [key for key in q if key.endswith("_ema")]
     ['swd_64_ema', 'swd_32_ema', 'swd_16_ema', 'swd_ema', 'margin_generated_ema']
     >>> q["swd_ema"] == q["swd_plain"]
     True
     """
+    G = next(iter(generators.values()))
     device = next(G.parameters()).device
     z = torch.randn(
         len(valid_faces), G.config.nz, generator=torch.Generator().manual_seed(seed)
     )
     generated = {}
     with autocast(precision, device):
-        for name, generator in [("plain", G), ("ema", G_ema)]:
-            generator = shipped_copy(generator, seed)
+        for name, generator in generators.items():
             generated[name] = torch.cat(
                 [generator(part.to(device)).float().cpu() for part in z.split(256)]
             )
@@ -193,13 +197,14 @@ def epoch_quality(
     return measures | margins
 
 
-def _save_snapshot(G, G_ema, D, path: Path, seed: int) -> None:
-    """Both generators as shipped (see `shipped_copy`) and D, of one epoch."""
+def _save_snapshot(shipped: dict, D, path: Path) -> None:
+    """Both generators as shipped ({"plain": .., "ema": ..}, see `shipped_copy`) and
+    D, of one epoch."""
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(
         {
-            "G": shipped_copy(G, seed).state_dict(),
-            "G_ema": shipped_copy(G_ema, seed).state_dict(),
+            "G": shipped["plain"].state_dict(),
+            "G_ema": shipped["ema"].state_dict(),
             "D": D.state_dict(),
         },
         path,
@@ -302,10 +307,16 @@ def train(
             G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, bar
         )
         stats = {"epoch": epoch + 1, **stats, "seconds": time.perf_counter() - tic}
+        # Both generators as they would be shipped, once per epoch, in float32: the
+        # measures, the samples and the snapshot all see these same networks.
+        shipped = {
+            "plain": shipped_copy(G, config.seed),
+            "ema": shipped_copy(G_ema, config.seed),
+        }
         if valid_faces is not None:
             tic = time.perf_counter()
             stats |= epoch_quality(
-                G, G_ema, D, valid_faces, config.seed, config.precision
+                shipped, D, valid_faces, config.seed, config.precision
             )
             stats["eval_seconds"] = time.perf_counter() - tic
         log.append(stats)
@@ -315,12 +326,12 @@ def train(
             )
         with torch.no_grad():
             save_png(
-                shipped_copy(G_ema, config.seed)(fixed_z),
+                shipped["ema"](fixed_z),
                 run_dir / f"samples_{epoch + 1:03d}.png",
             )
         if config.snapshot_every and (epoch + 1) % config.snapshot_every == 0:
             path = run_dir / "snapshots" / f"epoch_{epoch + 1:03d}.pt"
-            _save_snapshot(G, G_ema, D, path, config.seed)
+            _save_snapshot(shipped, D, path)
         torch.save(
             {
                 "G": G.state_dict(),
@@ -422,7 +433,8 @@ def load_snapshot(
     >>> tiny = DCGANConfig(ngf=8, ndf=8)
     >>> G, D = make_dcgan(tiny, seed=0)
     >>> with tempfile.TemporaryDirectory() as run_dir:
-    ...     _save_snapshot(G, G, D, Path(run_dir) / "snapshots" / "epoch_003.pt", 0)
+    ...     snapshot = Path(run_dir) / "snapshots" / "epoch_003.pt"
+    ...     _save_snapshot({"plain": G, "ema": G}, D, snapshot)
     ...     G3, D3 = load_snapshot(run_dir, 3, "plain", tiny)
     >>> torch.equal(D3.net[0].weight, D.net[0].weight), G3.training, D3.training
     (True, False, False)
