@@ -1,3 +1,11 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # 02. GAN background
 #
@@ -140,20 +148,13 @@ f"{steps} steps in {time.perf_counter() - start:.1f} s; snapshots at " + ", ".jo
 # into eight separate islands: a few samples stay on thin bridges between the modes.
 
 # %%
-task_run = [snapshots[i] for i in (0, 1, 2, 4, -1)]  # steps 0, 10%, 20%, 40%, 100%
-fig, axes = plt.subplots(
-    1, len(task_run), figsize=(3 * len(task_run), 3.2), sharey=True
-)
-for ax, snap in zip(axes, task_run):
+shown = [snapshots[i] for i in (0, 1, 2, 4, -1)]  # steps 0, 10%, 20%, 40%, 100%
+plane = dict(xlabel="$x_1$", aspect="equal", xlim=(-3, 3), ylim=(-3, 3))
+fig, axes = plt.subplots(1, len(shown), figsize=(3 * len(shown), 3.2), sharey=True)
+for ax, snap in zip(axes, shown):
     ax.scatter(*x_real.T, s=2, c="lightgray", label="real")
     ax.scatter(*snap.fake.T, s=2, c="tab:blue", label="G(z)")
-    ax.set(
-        title=f"step {snap.step}",
-        xlabel="$x_1$",
-        aspect="equal",
-        xlim=(-3, 3),
-        ylim=(-3, 3),
-    )
+    ax.set(title=f"step {snap.step}", **plane)
 axes[0].set_ylabel("$x_2$"), axes[0].legend(loc="lower left", fontsize=7)
 fig.suptitle("The generator's samples during training (same z in every panel)")
 plt.show()
@@ -197,8 +198,8 @@ assert mean_log_p > -6  # an untrained G scores about -200
 # where G once was and real data never are.
 
 # %%
-fig, axes = plt.subplots(1, len(task_run), figsize=(3 * len(task_run), 3.4))
-for ax, snap in zip(axes, task_run):
+fig, axes = plt.subplots(1, len(shown), figsize=(3 * len(shown), 3.4))
+for ax, snap in zip(axes, shown):
     X, Y, _ = toy2d.plane_grid(n=snap.logits.shape[0])  # the grid D was scored on
     surface = ax.contourf(
         X,
@@ -209,13 +210,7 @@ for ax, snap in zip(axes, task_run):
     )
     ax.scatter(*x_real[:300].T, s=1, c="k")
     ax.scatter(*snap.fake[:300].T, s=1, c="w")
-    ax.set(
-        title=f"step {snap.step}",
-        xlabel="$x_1$",
-        aspect="equal",
-        xlim=(-3, 3),
-        ylim=(-3, 3),
-    )
+    ax.set(title=f"step {snap.step}", **plane)
 axes[0].set_ylabel("$x_2$")
 fig.colorbar(surface, ax=axes, label="D's logit l(x) (clipped to ±6)", shrink=0.8)
 fig.suptitle("D's logit, with real data (black) and G's samples (white)")

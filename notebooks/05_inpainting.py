@@ -1,3 +1,11 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # 05. Inpainting
 #
@@ -130,11 +138,12 @@ ex
 #
 # ### λ too small or too large
 #
-# λ trades the data term against the prior. With λ ≈ 0 nothing keeps G(ẑ) a face and
-# nothing constrains the hole beyond what the borders imply, so it fills with whatever
-# fits the known pixels; with λ very large the prior wins, ẑ shrinks towards 0 and G(ẑ)
-# becomes a generic face that ignores y. We restore the first face with both, one
-# start each to save time.
+# λ trades the data term against the prior. With λ ≈ 0 only G's range keeps G(ẑ) a
+# face (notebook 01): ẑ is free to wander wherever G's output matches the known
+# pixels, including unlikely latents far from the origin where G draws odd faces, and
+# nothing asks the hole to look likely. With λ very large the prior wins, ẑ shrinks
+# towards 0 and G(ẑ) becomes a generic face that ignores y. We restore the first face
+# with both, one start each to save time.
 
 # %%
 y1 = y[:1]
@@ -165,9 +174,10 @@ final
 
 # %% [markdown]
 # Notebooks 06-09 run this loop with `sweep(y, op, G, D, setting, values, ...)` from
-# `tutorial_lib.pitfalls` (any setting, λ or p, any values), and the steps of the
-# next sections with `hardest_face`, `hardest_images` and `projection_gap`;
-# `tests/test_pitfalls.py` checks that they do what we write out here.
+# `tutorial_lib.pitfalls` (any setting, λ or p, any values); `tests/test_pitfalls.py`
+# checks that it does what we write out here. The two failures that follow, p and a
+# face that G cannot draw, are the same for every task, so only this notebook shows
+# them.
 #
 # ### p = 1 or p = 2
 #

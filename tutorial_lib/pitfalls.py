@@ -3,17 +3,16 @@
     by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1)
     by_lam.images(), by_lam.final()      # panels "lam=0.001", ...; final terms
     k, proj = hardest_face(task_run, G, D)  # the worst face of a run_task, projected on G
-    hardest_images(task_run, k, proj), projection_gap(task_run, k, proj)
 
 ``sweep`` restores one observation once per value of one setting (lam or p), the
 rest alike, so that a notebook can show what too small and too large do, and check
 the trade-off on the objective's final terms. ``project_on_G`` finds the face closest
 to x that G can draw, with the same solver, and ``hardest_face`` applies it to the
-face of a batch that was restored worst: ``projection_gap`` then tells a bad search
-from a face that G cannot draw.
+face of a batch that was restored worst: how much closer the projection gets tells a
+bad search from a face that G cannot draw.
 
-Notebook 05 (inpainting) writes each of these out by hand and checks that it equals
-the function here; notebooks 06-09 call the functions.
+Notebook 05 (inpainting) writes the sweep out by hand and shows the hardest face;
+notebooks 06-09 call ``sweep``.
 """
 
 from __future__ import annotations
@@ -144,53 +143,3 @@ def hardest_face(task_run: TaskRun, G, D, **settings) -> tuple[int, Restoration]
     k = psnr(task_run.result.x_hat, task_run.x).argmin().item()
     x_k, z_k = task_run.x[k : k + 1], task_run.result.z[k : k + 1]
     return k, project_on_G(x_k, G, D, z_init=z_k, **settings)
-
-
-def hardest_images(
-    task_run: TaskRun, k: int, projection: Restoration
-) -> dict[str, torch.Tensor]:
-    """Face k's panels of ``task_run.columns()`` (1, C, h, w), then "projection on G".
-
-    Written out in notebook 05, called in 06-09 (with ``show_against_truth``).
-
-    >>> import tutorial_lib as tl
-    >>> from tutorial_lib.showcase import run_task
-    >>> G, D = tl.models.make_dcgan(seed=0)
-    >>> tl.freeze(G, D)
-    >>> run = run_task("denoising", tl.load_sample_faces(3), G, D, steps=2, restarts=1)
-    >>> k, proj = hardest_face(run, G, D, steps=2, restarts=1)
-    >>> {name: tuple(v.shape) for name, v in hardest_images(run, k, proj).items()}
-    {'truth x*': (1, 3, 64, 64), 'naive: noisy y': (1, 3, 64, 64),
-     'GAN x_hat': (1, 3, 64, 64), 'projection on G': (1, 3, 64, 64)}
-    """
-    images = {name: v[k : k + 1] for name, v in task_run.columns().items()}
-    return images | {"projection on G": projection.x_hat}
-
-
-def projection_gap(
-    task_run: TaskRun, k: int, projection: Restoration
-) -> dict[str, float]:
-    """Mean absolute error to face k of its G(z_hat) and of its projection on G.
-
-    Both are faces that G draws (G(z_hat) unblended). The projection saw every pixel
-    of the face, so what it gains on G(z_hat) is what the corruption (and a search
-    cut short) cost; its own error is what G cannot draw. Written out in notebook
-    05, called in 06-09.
-
-    >>> import tutorial_lib as tl
-    >>> from tutorial_lib.showcase import run_task
-    >>> G, D = tl.models.make_dcgan(seed=0)
-    >>> tl.freeze(G, D)
-    >>> run = run_task("denoising", tl.load_sample_faces(3), G, D, steps=2, restarts=1)
-    >>> k, proj = hardest_face(run, G, D, steps=2, restarts=1)
-    >>> gap = projection_gap(run, k, proj)
-    >>> error = (run.result.x_gan[k] - run.x[k]).abs().mean().item()  # of G(z_hat)
-    >>> list(gap), gap["G(z_hat)"] == error
-    (['G(z_hat)', 'projection'], True)
-    """
-    x_k = task_run.x[k : k + 1]
-    candidates = {
-        "G(z_hat)": task_run.result.x_gan[k : k + 1],
-        "projection": projection.x_hat,
-    }
-    return {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}
