@@ -9,14 +9,19 @@ values, then p. Per move it records the seconds from setting the slider to
     first preview    the first picture redrawn (the warm start, after one forward pass),
     first update     the first picture after Adam has moved (step 10),
     settled          the end of the re-run, metrics updated,
-and prints the medians over the moves. Run it on an otherwise idle machine: on two
-cores a second busy process slows torch several times over.
+and prints the medians over the moves. Then two quick moves: lambda moved once, and
+again as soon as the first picture of that run is drawn, timed from the second move to
+the settled result ("two quick moves", against "settled": the stale run is stopped at
+its next preview, so the two should be close, not twice as long). Run it on an
+otherwise idle machine: on two cores a second busy process slows torch several times
+over.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import threading
 import time
 
 import torch
@@ -39,7 +44,8 @@ def move_times(explorer: RestorationExplorer, slider, value) -> dict[str, float]
 
     explorer._preview = timed_preview
     began = time.perf_counter()
-    slider.value = value  # the observer re-runs restore, as a mouse move would
+    slider.value = value  # the observer starts a run, as a mouse move would
+    explorer.wait()
     settled = time.perf_counter()
     explorer._preview = preview
     first_update = next(t for step, t in stamps if step > 0)
@@ -48,6 +54,18 @@ def move_times(explorer: RestorationExplorer, slider, value) -> dict[str, float]
         "first update": first_update - began,
         "settled": settled - began,
     }
+
+
+def two_quick_moves(explorer: RestorationExplorer, first, second) -> float:
+    """Seconds from the second of two quick lambda moves to the settled result."""
+    drawn = threading.Event()
+    explorer.image.observe(lambda _: drawn.set(), names="value")
+    explorer.lam_slider.value = first
+    drawn.wait()  # the first run is going: its first preview is on the screen
+    began = time.perf_counter()
+    explorer.lam_slider.value = second
+    explorer.wait()
+    return time.perf_counter() - began
 
 
 def main() -> None:
@@ -65,8 +83,11 @@ def main() -> None:
         f"device {args.device}, {torch.get_num_threads()} threads, "
         f"{args.moves} lambda moves and {len(PS)} p moves per task; medians in seconds"
     )
-    print("| task | first preview | first update (step 10) | settled (150 steps) |")
-    print("| --- | --- | --- | --- |")
+    print(
+        "| task | first preview | first update (step 10) | settled (150 steps) "
+        "| two quick moves |"
+    )
+    print("| --- | --- | --- | --- | --- |")
     for task in args.tasks:
         explorer = RestorationExplorer(face, task, G, D)  # the notebooks' settings
         moves = [(explorer.lam_slider, lam) for lam in LAMS[: args.moves]]
@@ -76,6 +97,8 @@ def main() -> None:
             statistics.median(t[key] for t in times)
             for key in ("first preview", "first update", "settled")
         ]
+        pairs = list(zip(LAMS[::2], LAMS[1::2]))  # (0.01, 0.1), (1, 10), (0.3, 3)
+        medians.append(statistics.median(two_quick_moves(explorer, *v) for v in pairs))
         print(
             f"| {task} | " + " | ".join(f"{m:.2f}" for m in medians) + " |", flush=True
         )

@@ -1,24 +1,49 @@
 """The explorer, driven from code as a student drives it with the mouse."""
 
+import threading
+
 import pytest
 import torch
 
 from tutorial_lib.widgets import RestorationExplorer
 
 
-@pytest.fixture
-def explorer(dcgan):
+def _explorer(dcgan, steps=20):
     G, D = dcgan
     face = G(torch.randn(1, 100, generator=torch.Generator().manual_seed(0))).clamp(
         0, 1
     )
     return RestorationExplorer(
-        face, "super_resolution", G, D, steps=20, preview_every=5, first_steps=20
+        face, "super_resolution", G, D, steps=steps, preview_every=5, first_steps=20
     )
 
 
+@pytest.fixture
+def explorer(dcgan):
+    return _explorer(dcgan)
+
+
+def _held(explorer):
+    """Make the explorer's next run wait at its first preview until released.
+
+    Returns (started, release): ``started`` is set when the run reaches step 0,
+    ``release`` lets it go on. Lets a test act *during* a run without racing it.
+    """
+    started, release = threading.Event(), threading.Event()
+    preview = explorer._preview
+
+    def held_preview(step, x):
+        if step == 0 and not release.is_set():
+            started.set()
+            release.wait(10)
+        preview(step, x)
+
+    explorer._preview = held_preview
+    return started, release
+
+
 def test_first_run_uses_the_sliders_defaults(explorer):
-    assert len(explorer.runs) == 1
+    assert len(explorer.runs) == 1 and explorer.runs[0]["start"] == "random"
     assert explorer.result.settings.lam == pytest.approx(explorer.lam_slider.value)
     assert explorer.image.value[:4] == b"\x89PNG"
 
@@ -26,6 +51,7 @@ def test_first_run_uses_the_sliders_defaults(explorer):
 def test_moving_lambda_reruns_with_that_value(explorer):
     before_image, before = explorer.image.value, explorer.result
     explorer.lam_slider.value = 10.0
+    explorer.wait(30)
     assert len(explorer.runs) == 2
     assert explorer.result is not before
     assert explorer.result.settings.lam == pytest.approx(10.0)
@@ -37,6 +63,7 @@ def test_moving_lambda_reruns_with_that_value(explorer):
 def test_moving_p_reruns_with_that_value_and_updates_the_metrics(explorer):
     scores = dict(explorer.scores)
     explorer.p_slider.value = 2.0
+    explorer.wait(30)
     assert explorer.result.settings.p == 2.0
     assert explorer.scores != scores
     assert f"{explorer.scores['psnr']:.2f} dB" in explorer.caption.value
@@ -46,17 +73,81 @@ def test_previews_arrive_while_it_runs(explorer):
     shown = []
     explorer.image.observe(lambda change: shown.append(change["new"]), names="value")
     explorer.lam_slider.value = 0.01
+    explorer.wait(30)
     assert len(shown) >= 4  # steps 0, 5, 10, 15, 20 and the final picture
     assert explorer.progress.value == explorer.progress.max == 20
+
+
+def test_the_caption_says_what_is_running(explorer):
+    started, release = _held(explorer)
+    explorer.lam_slider.value = 3.0
+    assert started.wait(10)
+    caption = explorer.caption.value  # the old PSNR must not sit beside the new lambda
+    release.set()
+    explorer.wait(30)
+    assert caption.startswith("<i>running</i>: lambda 3,") and "dB" not in caption
+    assert "warm start" in caption
 
 
 def test_reruns_start_from_the_previous_z(explorer):
     z = explorer.result.z
     explorer.warm_start = True
     explorer.p_slider.value = 1.5
+    explorer.wait(30)
     assert explorer.result.history["prior_z"][0, 0] == pytest.approx(
         0.5 * (z**2).sum().item(), rel=1e-5
     )
+
+
+def test_a_move_during_a_run_stops_it_and_only_the_latest_runs(explorer):
+    started, release = _held(explorer)
+    explorer.lam_slider.value = 0.01  # run A starts and waits at step 0
+    assert started.wait(10)
+    explorer.lam_slider.value = 0.1  # B and C arrive while A runs: coalesced
+    explorer.lam_slider.value = 1.0
+    release.set()
+    explorer.wait(30)
+    later = explorer.runs[1:]
+    assert [r["lam"] for r in later] == pytest.approx([0.01, 1.0])  # B never ran
+    assert later[0]["stopped"] and not later[1]["stopped"]
+    assert explorer.result.settings.lam == pytest.approx(1.0)
+    assert "lambda 1," in explorer.caption.value
+
+
+def test_stop_ends_the_run_and_keeps_the_last_result(explorer):
+    before = explorer.result
+    started, release = _held(explorer)
+    explorer.lam_slider.value = 30.0
+    assert started.wait(10)
+    explorer.stop_button.click()
+    release.set()
+    explorer.wait(30)
+    assert explorer.runs[-1]["stopped"] and explorer.result is before
+    assert "stopped" in explorer.caption.value
+    explorer.stop()  # nothing runs: a later run is not stopped by it
+    assert explorer.run(steps=5).settings.lam == pytest.approx(30.0)
+
+
+def test_new_start_draws_a_fresh_z_and_is_reproducible(dcgan):
+    explorer = _explorer(dcgan)
+    z_first = explorer.result.z
+    explorer.new_start_button.click()
+    explorer.wait(30)
+    assert explorer.runs[-1]["start"] == "fresh" and explorer.fresh_starts == 1
+    z_fresh_start = explorer.result.history["prior_z"][0, 0]  # 0.5 ||z_0||^2
+    assert z_fresh_start != pytest.approx(0.5 * (z_first**2).sum().item(), rel=1e-3)
+    again = _explorer(dcgan)
+    again.new_start_button.click()
+    again.wait(30)
+    assert torch.equal(again.result.z, explorer.result.z)  # seed + 1, both times
+
+
+def test_an_error_in_the_background_is_shown(explorer):
+    explorer.G = None  # restore fails inside the worker thread
+    explorer.lam_slider.value = 2.0
+    explorer.wait(30)
+    assert explorer.error is not None
+    assert explorer.caption.value.startswith("<b>error</b>")
 
 
 def test_rejects_a_batch(dcgan):

@@ -1,16 +1,22 @@
 """Explorers for the notebooks: move lambda and p, watch the restoration re-run.
 
 A ``RestorationExplorer`` shows one face as  truth | observation | restoration,  with a
-lambda slider (log scale), a p slider, a progress bar, and PSNR / SSIM under the
-images. Moving a slider calls ``restore`` (the same function the tests cover) with the
-new value; the preview is redrawn while Adam runs, and each run after the first starts
-from the previous z (a warm start), so a face settles in a few seconds on a CPU.
+lambda slider (log scale), a p slider, Stop and New start buttons, a progress bar, and
+PSNR / SSIM under the images. Moving a slider calls ``restore`` (the same function the
+tests cover) with the new value; the preview is redrawn while Adam runs, and each run
+after the first starts from the previous z (a warm start), so a face settles in a few
+seconds on a CPU. A warm start makes the result depend on the sliders' history: New
+start forgets it and draws a fresh random z.
 
+Runs after the first go on in a background thread, so that the notebook keeps taking
+slider moves while Adam runs: a move made during a run stops it at its next preview and
+starts the latest setting (moves made meanwhile are coalesced: only the last one runs).
 The explorer is a plain object whose controls can be set from code, which is how the
 tests drive it without a browser:
 
     ex = RestorationExplorer(face, "inpainting", G, D)
-    ex.lam_slider.value = 1.0        # re-runs restore(..., lam=1.0, ...)
+    ex.lam_slider.value = 1.0        # re-runs restore(..., lam=1.0, ...) in the background
+    ex.wait()                        # until the latest setting has run
     ex.result.settings.lam, ex.scores
 
 Introduced in notebook 05 (inpainting) and used in every task notebook.
@@ -19,6 +25,7 @@ Introduced in notebook 05 (inpainting) and used in every task notebook.
 from __future__ import annotations
 
 import io
+import threading
 
 import ipywidgets as widgets
 import torch
@@ -52,6 +59,10 @@ def to_png(images: list[torch.Tensor], scale: int = 3) -> bytes:
     return buffer.getvalue()
 
 
+class _Stopped(Exception):
+    """Raised from the preview of a run that Stop or a newer slider move replaced."""
+
+
 class RestorationExplorer:
     """Sliders for lambda and p over the restoration of one face (module docstring).
 
@@ -59,10 +70,11 @@ class RestorationExplorer:
     ``steps``: Adam steps of each re-run (default 150; 10 in fast mode);
     ``first_steps``: of the first run (default: the task's tuned number, since that run
     starts from random z; 20 in fast mode);
-    ``preview_every``: redraw the preview every so many steps.
-    ``restarts``, ``seed``: as in restore (the seed also draws y's noise);
-    ``warm_start``: start each re-run from the previous z. Controls set from code
-    re-run restore as a slider in the notebook does:
+    ``preview_every``: redraw the preview (and look for a newer request) every so many
+    steps. ``restarts``, ``seed``: as in restore (the seed also draws y's noise; New
+    start number k uses seed + k); ``warm_start``: start each re-run from the previous
+    z. The first run happens before the constructor returns; later ones in the
+    background:
 
     >>> import tutorial_lib as tl
     >>> G, D = tl.models.make_dcgan(seed=0)
@@ -70,8 +82,9 @@ class RestorationExplorer:
     >>> ex = RestorationExplorer(tl.load_sample_faces(1), "denoising", G, D, steps=2,
     ...                          first_steps=2)
     >>> ex.lam_slider.value = 1.0  # from the tuned 0.1: a second run
-    >>> len(ex.runs), ex.result.settings.lam, ex.progress.value
-    (2, 1.0, 2)
+    >>> ex.wait()
+    >>> len(ex.runs), ex.result.settings.lam, ex.progress.value, ex.runs[-1]["start"]
+    (2, 1.0, 2, 'warm')
     """
 
     def __init__(
@@ -97,8 +110,18 @@ class RestorationExplorer:
         self.steps = steps if steps is not None else fast_or(150, 10)
         self.restarts, self.seed = restarts, seed
         self.preview_every, self.warm_start = preview_every, warm_start
+        self.blend = TUNED_SETTINGS[task].blend  # previews blend as the result will
         self.result = None
-        self.runs: list[dict] = []  # (lam, p, steps, psnr, ssim) of every run, in order
+        self.error = None  # the exception that ended the last background run, if any
+        # lam, p, steps, start ("random", "warm", "fresh"), stopped, psnr, ssim per run
+        self.runs: list[dict] = []
+        self.fresh_starts = 0  # New start presses so far
+        self._lock = threading.Lock()  # guards the fields below
+        self._wanted = None  # the latest request not yet started: {"fresh": bool}
+        self._busy = False  # a worker thread is serving requests
+        self._stop = threading.Event()  # set: the run in progress ends at its preview
+        self._idle = threading.Event()
+        self._idle.set()
         defaults = TUNED_SETTINGS[task]
 
         self.lam_slider = widgets.FloatLogSlider(
@@ -119,74 +142,142 @@ class RestorationExplorer:
             description="p",
             continuous_update=False,
         )
+        self.stop_button = widgets.Button(description="Stop", tooltip="end this run")
+        self.new_start_button = widgets.Button(
+            description="New start", tooltip="forget z: restart from a fresh random z"
+        )
         self.progress = widgets.IntProgress(min=0, max=self.steps, description="Adam")
         self.image = widgets.Image(format="png")
         self.caption = widgets.HTML()
-        self.lam_slider.observe(self._on_change, names="value")
-        self.p_slider.observe(self._on_change, names="value")
+        self.lam_slider.observe(lambda _: self.request(), names="value")
+        self.p_slider.observe(lambda _: self.request(), names="value")
+        self.stop_button.on_click(lambda _: self.stop())
+        self.new_start_button.on_click(lambda _: self.request(fresh=True))
         self.widget = widgets.VBox(
             [
                 widgets.HTML(f"<b>{task}</b>: truth | observation | restoration"),
                 self.image,
                 self.caption,
                 widgets.HBox([self.lam_slider, self.p_slider]),
-                self.progress,
+                widgets.HBox([self.progress, self.stop_button, self.new_start_button]),
             ]
         )
         self._observed = self.op.naive_inverse(self.y)
+        self.naive_scores = {
+            "psnr": psnr(self._observed, self.face).item(),
+            "ssim": ssim(self._observed, self.face).item(),
+        }
         self.run(steps=first_steps or fast_or(defaults.steps, 20))
 
+    # --- requests, served one at a time by a background thread ---------------------
+
+    def request(self, fresh: bool = False) -> None:
+        """Run with the sliders' current values as soon as possible.
+
+        A run in progress stops at its next preview; requests made meanwhile are
+        coalesced into one (a New start among them is kept).
+        """
+        with self._lock:
+            fresh = fresh or bool(self._wanted and self._wanted["fresh"])
+            self._wanted = {"fresh": fresh}
+            self._stop.set()
+            if self._busy:
+                return  # the worker takes the request when the current run stops
+            self._busy = True
+            self._idle.clear()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def stop(self) -> None:
+        """End the run in progress at its next preview; keep the last result."""
+        with self._lock:
+            if self._busy:
+                self._stop.set()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until every request has run (or ``timeout`` seconds have passed)."""
+        self._idle.wait(timeout)
+
+    def _serve(self) -> None:
+        while True:
+            with self._lock:
+                wanted, self._wanted = self._wanted, None
+                if wanted is None:
+                    self._busy = False
+                    self._stop.clear()  # a Stop pressed at the end stops nothing later
+                    self._idle.set()
+                    return
+                self._stop.clear()
+            try:
+                self.run(fresh=wanted["fresh"])
+            except _Stopped:
+                pass
+            except Exception as error:  # a thread has no cell to raise into: show it
+                self.error = error
+                self.caption.value = f"<b>error</b>: {type(error).__name__}: {error}"
+
+    # --- one run --------------------------------------------------------------------
+
     def _preview(self, step: int, x: torch.Tensor) -> None:
+        if self._stop.is_set():
+            raise _Stopped
         self.progress.value = min(step, self.progress.max)
-        self.image.value = to_png([self.face, self._observed, x])
+        shown = self.op.blend(x, self.y) if self.blend else x
+        self.image.value = to_png([self.face, self._observed, shown])
 
-    def _on_change(self, change) -> None:
-        self.run()
+    def run(self, steps: int | None = None, fresh: bool = False):
+        """Restore with the sliders' values, here and now (not in the background).
 
-    def run(self, steps: int | None = None):
-        """Restore with the sliders' values; warm-started from the last z if asked."""
+        Warm-started from the last z when ``warm_start`` and there is one, unless
+        ``fresh``: then from a new random z (seed + number of New starts).
+        """
         steps = steps or self.steps
-        self.progress.max = steps
-        z_init = (
-            self.result.z if (self.warm_start and self.result is not None) else None
+        lam, p = self.lam_slider.value, self.p_slider.value
+        if fresh:
+            self.fresh_starts += 1
+        warm = self.warm_start and self.result is not None and not fresh
+        start = "warm" if warm else ("fresh" if fresh else "random")
+        record = {"lam": lam, "p": p, "steps": steps, "start": start, "stopped": False}
+        self.runs.append(record)
+        self.progress.max, self.progress.value = steps, 0
+        self.caption.value = (
+            f"<i>running</i>: lambda {lam:.3g}, p {p:g}, {steps} Adam steps from "
+            + ("the last z (warm start)" if warm else "a random z")
         )
-        self.result = restore(
-            self.y,
-            self.op,
-            self.G,
-            self.D,
-            lam=self.lam_slider.value,
-            p=self.p_slider.value,
-            steps=steps,
-            restarts=self.restarts,
-            seed=self.seed,
-            z_init=z_init,
-            callback=self._preview,
-            callback_every=self.preview_every,
-        )
+        try:
+            self.result = restore(
+                self.y,
+                self.op,
+                self.G,
+                self.D,
+                lam=lam,
+                p=p,
+                steps=steps,
+                restarts=self.restarts,
+                seed=self.seed + self.fresh_starts,
+                z_init=self.result.z if warm else None,
+                callback=self._preview,
+                callback_every=self.preview_every,
+            )
+        except _Stopped:
+            record["stopped"] = True
+            self.caption.value = (
+                f"<i>stopped</i> at step {self.progress.value} of {steps} "
+                f"(lambda {lam:.3g}, p {p:g}): the picture is its last preview"
+            )
+            raise
         x = self.result.x_hat
         self.scores = {
             "psnr": psnr(x, self.face).item(),
             "ssim": ssim(x, self.face).item(),
         }
-        naive = {
-            "psnr": psnr(self._observed, self.face).item(),
-            "ssim": ssim(self._observed, self.face).item(),
-        }
+        record.update(self.scores)
         self.image.value = to_png([self.face, self._observed, x])
+        naive = self.naive_scores
         self.caption.value = (
             f"restoration: PSNR {self.scores['psnr']:.2f} dB, SSIM {self.scores['ssim']:.3f}"
             f" &nbsp;|&nbsp; observation: PSNR {naive['psnr']:.2f} dB, "
-            f"SSIM {naive['ssim']:.3f} &nbsp;|&nbsp; lambda {self.lam_slider.value:.3g}, "
-            f"p {self.p_slider.value:g}"
-        )
-        self.runs.append(
-            {
-                "lam": self.lam_slider.value,
-                "p": self.p_slider.value,
-                "steps": steps,
-                **self.scores,
-            }
+            f"SSIM {naive['ssim']:.3f} &nbsp;|&nbsp; lambda {lam:.3g}, p {p:g}, "
+            + ("warm start" if warm else f"start {self.fresh_starts} (random z)")
         )
         return self.result
 
