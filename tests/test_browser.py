@@ -1,0 +1,227 @@
+"""The explorer in a real browser: JupyterLab in headless Chromium, driven by Playwright.
+
+The other explorer tests drive the Python object; this one catches what only a browser
+shows: a widget that renders as text ("VBox(...)") after an ipywidgets or JupyterLab
+upgrade, a comm that stops sending previews, a slider the mouse cannot move. It
+
+1. starts JupyterLab from this environment on a free local port with a token, in a
+   temporary folder holding a copy of a task notebook (nothing tracked is written),
+   with TUTORIAL_FAST=1 for the kernel;
+2. opens the notebook in Chromium, runs every cell, saves it, and checks that no cell
+   errored (read back from the saved file) and that the explorer rendered as a widget;
+3. drags the lambda slider with the mouse and asserts that the picture changed and that
+   the caption settles on the new lambda; then moves it twice in quick succession and
+   asserts that the caption settles on the second value.
+
+Chromium comes from Debian (`apt-get install -y chromium`), not `playwright install`,
+which downloads a browser. Without Chromium or Playwright the test skips and says why;
+.ci/run installs both. A screenshot is saved in test-artifacts/ on failure, and one of
+the explorer after the move on success; the latencies go to
+test-artifacts/browser_latency.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"  # git-ignored
+NOTEBOOK = "08_denoising.ipynb"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - the skip below says so
+    sync_playwright = None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """A JupyterLab server on a copy of the notebook: yields (base URL, token, folder)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(ROOT / "notebooks" / NOTEBOOK, work / NOTEBOOK)
+    # every cell in the page (no windowing), so that the test can see all prompts
+    settings = tmp_path / "settings" / "@jupyterlab"
+    for plugin, value in {
+        "notebook-extension/tracker": '{"windowingMode": "none"}',
+        "apputils-extension/notification": '{"fetchNews": "false"}',  # no pop-up
+    }.items():
+        path = settings / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True)
+        path.write_text(value)
+    port, token = _free_port(), "browser-test-token"
+    env = os.environ | {
+        "TUTORIAL_FAST": "1",
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root"]
+        + [f"--port={port}", f"--ServerApp.token={token}"]
+        + [f"--ServerApp.root_dir={work}", "--ServerApp.ip=127.0.0.1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("JupyterLab did not start within 120 s")
+            time.sleep(0.5)
+    yield base, token, work
+    server.terminate()
+    try:
+        server.wait(20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def _all_cells_ran(page) -> bool:
+    """The kernel is idle and every shown code cell has an execution count."""
+    return page.evaluate(
+        """() => {
+            const prompts = [...document.querySelectorAll(
+                '.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim());
+            const status = [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+                .map(t => t.textContent).join(' ');
+            return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]:$/.test(t))
+                && status.includes('| Idle');
+        }"""
+    )
+
+
+def _drag(page, handle, dx: float) -> None:
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y, steps=8)
+    page.mouse.up()
+
+
+def _settled_on(page, explorer, lam: str, timeout_s: float) -> float:
+    """Wait until the caption shows a finished run with lambda ``lam``; the time."""
+    caption = explorer.locator(".widget-html-content").nth(1)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        text = caption.inner_text()
+        if text.startswith("restoration:") and f"lambda {lam}," in text:
+            return time.perf_counter()
+        page.wait_for_timeout(20)
+    raise AssertionError(f"caption never settled on lambda {lam}: {text!r}")
+
+
+@pytest.mark.skipif(sync_playwright is None, reason="Playwright is not installed")
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium: apt-get install -y chromium (see .ci/run)"
+)
+def test_explorer_in_jupyterlab(lab):
+    base, token, work = lab
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox"]
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        try:
+            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
+            page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=120_000)
+            page.wait_for_selector(
+                ".jp-Toolbar-kernelName:has-text('Python')", timeout=120_000
+            )
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            deadline, done = time.monotonic() + 900, 0
+            while done < 3:  # three checks in a row: not a pause between two cells
+                assert time.monotonic() < deadline, "the notebook did not finish"
+                done = done + 1 if _all_cells_ran(page) else 0
+                page.wait_for_timeout(1000)
+            page.keyboard.press("Control+s")
+            page.wait_for_timeout(2000)
+
+            saved = json.loads((work / NOTEBOOK).read_text())
+            code = [cell for cell in saved["cells"] if cell["cell_type"] == "code"]
+            assert all(cell["execution_count"] for cell in code), "a cell did not run"
+            failed = [
+                output.get("ename", "?")
+                for cell in code
+                for output in cell["outputs"]
+                if output["output_type"] == "error"
+            ]
+            assert not failed, f"cells raised {failed}"
+            assert not errors, f"errors in the page: {errors}"
+
+            sliders = page.locator(".widget-hslider")
+            lam_slider = sliders.filter(has_text="lambda").first
+            assert lam_slider.is_visible(), "the explorer did not render as a widget"
+            explorer = page.locator(".widget-vbox", has=lam_slider).first
+            assert "VBox(" not in explorer.inner_text()
+            picture = explorer.locator("img").first
+            readout = lam_slider.locator(".widget-readout")
+            handle = lam_slider.locator(".noUi-handle")
+            handle.scroll_into_view_if_needed()
+
+            before_src, before_lam = picture.get_attribute("src"), readout.inner_text()
+            _drag(page, handle, 60)
+            released = time.perf_counter()
+            page.wait_for_function(
+                "([img, src]) => img.getAttribute('src') !== src",
+                arg=[picture.element_handle(), before_src],
+                timeout=60_000,
+            )
+            first_picture = time.perf_counter()
+            new_lam = readout.inner_text()
+            assert new_lam != before_lam, "the drag did not move the slider"
+            settled = _settled_on(page, explorer, new_lam, 120)
+            page.screenshot(path=ARTIFACTS / "explorer_after_move.png")
+
+            _drag(page, handle, -40)  # two quick moves: the second during the first
+            _drag(page, handle, -40)
+            second_release = time.perf_counter()
+            last_lam = readout.inner_text()
+            two_settled = _settled_on(page, explorer, last_lam, 120)
+
+            latency = {
+                "notebook": NOTEBOOK,
+                "first picture after release (s)": first_picture - released,
+                "settled after release (s)": settled - released,
+                "two quick moves, settled after second release (s)": two_settled
+                - second_release,
+            }
+            (ARTIFACTS / "browser_latency.json").write_text(
+                json.dumps(latency, indent=1)
+            )
+            print(latency)
+        except BaseException:
+            page.screenshot(path=ARTIFACTS / "browser_failure.png")
+            raise
+        finally:
+            browser.close()
