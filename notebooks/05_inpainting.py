@@ -127,7 +127,11 @@ assert psnr_gan.mean() > psnr_naive.mean() + 5  # measured: 11.4 vs 22.6-26.1 dB
 #
 # The explorer restores one face; move λ (log scale) or p and it re-runs `tl.restore`
 # from the previous ẑ, redrawing the face as Adam goes. The caption gives PSNR / SSIM
-# of the restoration and of the input. (In fast mode each run is a few steps.)
+# of the restoration and of the input. A move during a run stops it and starts the
+# new setting; **Stop** ends a run. Because each run starts from the last ẑ, the face
+# you see depends on the order of your moves, not only on the sliders' values:
+# **New start** forgets ẑ and starts from a fresh random z. (In fast mode each run is
+# a few steps.)
 
 # %%
 ex = RestorationExplorer(x[:1], "inpainting", G, D)  # fast mode: few steps

@@ -35,3 +35,11 @@ def test_notebook_frame(source):
     assert "In this notebook we" in text and "In this notebook we have" in text
     assert "Exercise" in text
     assert "urlretrieve" not in text and "requests.get" not in text
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
+def test_notebook_names_its_kernel(source):
+    """Without a kernelspec JupyterLab opens every notebook with "Select Kernel"."""
+    for notebook in (source, source.with_suffix(".ipynb")):
+        kernel = jupytext.read(notebook).metadata.get("kernelspec", {})
+        assert kernel.get("name") == "python3", f"{notebook.name}: no python3 kernel"
