@@ -6,7 +6,7 @@ VENV ?= .venv
 TORCH ?= torch==2.13.0
 BIN := $(VENV)/bin
 
-.PHONY: install lab test lint format sync clean
+.PHONY: install lab test lint format sync student clean
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,10 @@ format: install
 # After editing a notebook's .py source, regenerate its .ipynb pair.
 sync: install
 	$(BIN)/jupytext --update --to ipynb notebooks/*.py  # the .py is the source
+
+# Copies of the notebooks without the solution cells, for a lecturer to hand out.
+student: install
+	$(BIN)/python -m tutorial_lib handout --out student
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -261,6 +261,13 @@ def cmd_table(args) -> None:
     print(f"wrote {out} (per image) and {report} (this table), {seconds:.0f} s")
 
 
+def cmd_handout(args) -> None:
+    from .handout import write_handout
+
+    written = write_handout(Path(args.out), force=args.force)
+    print(f"wrote {len(written)} student notebooks (no solution cells) to {args.out}/")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tutorial_lib",
@@ -380,12 +387,15 @@ def main(argv=None) -> None:
     )
     p.set_defaults(run=cmd_table)
 
+    p = sub.add_parser("handout", help="student copies of the notebooks (no solutions)")
+    p.add_argument("--out", default="student", help="folder for the copies")
+    p.add_argument("--force", action="store_true", help="replace existing copies")
+    p.set_defaults(run=cmd_handout)
+
     args = parser.parse_args(argv)
     try:
         args.run(args)
-    except (
-        FileNotFoundError
-    ) as error:  # a missing data folder or file: one line, no trace
+    except (FileNotFoundError, FileExistsError) as error:  # one line, no trace
         sys.exit(f"error: {error}")
 
 

@@ -1,0 +1,73 @@
+"""Student copies of the notebooks: the exercises without their solutions.
+
+A lecturer hands out the notebooks with the cells tagged ``solution`` removed and the
+outputs cleared, so that students run each cell themselves:
+
+    python -m tutorial_lib handout --out student/     # or: make student
+
+Solutions come last in every notebook (after the exercise they answer), so removing
+them cannot break a later cell; tests/test_handout.py checks that and runs a copy.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def is_solution(cell: dict) -> bool:
+    """A cell tagged "solution" (in its metadata's tags).
+
+    >>> is_solution({"metadata": {"tags": ["solution"]}}), is_solution({"metadata": {}})
+    (True, False)
+    """
+    return "solution" in cell.get("metadata", {}).get("tags", [])
+
+
+def student_copy(notebook: dict) -> dict:
+    """The notebook (nbformat JSON) without solution cells and with outputs cleared.
+
+    >>> nb = {"cells": [
+    ...     {"cell_type": "code", "metadata": {}, "outputs": [1], "execution_count": 3},
+    ...     {"cell_type": "code", "metadata": {"tags": ["solution"]}, "outputs": []},
+    ... ], "metadata": {}}
+    >>> copy = student_copy(nb)
+    >>> len(copy["cells"]), copy["cells"][0]["outputs"], copy["cells"][0]["execution_count"]
+    (1, [], None)
+    """
+    cells = []
+    for cell in notebook["cells"]:
+        if is_solution(cell):
+            continue
+        cell = dict(cell)
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+        cells.append(cell)
+    return {**notebook, "cells": cells}
+
+
+def write_handout(out: Path, source: Path = NOTEBOOKS, force: bool = False) -> list:
+    """Write a student copy of every ``NN_*.ipynb`` of ``source`` into ``out``.
+
+    Refuses (FileExistsError, naming the first file) to write over a notebook already
+    in ``out`` unless ``force``: a student's work there is never overwritten.
+    Returns the paths written.
+    """
+    notebooks = sorted(Path(source).glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        raise FileNotFoundError(f"no NN_*.ipynb notebooks in {source}")
+    out = Path(out)
+    targets = [out / nb.name for nb in notebooks]
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        raise FileExistsError(
+            f"{existing[0]} exists (and {len(existing) - 1} more): choose another "
+            "--out or pass --force to replace the copies"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    for nb, target in zip(notebooks, targets):
+        copy = student_copy(json.loads(nb.read_text()))
+        target.write_text(json.dumps(copy, indent=1, ensure_ascii=False) + "\n")
+    return targets
