@@ -11,9 +11,9 @@ from tutorial_lib.blending import (
     color_blend,
     poisson_blend,
 )
-from tutorial_lib.operators import central_hole_mask, luminance
+from tutorial_lib.operators import hole_mask, luminance
 
-M = central_hole_mask(64, 64, 32)
+M = hole_mask(64, 64, 32)
 
 
 def _smooth(n, seed):
@@ -83,7 +83,7 @@ def test_each_image_is_blended_on_its_own():
 
 def test_one_mask_per_image():
     y, x_hat = _smooth(2, 11), _smooth(2, 12)
-    known = torch.cat([M, central_hole_mask(64, 64, 16)]).bool()
+    known = torch.cat([M, hole_mask(64, 64, 16)]).bool()
     x = poisson_blend(x_hat, y * known, known)
     assert torch.equal(x * known, y * known)  # image 1 keeps more of y than image 0
     alone = poisson_blend(x_hat[1:], y[1:] * known[1:], known[1:])

@@ -42,7 +42,7 @@ def test_restore_writes_truth_input_and_restoration(tmp_path, face_png):
         ]
     )
     with Image.open(out) as image:
-        assert image.size == (3 * 64, 64)
+        assert image.size == (3 * 256, 256)  # enlarged 4x: a picture one can see
 
 
 def test_restore_takes_an_observation_at_the_task_size(tmp_path):
@@ -69,7 +69,55 @@ def test_restore_takes_an_observation_at_the_task_size(tmp_path):
         ]
     )
     with Image.open(out) as image:
-        assert image.size == (2 * 64, 64)
+        assert image.size == (2 * 256, 256)
+
+
+def _restore(image, out, *options):
+    quick = ["--steps", "2", "--restarts", "1", "--device", "cpu"]
+    main(["restore", str(image), "--out", str(out), *options, *quick])
+
+
+def test_restore_aligns_a_face_in_an_ordinary_photo(tmp_path, capsys):
+    from skimage import data
+
+    photo = tmp_path / "astronaut.png"
+    Image.fromarray(data.astronaut()).save(photo)  # 512x512, not from CelebA
+    out = tmp_path / "out.png"
+    _restore(photo, out, "--task", "denoising", "--align")
+    printed = capsys.readouterr().out
+    assert "faces found: restoring the largest" in printed  # two false detections
+    with Image.open(out) as image:
+        assert image.size == (3 * 256, 256)
+
+
+@pytest.mark.parametrize(
+    "make, options, message",
+    [
+        (lambda p: p.write_text("not a picture"), ["--align"], "not an image"),
+        (
+            lambda p: Image.new("RGB", (200, 160), "gray").save(p, "PNG"),
+            ["--align"],
+            "no frontal face found in .* \\(200x160\\)",
+        ),
+        (
+            lambda p: Image.new("RGB", (40, 40), "gray").save(p, "PNG"),
+            ["--align"],
+            "40x40 pixels; a face needs at least 64",
+        ),
+        (
+            lambda p: Image.new("RGB", (512, 300), "gray").save(p, "PNG"),
+            [],
+            "a denoising observation is 64x64 pixels, .* is 512x300; .* pass --align",
+        ),
+    ],
+    ids=["text file", "no face", "tiny photo", "photo without --align"],
+)
+def test_restore_says_what_is_wrong_with_the_photo(tmp_path, make, options, message):
+    photo, out = tmp_path / "photo.jpg", tmp_path / "out.png"
+    make(photo)
+    with pytest.raises(SystemExit, match=f"^error: .*{message}"):
+        _restore(photo, out, "--task", "denoising", *options)
+    assert not out.exists()
 
 
 def test_nothing_is_overwritten(tmp_path, face_png, capsys):

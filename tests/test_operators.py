@@ -5,7 +5,7 @@ import torch
 
 import tutorial_lib as tl
 from conftest import rand
-from tutorial_lib.operators import central_hole_mask
+from tutorial_lib.operators import hole_mask
 
 OBSERVED_SHAPE = {
     "inpainting": (2, 3, 64, 64),
@@ -81,8 +81,21 @@ def test_inpainting_A_zeroes_the_hole_and_keeps_every_other_pixel():
     assert torch.equal(y[..., ~hole], x[..., ~hole])
 
 
-def test_central_hole_mask_known_values():
-    assert central_hole_mask(4, 6, 2).tolist() == [
+def test_a_moved_hole_is_where_asked_and_must_leave_a_border():
+    M = hole_mask(64, 64, 16, top_left=(5, 40))
+    assert M[0, 0, 5:21, 40:56].sum() == 0 and M.sum() == 64 * 64 - 16 * 16
+    assert M[0, 0, 4, 40] == 1 and M[0, 0, 21, 40] == 1 and M[0, 0, 5, 56] == 1
+    op = tl.make_operator("inpainting", hole=16, top_left=(5, 40))
+    assert torch.equal(op.mask(torch.zeros(2, 3, 64, 64)), M)
+    for corner in [(0, 10), (10, 48), (-1, 5)]:
+        with pytest.raises(ValueError, match=r"must start at a row in \[1, 47\]"):
+            tl.make_operator("inpainting", hole=16, top_left=corner)
+    with pytest.raises(ValueError, match="hole must be between 1 and 62 pixels"):
+        hole_mask(64, 64, 63)
+
+
+def test_hole_mask_known_values():
+    assert hole_mask(4, 6, 2).tolist() == [
         [
             [
                 [1, 1, 1, 1, 1, 1],
@@ -92,7 +105,7 @@ def test_central_hole_mask_known_values():
             ]
         ]
     ]
-    M = central_hole_mask(64, 64, 32)
+    M = hole_mask(64, 64, 32)
     assert M.shape == (1, 1, 64, 64) and M.sum() == 64 * 64 - 32 * 32
     assert M[0, 0, 15:17, 15:17].tolist() == [[1, 1], [1, 0]]  # the hole's corner
     assert M[0, 0, 47:49, 47:49].tolist() == [[0, 1], [1, 1]]  # and the opposite one
@@ -184,9 +197,9 @@ def test_bad_operator_options():
     with pytest.raises(ValueError, match="sigma must be >= 0"):
         tl.make_operator("denoising", sigma=-0.1)
     with pytest.raises(
-        ValueError, match="hole must be between 1 and 63 pixels, got 64"
+        ValueError, match="hole must be between 1 and 62 pixels, got 64"
     ):
-        tl.make_operator("inpainting", hole=64).A(torch.zeros(1, 3, 64, 64))
+        tl.make_operator("inpainting", hole=64)  # refused when made, not when used
 
 
 @pytest.mark.parametrize("name", tl.TASKS)

@@ -144,28 +144,36 @@ def cmd_dictionary(args) -> None:
 
 
 def cmd_restore(args) -> None:
-    import numpy as np
-    from PIL import Image
-
     import tutorial_lib as tl
-    from tutorial_lib.data import prepare_face, save_png
+    from tutorial_lib.data import crop_square, prepare_face
+    from tutorial_lib.photo import align_face, find_faces, load_photo
+    from tutorial_lib.widgets import to_png
 
     out = Path(args.out)
     _refuse_overwrite(out, args.force)
-    if not Path(args.image).is_file():
-        sys.exit(f"error: {args.image} not found")
     op = tl.make_operator(args.task)
-    with Image.open(args.image) as image:
-        if args.corrupt:  # a clean photo: crop and resize like CelebA, then corrupt
-            x = prepare_face(image)[None] if image.size != (64, 64) else None
-            if x is None:
-                x = torch.from_numpy(np.asarray(image.convert("RGB")).copy())
-                x = x.permute(2, 0, 1)[None].float() / 255
-            y = op.corrupt(x, seed=args.seed)
-        else:  # already an observation of this task, at its size
-            mode = "L" if op.observed_channels == 1 else "RGB"
-            y = torch.from_numpy(np.asarray(image.convert(mode)).copy()).float() / 255
-            y = y[None, None] if y.ndim == 2 else y.permute(2, 0, 1)[None]
+    clean = args.align or args.corrupt
+    try:  # an observation may be small (16x16 for super-resolution)
+        photo = load_photo(args.image, min_side=64 if clean else 1)
+    except ValueError as error:
+        sys.exit(f"error: {args.image}: {error}")
+    if args.align:  # an ordinary photo: find the face, frame it like CelebA
+        faces = find_faces(photo)
+        if not faces:
+            sys.exit(
+                f"error: no frontal face found in {args.image} "
+                f"({photo.width}x{photo.height}); try a photo facing the camera"
+            )
+        if len(faces) > 1:
+            print(f"{len(faces)} faces found: restoring the largest")
+        truth = align_face(photo, faces[0])
+    elif args.corrupt:  # a CelebA photo (178x218) or a face already at 64x64
+        whole = photo.size == (64, 64)
+        truth = (crop_square(photo, 0, 0, 64) if whole else prepare_face(photo))[None]
+    if clean:
+        y = op.corrupt(truth, seed=args.seed)
+    else:  # already an observation of this task, at its size
+        y = _observation(photo, op, args)
     G, D = tl.load_pretrained(device=args.device)
     device = next(G.parameters()).device
     given = dict(lam=args.lam, p=args.p, steps=args.steps, restarts=args.restarts)
@@ -177,13 +185,27 @@ def cmd_restore(args) -> None:
         seed=args.seed,
         **{k: v for k, v in given.items() if v is not None},
     )
-    panels = [op.naive_inverse(y), r.x_hat.cpu()]
-    if args.corrupt:
-        panels.insert(0, x)
-    save_png(torch.cat(panels), out, ncols=len(panels))
-    print(
-        f"wrote {out}: " + " | ".join(["truth"] * args.corrupt + ["input", "restored"])
-    )
+    panels = ([truth] if clean else []) + [op.naive_inverse(y), r.x_hat.cpu()]
+    out.write_bytes(to_png(panels, scale=4))
+    names = ["truth"] * clean + ["input", "restored"]
+    print(f"wrote {out} ({64 * 4 * len(panels)}x256): " + " | ".join(names))
+
+
+def _observation(photo, op, args) -> torch.Tensor:
+    """The photo as an observation y of ``op``: (1, C, h, w) in [0, 1], checked."""
+    import numpy as np
+
+    expected = op.A(torch.zeros(1, 3, 64, 64)).shape[1:]  # (C, h, w)
+    channels, height, width = expected
+    if photo.size != (width, height):
+        sys.exit(
+            f"error: a {args.task} observation is {width}x{height} pixels, "
+            f"{args.image} is {photo.width}x{photo.height}; for a photo of a face "
+            "pass --align (or --corrupt for a 178x218 CelebA photo)"
+        )
+    mode = "L" if channels == 1 else "RGB"
+    y = torch.from_numpy(np.asarray(photo.convert(mode)).copy()).float() / 255
+    return y[None, None] if y.ndim == 2 else y.permute(2, 0, 1)[None]
 
 
 def cmd_table(args) -> None:
@@ -350,10 +372,17 @@ def main(argv=None) -> None:
 
     p = sub.add_parser("restore", help="restore one face image with the GAN prior")
     p.add_argument(
-        "image", help="a PNG/JPEG: the observation, or a clean face (--corrupt)"
+        "image",
+        help="a PNG/JPEG: the observation, a clean CelebA face (--corrupt) or a "
+        "photo of a face (--align)",
     )
     p.add_argument("--task", required=True, choices=TASKS)
     p.add_argument("--corrupt", action="store_true", help="corrupt the image first")
+    p.add_argument(
+        "--align",
+        action="store_true",
+        help="an ordinary photo: find the face, crop it like CelebA, corrupt it",
+    )
     p.add_argument("--out", required=True, help="PNG: [truth |] input | restored")
     for name in ("lam", "p"):
         p.add_argument(f"--{name}", type=float, default=None)

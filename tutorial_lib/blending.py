@@ -114,9 +114,9 @@ def poisson_blend(
     A restoration that is 0.3 too bright but has the right gradients (a ramp, like
     y's) fills the hole without a seam: only its gradients are kept, y sets the level.
 
-    >>> from tutorial_lib.operators import central_hole_mask
+    >>> from tutorial_lib.operators import hole_mask
     >>> ramp = torch.linspace(0.2, 0.6, 16).expand(1, 3, 16, 16)
-    >>> known = central_hole_mask(16, 16, 8)  # an 8x8 hole in a 16x16 image
+    >>> known = hole_mask(16, 16, 8)  # an 8x8 hole in a 16x16 image
     >>> x = poisson_blend(ramp + 0.3, ramp * known, known)
     >>> round((x - ramp).abs().max().item(), 4)
     0.0

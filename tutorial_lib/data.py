@@ -44,11 +44,20 @@ def prepare_face(image: Image.Image, size: int = IMAGE_SIZE) -> torch.Tensor:
     >>> face.shape, face.mean(dim=(1, 2)).tolist()
     (torch.Size([3, 64, 64]), [1.0, 0.0, 0.0])
     """
-    image = image.convert("RGB")
     width, height = image.size
     side = round(CROP_FRACTION * width)
-    left, top = (width - side) // 2, (height - side) // 2
-    square = image.crop((left, top, left + side, top + side))
+    return crop_square(image, (height - side) // 2, (width - side) // 2, side, size)
+
+
+def crop_square(
+    image: Image.Image, top: int, left: int, side: int, size: int = IMAGE_SIZE
+) -> torch.Tensor:
+    """The side x side square at (top, left), resized to (3, size, size) in [0, 1].
+
+    >>> crop_square(Image.new("L", (10, 10), 255), 2, 3, 4, size=2).tolist()
+    [[[1.0, 1.0], [1.0, 1.0]], [[1.0, 1.0], [1.0, 1.0]], [[1.0, 1.0], [1.0, 1.0]]]
+    """
+    square = image.convert("RGB").crop((left, top, left + side, top + side))
     # PIL's bicubic filter widens its kernel when it shrinks: that is the antialiasing.
     small = square.resize((size, size), Image.Resampling.BICUBIC)
     return torch.from_numpy(np.asarray(small).copy()).permute(2, 0, 1).float() / 255

@@ -217,31 +217,46 @@ class Operator:
         return f"{type(self).__name__}({options})"
 
 
-def central_hole_mask(H: int, W: int, hole: int, device=None) -> torch.Tensor:
-    """Mask M (1, 1, H, W): 1 on known pixels, 0 on the central hole x hole square.
+def hole_mask(
+    H: int, W: int, hole: int, top_left: tuple[int, int] | None = None, device=None
+) -> torch.Tensor:
+    """Mask M (1, 1, H, W): 1 on known pixels, 0 on a hole x hole square.
 
-    ``device``: where to create it (default: the CPU).
+    ``top_left``: the hole's first row and column (default: centred). The hole must
+    leave at least one known pixel on every side, which Poisson blending needs as its
+    boundary. ``device``: where to create it (default: the CPU).
 
-    >>> central_hole_mask(6, 6, 2)[0, 0].int()
+    >>> hole_mask(6, 6, 2)[0, 0].int()
     tensor([[1, 1, 1, 1, 1, 1],
             [1, 1, 1, 1, 1, 1],
             [1, 1, 0, 0, 1, 1],
             [1, 1, 0, 0, 1, 1],
             [1, 1, 1, 1, 1, 1],
             [1, 1, 1, 1, 1, 1]], dtype=torch.int32)
+    >>> hole_mask(6, 6, 2, top_left=(1, 3))[0, 0, 1:3].int()
+    tensor([[1, 1, 1, 0, 0, 1],
+            [1, 1, 1, 0, 0, 1]], dtype=torch.int32)
     """
-    if not 0 < hole < min(H, W):
+    if not 0 < hole < min(H, W) - 1:
         raise ValueError(
-            f"hole must be between 1 and {min(H, W) - 1} pixels, got {hole}"
+            f"hole must be between 1 and {min(H, W) - 2} pixels, got {hole}"
+        )
+    top, left = top_left if top_left is not None else ((H - hole) // 2, (W - hole) // 2)
+    if not (1 <= top <= H - hole - 1 and 1 <= left <= W - hole - 1):
+        raise ValueError(
+            f"a {hole}x{hole} hole must start at a row in [1, {H - hole - 1}] and a "
+            f"column in [1, {W - hole - 1}] (a known pixel on every side), "
+            f"got top_left={tuple(top_left)}"
         )
     M = torch.ones(1, 1, H, W, device=device)
-    top, left = (H - hole) // 2, (W - hole) // 2
     M[..., top : top + hole, left : left + hole] = 0
     return M
 
 
 class Inpainting(Operator):
-    """A(x) = M * x with a central square hole (32x32 on a 64x64 face).
+    """A(x) = M * x with a square hole (32x32, centred on a 64x64 face by default).
+
+    ``hole``: its side; ``top_left``: its first row and column (default: centred).
 
     ``weighted=True`` uses the weighted mask of Yeh et al. (CVPR 2017) in the data
     term: a known pixel i weighs the fraction of missing pixels in a window around it,
@@ -257,13 +272,23 @@ class Inpainting(Operator):
     can_blend = True
 
     def __init__(
-        self, hole: int = 32, weighted: bool = False, window: int = 15, **parts
+        self,
+        hole: int = 32,
+        weighted: bool = False,
+        window: int = 15,
+        top_left: tuple[int, int] | None = None,
+        **parts,
     ):
         super().__init__(**parts)
         self.hole, self.weighted, self.window = hole, weighted, window
+        self.top_left = top_left
+        hole_mask(
+            64, 64, hole, top_left
+        )  # a hole that cannot fit fails here, not later
 
     def mask(self, x: torch.Tensor) -> torch.Tensor:
-        return central_hole_mask(x.shape[-2], x.shape[-1], self.hole, x.device)
+        H, W = x.shape[-2:]
+        return hole_mask(H, W, self.hole, self.top_left, x.device)
 
     def A(self, x):
         return x * self.mask(x)
