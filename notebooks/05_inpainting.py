@@ -16,9 +16,9 @@
 #   them with the holed input, raw G(ẑ) and the Poisson-blended result;
 # - move λ and p with an explorer widget and watch the restoration change;
 # - see what goes wrong: λ too large or too small, p = 1 against p = 2, and a face
-#   that the generator cannot draw; we write each experiment out in full, then check
-#   that the library's `tutorial_lib.pitfalls` gives the same, since notebooks 06-09
-#   call it.
+#   that the generator cannot draw. We write each experiment out in full; notebooks
+#   06-09 run the first with `tutorial_lib.pitfalls.sweep`, and the other two apply
+#   to every task as they are.
 #
 # **Where it runs.** A CPU is enough. With the real settings the slowest cell took
 # 22 s on one CPU core here, and the whole notebook about two and a half minutes

@@ -5,6 +5,7 @@ import threading
 import pytest
 import torch
 
+import tutorial_lib as tl
 from tutorial_lib.widgets import RestorationExplorer
 
 
@@ -148,6 +149,14 @@ def test_an_error_in_the_background_is_shown(explorer):
     explorer.wait(30)
     assert explorer.error is not None
     assert explorer.caption.value.startswith("<b>error</b>")
+
+
+def test_takes_an_operator_with_its_options(dcgan):
+    G, D = dcgan
+    op = tl.make_operator("inpainting", hole=16, top_left=(4, 40))
+    explorer = RestorationExplorer(tl.load_sample_faces(1), op, G, D, first_steps=2)
+    assert explorer.op is op and torch.equal(explorer.y, op.corrupt(explorer.face))
+    assert explorer.result.settings.blend  # the task's tuned settings: inpainting
 
 
 def test_rejects_a_batch(dcgan):

@@ -33,7 +33,7 @@ from PIL import Image
 
 from .config import fast_or
 from .metrics import psnr, ssim
-from .operators import make_operator
+from .operators import Operator, make_operator
 from .solver import TUNED_SETTINGS, restore
 
 
@@ -66,7 +66,8 @@ class _Stopped(Exception):
 class RestorationExplorer:
     """Sliders for lambda and p over the restoration of one face (module docstring).
 
-    ``face``: (1, 3, 64, 64) clean face in [0, 1]; ``task``: an operator name.
+    ``face``: (1, 3, 64, 64) clean face in [0, 1]; ``task``: an operator name, or an
+    operator (``make_operator("inpainting", top_left=(8, 8))``) for other options.
     ``steps``: Adam steps of each re-run (default 150; 10 in fast mode);
     ``first_steps``: of the first run (default: the task's tuned number, since that run
     starts from random z; 20 in fast mode);
@@ -90,7 +91,7 @@ class RestorationExplorer:
     def __init__(
         self,
         face,
-        task: str,
+        task: str | Operator,
         G,
         D,
         steps: int | None = None,
@@ -104,7 +105,8 @@ class RestorationExplorer:
             raise ValueError(
                 f"face must be one image (1, 3, 64, 64), got {tuple(face.shape)}"
             )
-        self.op = make_operator(task)
+        self.op = task if isinstance(task, Operator) else make_operator(task)
+        task = self.op.name
         self.face, self.G, self.D = face, G, D
         self.y = self.op.corrupt(face, seed=seed)
         self.steps = steps if steps is not None else fast_or(150, 10)
