@@ -29,7 +29,8 @@
 # with ℓ the discriminator's logit.
 #
 # **Where it runs.** A CPU is enough. With the real settings (4 faces, 300 Adam steps,
-# 4 restarts) each restoration cell takes up to about 30 s on one CPU core and the
+# the default 2 restarts, 8 starts in the section on restarts) each restoration cell
+# takes up to about 30 s on one CPU core and the
 # notebook about 3 minutes; under `TUTORIAL_FAST=1` it uses 2 faces, 30 steps and 2
 # restarts, runs in about 15 s, and the results are rougher.
 
@@ -269,9 +270,10 @@ plt.show()
 # %% [markdown]
 # ## Clipping z
 #
-# The authors' code drew z from a *uniform* distribution on [-1, 1]^100. Then
+# The authors' code starts z from a standard Gaussian and clamps it to [-1, 1] after
+# every step, as if z were *uniform* on the box [-1, 1]^100: for a uniform p_Z,
 # −log p_Z(z) is constant inside the box and infinite outside, and minimising f means
-# descending on the data and D terms and projecting z back into the box after each step:
+# descending on the data and D terms and projecting z back into the box after each step.
 # `clip=1` does this clamp (restore keeps the Gaussian term as well, so here the box is
 # an extra constraint). Our G was trained with a Gaussian z, about a third of whose
 # entries lie beyond ±1, so a tight clip forbids most typical faces; a loose one (±3)

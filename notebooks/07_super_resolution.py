@@ -63,9 +63,14 @@ N, fast
 # $$A(x)_{c,i,j} = \frac{1}{16} \sum_{a=0}^{3} \sum_{b=0}^{3} x_{c,\,4i+a,\,4j+b},
 # \qquad y = A(x^*) \in [0, 1]^{3 \times 16 \times 16}.$$
 #
-# The paper's authors used bilinear down- and upsampling; a block average is the
-# simplest choice with the same effect, and its adjoint is pixel replication (notebook
-# 01).
+# The paper's authors downsampled with bilinear interpolation instead. The two are
+# different operators: a bilinear resize to 16x16 (without antialiasing) reads each
+# output from the 2x2 input pixels nearest its centre, so it ignores three quarters of
+# the pixels and lets fine detail alias, while the block average weighs all 16 pixels
+# of its block equally, the way a camera's coarser sensor cell would. We chose the
+# block average because every pixel of x* counts in y, and because its adjoint is
+# exact and simple: pixel replication divided by 16 (notebook 01). Our numbers are
+# therefore not strictly comparable with the paper's on this task.
 
 # %%
 op = tl.make_operator("super_resolution")
@@ -110,10 +115,12 @@ plt.show()
 # %% [markdown]
 # ## What the metrics say, and what they miss
 #
-# Pixel metrics favour bicubic upsampling, plainly. Bicubic interpolation is smooth: it
-# puts every lost detail at its average, which is what minimises the expected squared
-# error when the detail is unknown. The GAN invents sharp detail, and an invented edge
-# one pixel off costs more than no edge at all. The paper's table shows the same
+# Pixel metrics favour bicubic upsampling, plainly. The answer with the least expected
+# squared error is the posterior mean E[x* | y], the average of every face that fits
+# y; it is smooth, because the faces it averages put their fine detail in different
+# places. Bicubic is not that mean (it does not even reproduce y: A(bicubic(y)) ≠ y),
+# but it is smooth in the same way, adding no detail it cannot see. The GAN invents
+# sharp detail, and an invented edge one pixel off costs more than no edge at all. The paper's table shows the same
 # (its GAN prior scores 0.5626 / 19.58 dB, below the hand-made priors).
 #
 # We compare four answers: pixel replication (nearest neighbour, the crudest),

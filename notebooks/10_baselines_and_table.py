@@ -107,11 +107,13 @@ misfit
 # `run_table` scores every method on every task with the same corruptions (the same y
 # for all methods) and returns one row per face; `summarize` averages them and
 # `slide_table` lays them out as on slide 15, SSIM / PSNR (dB), with the paper's
-# rows below ours. As in the paper, the baselines skip colorization: they work per
-# channel (TV, LR) or on patches of a gray image (sparse), so nothing in them knows what
-# color a face has, and tuned on validation faces their best answer stays the gray image
-# (about 19.6 dB, as gray copied to RGB). The naive inverse (holed image, gray as RGB,
-# bicubic, the noisy or quantized input) is the bar to beat.
+# rows below ours. As in the paper, the baselines skip colorization. TV and low rank
+# work channel by channel, and nothing in them ties one channel to another, so the gray
+# image gives them no reason to leave gray. Sparse coding is different: its dictionary
+# was learned on *color* patches of faces, so its atoms do know what color skin is, and
+# it could colorize in principle; the paper gives no number for it, and neither do we.
+# The naive inverse (holed image, gray as RGB, bicubic, the noisy or quantized input) is
+# the bar to beat.
 
 # %%
 rows = run_table(x.cpu(), ids, methods=["naive", *BASELINES], device=device)

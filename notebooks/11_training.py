@@ -119,8 +119,10 @@ len(log)
 
 # %% [markdown]
 # The losses of a GAN do not fall to zero: the two players push against each other. What
-# to look for is a game that neither player wins outright: D's accuracy stays well away
-# from 50 % (no signal for G) and from 100 % (G gets no useful gradient).
+# to look for is a game that neither player wins outright: D's accuracy stays away from
+# 100 % (G would get no useful gradient). 50 % is not a failure but the game's
+# equilibrium, where G's faces are indistinguishable from real ones to D; in practice D
+# stays above it, because a finite G never gets there.
 
 # %%
 epochs = [row["epoch"] for row in log]
