@@ -159,6 +159,13 @@ def test_takes_an_operator_with_its_options(dcgan):
     assert explorer.result.settings.blend  # the task's tuned settings: inpainting
 
 
+def test_displays_a_rerun_note_then_the_widget(explorer, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    explorer._ipython_display_()
+    assert "run this cell again" in shown[0].data and shown[1] is explorer.widget
+
+
 def test_rejects_a_batch(dcgan):
     G, D = dcgan
     with pytest.raises(ValueError, match=r"face must be one image \(1, 3, 64, 64\)"):

@@ -59,6 +59,12 @@ def to_png(images: list[torch.Tensor], scale: int = 3) -> bytes:
     return buffer.getvalue()
 
 
+RERUN_NOTE = (
+    "The explorer below lives in the running kernel: in a reopened notebook, run this "
+    "cell again to bring it back."
+)
+
+
 class _Stopped(Exception):
     """Raised from the preview of a run that Stop or a newer slider move replaced."""
 
@@ -284,6 +290,9 @@ class RestorationExplorer:
         return self.result
 
     def _ipython_display_(self):
-        from IPython.display import display
+        from IPython.display import HTML, display
 
+        # A saved notebook keeps the widget's place but not the widget: reopened, the
+        # output reads "model not found" until the cell runs again. Say so above it.
+        display(HTML(f"<small>{RERUN_NOTE}</small>"))
         display(self.widget)
