@@ -22,9 +22,11 @@ test-artifacts/browser_latency.json.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -75,13 +77,15 @@ def lab(tmp_path):
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
     }
+    log = (tmp_path / "jupyterlab.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root"]
         + [f"--port={port}", f"--ServerApp.token={token}"]
         + [f"--ServerApp.root_dir={work}", "--ServerApp.ip=127.0.0.1"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: the kernels go with it
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -91,27 +95,38 @@ def lab(tmp_path):
             break
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("JupyterLab did not start within 120 s")
+                _stop(server)
+                tail = (tmp_path / "jupyterlab.log").read_text()[-2000:]
+                pytest.fail(f"JupyterLab did not start within 120 s:\n{tail}")
             time.sleep(0.5)
     yield base, token, work
-    server.terminate()
+    _stop(server)
+    log.close()
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """End the server and every kernel it started (one process group)."""
     try:
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
 
 
-def _all_cells_ran(page) -> bool:
-    """The kernel is idle and every shown code cell has an execution count."""
+def _run_state(page) -> str:
+    """ "done": the kernel is idle and every shown code cell has an execution count;
+    "stopped": idle with cells that never ran (an error aborts the rest of a Run
+    All); "running" otherwise."""
     return page.evaluate(
         """() => {
             const prompts = [...document.querySelectorAll(
                 '.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim());
             const status = [...document.querySelectorAll('.jp-StatusBar-TextItem')]
                 .map(t => t.textContent).join(' ');
-            return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]:$/.test(t))
-                && status.includes('| Idle');
+            if (prompts.length === 0 || !status.includes('| Idle')) return 'running';
+            if (prompts.some(t => t === '[*]:')) return 'running';
+            return prompts.every(t => /^\\[\\d+\\]:$/.test(t)) ? 'done' : 'stopped';
         }"""
     )
 
@@ -159,24 +174,24 @@ def test_explorer_in_jupyterlab(lab):
             )
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-            deadline, done = time.monotonic() + 900, 0
-            while done < 3:  # three checks in a row: not a pause between two cells
+            deadline, seen = time.monotonic() + 900, []
+            while seen[-3:] not in (["done"] * 3, ["stopped"] * 3):  # not a pause
                 assert time.monotonic() < deadline, "the notebook did not finish"
-                done = done + 1 if _all_cells_ran(page) else 0
+                seen.append(_run_state(page))
                 page.wait_for_timeout(1000)
             page.keyboard.press("Control+s")
-            page.wait_for_timeout(2000)
+            page.wait_for_selector(".jp-mod-dirty", state="detached", timeout=30_000)
 
             saved = json.loads((work / NOTEBOOK).read_text())
             code = [cell for cell in saved["cells"] if cell["cell_type"] == "code"]
-            assert all(cell["execution_count"] for cell in code), "a cell did not run"
             failed = [
-                output.get("ename", "?")
+                f"{output['ename']}: {output['evalue']}"
                 for cell in code
                 for output in cell["outputs"]
                 if output["output_type"] == "error"
             ]
             assert not failed, f"cells raised {failed}"
+            assert all(cell["execution_count"] for cell in code), "a cell did not run"
             assert not errors, f"errors in the page: {errors}"
 
             sliders = page.locator(".widget-hslider")
@@ -207,6 +222,7 @@ def test_explorer_in_jupyterlab(lab):
             _drag(page, handle, -40)
             second_release = time.perf_counter()
             last_lam = readout.inner_text()
+            assert last_lam != new_lam, "the quick drags did not move the slider"
             two_settled = _settled_on(page, explorer, last_lam, 120)
 
             latency = {

@@ -93,7 +93,7 @@ def test_restore_aligns_a_face_in_an_ordinary_photo(tmp_path, capsys):
 @pytest.mark.parametrize(
     "make, options, message",
     [
-        (lambda p: p.write_text("not a picture"), ["--align"], "not an image"),
+        (lambda p: p.write_text("not a picture"), ["--align"], "expected a photo"),
         (
             lambda p: Image.new("RGB", (200, 160), "gray").save(p, "PNG"),
             ["--align"],

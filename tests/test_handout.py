@@ -36,6 +36,17 @@ def test_copies_have_no_solutions_and_no_outputs(tmp_path):
         assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
 
 
+def test_widget_state_in_the_metadata_is_dropped(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    notebook = json.loads(SOURCES[0].read_text())
+    notebook["metadata"]["widgets"] = {"state": {"picture": "a large PNG"}}
+    (source / SOURCES[0].name).write_text(json.dumps(notebook))
+    copy = json.loads(write_handout(tmp_path / "out", source)[0].read_text())
+    assert "widgets" not in copy["metadata"]
+    assert copy["metadata"]["kernelspec"]["name"] == "python3"
+
+
 def test_refuses_to_overwrite_a_students_copy(tmp_path):
     out = tmp_path / "student"
     write_handout(out)

@@ -75,7 +75,9 @@ def test_previews_arrive_while_it_runs(explorer):
     explorer.image.observe(lambda change: shown.append(change["new"]), names="value")
     explorer.lam_slider.value = 0.01
     explorer.wait(30)
-    assert len(shown) >= 4  # steps 0, 5, 10, 15, 20 and the final picture
+    # steps 5, 10, 15, 20; step 0 (the warm start) and the final picture (step 20's
+    # G(z), unblended for super-resolution) would redraw the picture already shown
+    assert len(shown) == 4
     assert explorer.progress.value == explorer.progress.max == 20
 
 
@@ -131,24 +133,59 @@ def test_stop_ends_the_run_and_keeps_the_last_result(explorer):
 
 def test_new_start_draws_a_fresh_z_and_is_reproducible(dcgan):
     explorer = _explorer(dcgan)
-    z_first = explorer.result.z
+    first_start = explorer.result.history["prior_z"][0, 0]  # 0.5 ||z_0||^2, seed + 0
     explorer.new_start_button.click()
     explorer.wait(30)
     assert explorer.runs[-1]["start"] == "fresh" and explorer.fresh_starts == 1
-    z_fresh_start = explorer.result.history["prior_z"][0, 0]  # 0.5 ||z_0||^2
-    assert z_fresh_start != pytest.approx(0.5 * (z_first**2).sum().item(), rel=1e-3)
+    fresh_start = explorer.result.history["prior_z"][0, 0]  # seed + 1
+    assert fresh_start != pytest.approx(first_start.item(), rel=1e-3)
     again = _explorer(dcgan)
     again.new_start_button.click()
     again.wait(30)
     assert torch.equal(again.result.z, explorer.result.z)  # seed + 1, both times
 
 
-def test_an_error_in_the_background_is_shown(explorer):
+def test_a_new_start_survives_a_move_that_stops_its_run(explorer):
+    before = explorer.result.z
+    started, release = _held(explorer)
+    explorer.new_start_button.click()  # the fresh run waits at step 0
+    assert started.wait(10)
+    explorer.lam_slider.value = 2.0  # stops it: the next run must still be fresh
+    release.set()
+    explorer.wait(30)
+    assert [r["start"] for r in explorer.runs[1:]] == ["fresh", "fresh"]
+    assert explorer.runs[1]["stopped"] and not explorer.runs[2]["stopped"]
+    start = explorer.result.history["prior_z"][0, 0]
+    assert start != pytest.approx(0.5 * (before**2).sum().item(), rel=1e-3)
+    explorer.p_slider.value = 1.5  # after a finished fresh run: warm again
+    explorer.wait(30)
+    assert explorer.runs[-1]["start"] == "warm"
+
+
+def test_stop_also_drops_a_move_not_yet_started(explorer):
+    before = explorer.result
+    started, release = _held(explorer)
+    explorer.lam_slider.value = 0.01
+    assert started.wait(10)
+    explorer.lam_slider.value = 5.0  # queued behind the held run
+    explorer.stop()
+    release.set()
+    explorer.wait(30)
+    assert [r["lam"] for r in explorer.runs[1:]] == pytest.approx([0.01])
+    assert explorer.runs[-1]["stopped"] and explorer.result is before
+
+
+def test_an_error_in_the_background_is_shown_and_the_next_move_works(explorer):
+    G = explorer.G
     explorer.G = None  # restore fails inside the worker thread
     explorer.lam_slider.value = 2.0
     explorer.wait(30)
-    assert explorer.error is not None
-    assert explorer.caption.value.startswith("<b>error</b>")
+    assert isinstance(explorer.error, AttributeError)  # None has no .training
+    assert explorer.caption.value.startswith("<b>error</b>: AttributeError: ")
+    explorer.G = G
+    explorer.lam_slider.value = 3.0
+    explorer.wait(30)
+    assert explorer.error is None and explorer.result.settings.lam == 3.0
 
 
 def test_takes_an_operator_with_its_options(dcgan):

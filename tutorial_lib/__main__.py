@@ -145,9 +145,8 @@ def cmd_dictionary(args) -> None:
 
 def cmd_restore(args) -> None:
     import tutorial_lib as tl
-    from tutorial_lib.data import crop_square, prepare_face
+    from tutorial_lib.data import crop_square, prepare_face, to_png
     from tutorial_lib.photo import align_face, find_faces, load_photo
-    from tutorial_lib.widgets import to_png
 
     out = Path(args.out)
     _refuse_overwrite(out, args.force)
@@ -155,8 +154,8 @@ def cmd_restore(args) -> None:
     clean = args.align or args.corrupt
     try:  # an observation may be small (16x16 for super-resolution)
         photo = load_photo(args.image, min_side=64 if clean else 1)
-    except ValueError as error:
-        sys.exit(f"error: {args.image}: {error}")
+    except ValueError as error:  # the message names what came: no need to repeat it
+        sys.exit(f"error: {error}")
     if args.align:  # an ordinary photo: find the face, frame it like CelebA
         faces = find_faces(photo)
         if not faces:
@@ -186,9 +185,9 @@ def cmd_restore(args) -> None:
         **{k: v for k, v in given.items() if v is not None},
     )
     panels = ([truth] if clean else []) + [op.naive_inverse(y), r.x_hat.cpu()]
-    out.write_bytes(to_png(panels, scale=4))
+    out.write_bytes(to_png(panels, scale=4))  # 64x64 faces are too small to look at
     names = ["truth"] * clean + ["input", "restored"]
-    print(f"wrote {out} ({64 * 4 * len(panels)}x256): " + " | ".join(names))
+    print(f"wrote {out} ({len(panels)} faces, enlarged 4x): " + " | ".join(names))
 
 
 def _observation(photo, op, args) -> torch.Tensor:
@@ -377,8 +376,9 @@ def main(argv=None) -> None:
         "photo of a face (--align)",
     )
     p.add_argument("--task", required=True, choices=TASKS)
-    p.add_argument("--corrupt", action="store_true", help="corrupt the image first")
-    p.add_argument(
+    clean = p.add_mutually_exclusive_group()
+    clean.add_argument("--corrupt", action="store_true", help="corrupt the image first")
+    clean.add_argument(
         "--align",
         action="store_true",
         help="an ordinary photo: find the face, crop it like CelebA, corrupt it",

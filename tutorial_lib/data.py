@@ -15,6 +15,7 @@ Introduced in notebook 01; the training notebook (11) reads the full data set wi
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -168,6 +169,28 @@ def save_png(x: torch.Tensor, path: str | Path, ncols: int = 8) -> None:
     """
     grid = (to_grid(x.detach().clamp(0, 1), ncols) * 255).round().to(torch.uint8)
     Image.fromarray(grid.permute(1, 2, 0).numpy()).save(path)
+
+
+def to_png(images: list[torch.Tensor], scale: int = 3) -> bytes:
+    """Images (1, C, H, W) in [0, 1] side by side, enlarged, as PNG bytes.
+
+    Gray images (C = 1) are shown in gray; ``scale``: the enlargement (nearest
+    neighbour, so pixels stay sharp).
+
+    >>> png = to_png([torch.zeros(1, 3, 64, 64), torch.ones(1, 1, 64, 64)], scale=2)
+    >>> picture = Image.open(io.BytesIO(png))
+    >>> picture.size, picture.getpixel((0, 0)), picture.getpixel((255, 127))
+    ((256, 128), (0, 0, 0), (255, 255, 255))
+    """
+    row = torch.cat([im[0].expand(3, -1, -1) for im in images], dim=2)  # (3, H, k W)
+    array = (row.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).cpu().numpy()
+    picture = Image.fromarray(array)
+    picture = picture.resize(
+        (picture.width * scale, picture.height * scale), Image.Resampling.NEAREST
+    )
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def load_sample_faces(n: int = 16) -> torch.Tensor:

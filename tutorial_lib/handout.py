@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+KEPT_METADATA = ("kernelspec", "jupytext")
 
 
 def is_solution(cell: dict) -> bool:
@@ -27,14 +28,18 @@ def is_solution(cell: dict) -> bool:
 
 
 def student_copy(notebook: dict) -> dict:
-    """The notebook (nbformat JSON) without solution cells and with outputs cleared.
+    """The notebook (nbformat JSON) without solution cells, outputs or widget state.
+
+    Only the kernelspec and the jupytext settings of the notebook's metadata are kept
+    (a lecturer's saved run can leave widget state, pictures included, there).
 
     >>> nb = {"cells": [
     ...     {"cell_type": "code", "metadata": {}, "outputs": [1], "execution_count": 3},
     ...     {"cell_type": "code", "metadata": {"tags": ["solution"]}, "outputs": []},
     ... ], "metadata": {}}
     >>> copy = student_copy(nb)
-    >>> len(copy["cells"]), copy["cells"][0]["outputs"], copy["cells"][0]["execution_count"]
+    >>> cell = copy["cells"][0]
+    >>> len(copy["cells"]), cell["outputs"], cell["execution_count"]
     (1, [], None)
     """
     cells = []
@@ -45,7 +50,8 @@ def student_copy(notebook: dict) -> dict:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
         cells.append(cell)
-    return {**notebook, "cells": cells}
+    kept = {k: v for k, v in notebook["metadata"].items() if k in KEPT_METADATA}
+    return {**notebook, "metadata": kept, "cells": cells}
 
 
 def write_handout(out: Path, source: Path = NOTEBOOKS, force: bool = False) -> list:
@@ -62,9 +68,10 @@ def write_handout(out: Path, source: Path = NOTEBOOKS, force: bool = False) -> l
     targets = [out / nb.name for nb in notebooks]
     existing = [t for t in targets if t.exists()]
     if existing and not force:
+        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
         raise FileExistsError(
-            f"{existing[0]} exists (and {len(existing) - 1} more): choose another "
-            "--out or pass --force to replace the copies"
+            f"{existing[0]} exists{more}: choose another --out or pass --force to "
+            "replace the copies"
         )
     out.mkdir(parents=True, exist_ok=True)
     for nb, target in zip(notebooks, targets):

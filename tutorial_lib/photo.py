@@ -30,6 +30,7 @@ from . import data
 SIDE_PER_BOX = 1.05  # CelebA's crop side / the detector's box width (median)
 SHIFT_PER_BOX = -0.15  # crop centre's row minus the box centre's, / box width (median)
 MIN_SIDE = 64  # a smaller photo has too few pixels for a 64x64 face
+DETECT_SIDE = 800  # the detector sees the photo shrunk to this longer side, at most
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def load_photo(source, min_side: int = MIN_SIDE) -> Image.Image:
     >>> load_photo(b"not a picture")
     Traceback (most recent call last):
     ...
-    ValueError: not an image that Pillow can read (13 bytes given)
+    ValueError: expected a photo (JPEG, PNG or another format Pillow reads), got 13 bytes
     """
     what = f"{source}" if isinstance(source, (str, Path)) else f"{len(source)} bytes"
     try:
@@ -66,7 +67,9 @@ def load_photo(source, min_side: int = MIN_SIDE) -> Image.Image:
     except (UnidentifiedImageError, OSError) as error:
         if isinstance(source, (str, Path)) and not Path(source).is_file():
             raise FileNotFoundError(f"{source} not found") from error
-        raise ValueError(f"not an image that Pillow can read ({what} given)") from error
+        raise ValueError(
+            f"expected a photo (JPEG, PNG or another format Pillow reads), got {what}"
+        ) from error
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
         background = Image.new("RGBA", image.size, "white")
@@ -83,37 +86,54 @@ def load_photo(source, min_side: int = MIN_SIDE) -> Image.Image:
 def find_faces(photo: Image.Image, min_size: int = 32) -> list[FaceBox]:
     """Frontal faces in the photo, largest first, one box per face.
 
-    The cascade often fires several times on one face at nearby scales: boxes whose
-    centres lie inside a larger box are merged into it. ``min_size``: the smallest
-    face looked for, in pixels.
+    The cascade runs on a copy at most ``DETECT_SIDE`` pixels on its longer side (a
+    phone photo has ten times more pixels than a face needs, and the scan's time grows
+    with them); the boxes are scaled back to the photo. It often fires several times
+    on one face at nearby scales: those boxes are merged (``distinct``). ``min_size``:
+    the smallest face looked for, in pixels of the photo.
     """
-    from skimage import data
+    from skimage.data import lbp_frontal_face_cascade_filename
     from skimage.feature import Cascade
 
-    gray = np.asarray(photo.convert("L"), dtype=np.float64) / 255
-    side = min(photo.size)
-    detector = Cascade(data.lbp_frontal_face_cascade_filename())
-    found = detector.detect_multi_scale(
+    shrink = min(1.0, DETECT_SIDE / max(photo.size))
+    small = photo.convert("L")
+    if shrink < 1:
+        size = (round(photo.width * shrink), round(photo.height * shrink))
+        small = small.resize(size, Image.Resampling.BILINEAR)
+    gray = np.asarray(small, dtype=np.float64) / 255
+    side = max(1, round(min_size * shrink))
+    found = Cascade(lbp_frontal_face_cascade_filename()).detect_multi_scale(
         img=gray,
         scale_factor=1.1,
         step_ratio=1,
-        min_size=(min_size, min_size),
-        max_size=(side, side),
+        min_size=(side, side),
+        max_size=(min(small.size), min(small.size)),
     )
-    boxes = sorted(
-        (FaceBox(int(b["r"]), int(b["c"]), int(b["width"])) for b in found),
-        key=lambda b: -b.size,
-    )
-    faces: list[FaceBox] = []
-    for box in boxes:
+    boxes = [
+        FaceBox(
+            round(b["r"] / shrink), round(b["c"] / shrink), round(b["width"] / shrink)
+        )
+        for b in found
+    ]
+    return distinct(boxes)
+
+
+def distinct(boxes: list[FaceBox]) -> list[FaceBox]:
+    """Largest first, without the boxes whose centre lies inside a larger kept box.
+
+    >>> distinct([FaceBox(12, 12, 20), FaceBox(10, 10, 30), FaceBox(100, 10, 30)])
+    [FaceBox(top=10, left=10, size=30), FaceBox(top=100, left=10, size=30)]
+    """
+    kept: list[FaceBox] = []
+    for box in sorted(boxes, key=lambda b: -b.size):
         row, col = box.centre
         inside = any(
-            f.top <= row <= f.top + f.size and f.left <= col <= f.left + f.size
-            for f in faces
+            k.top <= row <= k.top + k.size and k.left <= col <= k.left + k.size
+            for k in kept
         )
         if not inside:
-            faces.append(box)
-    return faces
+            kept.append(box)
+    return kept
 
 
 def face_square(
@@ -121,16 +141,19 @@ def face_square(
 ) -> tuple[int, int, int]:
     """(top, left, side) of the CelebA-like square around ``box``, inside the photo.
 
-    side = SIDE_PER_BOX * box width * ``scale``; the centre is the box's, moved down
-    by SHIFT_PER_BOX box widths, then by ``dy`` and right by ``dx`` (in crop sides).
+    side = SIDE_PER_BOX * box width * ``scale`` (> 0); the centre is the box's, moved
+    down by SHIFT_PER_BOX box widths (negative: up), then down by ``dy`` and right by
+    ``dx`` (in crop sides).
     A square that would leave the photo is moved back in (and shrunk to the photo's
     shorter side if it must be).
 
     >>> face_square((400, 300), FaceBox(top=100, left=150, size=100))
     (82, 148, 105)
     """
+    if not scale > 0:
+        raise ValueError(f"scale must be > 0 (1: CelebA's framing), got {scale}")
     width, height = photo_size
-    side = min(round(SIDE_PER_BOX * box.size * scale), width, height)
+    side = min(max(1, round(SIDE_PER_BOX * box.size * scale)), width, height)
     row, col = box.centre
     row += SHIFT_PER_BOX * box.size + dy * side
     col += dx * side

@@ -24,40 +24,16 @@ Introduced in notebook 05 (inpainting) and used in every task notebook.
 
 from __future__ import annotations
 
-import io
 import threading
 
 import ipywidgets as widgets
 import torch
-from PIL import Image
 
 from .config import fast_or
+from .data import to_png
 from .metrics import psnr, ssim
 from .operators import Operator, make_operator
 from .solver import TUNED_SETTINGS, restore
-
-
-def to_png(images: list[torch.Tensor], scale: int = 3) -> bytes:
-    """Images (1, C, H, W) in [0, 1] side by side, enlarged, as PNG bytes.
-
-    Gray images (C = 1) are shown in gray; ``scale``: the enlargement (nearest
-    neighbour, so pixels stay sharp).
-
-    >>> png = to_png([torch.zeros(1, 3, 64, 64), torch.ones(1, 1, 64, 64)], scale=2)
-    >>> picture = Image.open(io.BytesIO(png))
-    >>> picture.size, picture.getpixel((0, 0)), picture.getpixel((255, 127))
-    ((256, 128), (0, 0, 0), (255, 255, 255))
-    """
-    row = torch.cat([im[0].expand(3, -1, -1) for im in images], dim=2)  # (3, H, k W)
-    array = (row.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).cpu().numpy()
-    picture = Image.fromarray(array)
-    picture = picture.resize(
-        (picture.width * scale, picture.height * scale), Image.Resampling.NEAREST
-    )
-    buffer = io.BytesIO()
-    picture.save(buffer, format="PNG")
-    return buffer.getvalue()
-
 
 RERUN_NOTE = (
     "The explorer below lives in the running kernel: in a reopened notebook, run this "
@@ -125,7 +101,8 @@ class RestorationExplorer:
         self.runs: list[dict] = []
         self.fresh_starts = 0  # New start presses so far
         self._lock = threading.Lock()  # guards the fields below
-        self._wanted = None  # the latest request not yet started: {"fresh": bool}
+        self._wanted = False  # a request not yet started
+        self._fresh_pending = False  # New start pressed, no fresh run finished since
         self._busy = False  # a worker thread is serving requests
         self._stop = threading.Event()  # set: the run in progress ends at its preview
         self._idle = threading.Event()
@@ -175,7 +152,7 @@ class RestorationExplorer:
             "psnr": psnr(self._observed, self.face).item(),
             "ssim": ssim(self._observed, self.face).item(),
         }
-        self.run(steps=first_steps or fast_or(defaults.steps, 20))
+        self._run(steps=first_steps or fast_or(defaults.steps, 20))
 
     # --- requests, served one at a time by a background thread ---------------------
 
@@ -183,11 +160,14 @@ class RestorationExplorer:
         """Run with the sliders' current values as soon as possible.
 
         A run in progress stops at its next preview; requests made meanwhile are
-        coalesced into one (a New start among them is kept).
+        coalesced into one. ``fresh`` (New start): the next run that finishes starts
+        from a new random z (seed + number of New starts), whatever stops it before.
         """
         with self._lock:
-            fresh = fresh or bool(self._wanted and self._wanted["fresh"])
-            self._wanted = {"fresh": fresh}
+            if fresh:
+                self.fresh_starts += 1
+                self._fresh_pending = True
+            self._wanted = True
             self._stop.set()
             if self._busy:
                 return  # the worker takes the request when the current run stops
@@ -196,8 +176,10 @@ class RestorationExplorer:
         threading.Thread(target=self._serve, daemon=True).start()
 
     def stop(self) -> None:
-        """End the run in progress at its next preview; keep the last result."""
+        """End the run in progress at its next preview, and drop a request not yet
+        started; keep the last result."""
         with self._lock:
+            self._wanted = False
             if self._busy:
                 self._stop.set()
 
@@ -208,15 +190,15 @@ class RestorationExplorer:
     def _serve(self) -> None:
         while True:
             with self._lock:
-                wanted, self._wanted = self._wanted, None
-                if wanted is None:
+                wanted, self._wanted = self._wanted, False
+                if not wanted:
                     self._busy = False
                     self._stop.clear()  # a Stop pressed at the end stops nothing later
                     self._idle.set()
                     return
                 self._stop.clear()
             try:
-                self.run(fresh=wanted["fresh"])
+                self._run()
             except _Stopped:
                 pass
             except Exception as error:  # a thread has no cell to raise into: show it
@@ -228,20 +210,25 @@ class RestorationExplorer:
     def _preview(self, step: int, x: torch.Tensor) -> None:
         if self._stop.is_set():
             raise _Stopped
+        if step == 0:  # the start: for a warm start, the picture already shown
+            return
         self.progress.value = min(step, self.progress.max)
         shown = self.op.blend(x, self.y) if self.blend else x
         self.image.value = to_png([self.face, self._observed, shown])
 
-    def run(self, steps: int | None = None, fresh: bool = False):
-        """Restore with the sliders' values, here and now (not in the background).
+    def run(self, steps: int | None = None):
+        """Restore with the sliders' values, here and now, once the background is idle.
 
-        Warm-started from the last z when ``warm_start`` and there is one, unless
-        ``fresh``: then from a new random z (seed + number of New starts).
+        Warm-started from the last z when ``warm_start`` and there is one, unless a
+        New start is pending: then from a new random z (seed + number of New starts).
         """
+        self.wait()
+        return self._run(steps)
+
+    def _run(self, steps: int | None = None):
         steps = steps or self.steps
         lam, p = self.lam_slider.value, self.p_slider.value
-        if fresh:
-            self.fresh_starts += 1
+        fresh_starts, fresh = self.fresh_starts, self._fresh_pending
         warm = self.warm_start and self.result is not None and not fresh
         start = "warm" if warm else ("fresh" if fresh else "random")
         record = {"lam": lam, "p": p, "steps": steps, "start": start, "stopped": False}
@@ -261,7 +248,7 @@ class RestorationExplorer:
                 p=p,
                 steps=steps,
                 restarts=self.restarts,
-                seed=self.seed + self.fresh_starts,
+                seed=self.seed + fresh_starts,
                 z_init=self.result.z if warm else None,
                 callback=self._preview,
                 callback_every=self.preview_every,
@@ -273,6 +260,10 @@ class RestorationExplorer:
                 f"(lambda {lam:.3g}, p {p:g}): the picture is its last preview"
             )
             raise
+        with self._lock:
+            if self.fresh_starts == fresh_starts:  # no newer New start meanwhile
+                self._fresh_pending = False
+        self.error = None
         x = self.result.x_hat
         self.scores = {
             "psnr": psnr(x, self.face).item(),
@@ -285,7 +276,7 @@ class RestorationExplorer:
             f"restoration: PSNR {self.scores['psnr']:.2f} dB, SSIM {self.scores['ssim']:.3f}"
             f" &nbsp;|&nbsp; observation: PSNR {naive['psnr']:.2f} dB, "
             f"SSIM {naive['ssim']:.3f} &nbsp;|&nbsp; lambda {lam:.3g}, p {p:g}, "
-            + ("warm start" if warm else f"start {self.fresh_starts} (random z)")
+            + ("warm start" if warm else f"start {fresh_starts} (random z)")
         )
         return self.result
 
