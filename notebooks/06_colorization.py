@@ -154,7 +154,8 @@ ex
 # follows y. We colorize the first face with both, one start each, with `sweep`
 # (notebook 05), and show each raw G(ẑ) beside its blend with y. (Notebook 05's other
 # two failures, p and a face that G cannot draw, carry over unchanged:
-# `sweep(..., "p", (1.0, 2.0))` and `hardest_face(task_run, G, D)` run them here.)
+# `sweep(..., "p", (1.0, 2.0))` and `hardest_face(task_run, G, D)` (both from
+# `tutorial_lib.pitfalls`) run them here.)
 
 # %%
 by_lam = sweep(y[:1], op, G, D, "lam", (1e-3, 100.0), restarts=1, steps=fast["steps"])

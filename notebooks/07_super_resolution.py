@@ -64,10 +64,11 @@ N, fast
 # \qquad y = A(x^*) \in [0, 1]^{3 \times 16 \times 16}.$$
 #
 # The paper's authors downsampled with bilinear interpolation instead. The two are
-# different operators: a bilinear resize to 16x16 (without antialiasing) reads each
-# output from the 2x2 input pixels nearest its centre, so it ignores three quarters of
-# the pixels and lets fine detail alias, while the block average weighs all 16 pixels
-# of its block equally, the way a camera's coarser sensor cell would. We chose the
+# different operators: a bilinear resize to 16x16 without antialiasing reads each
+# output from at most 2x2 input pixels near it (which ones depends on the library's
+# pixel-centre convention), so it ignores most of the 16 pixels of a block and lets
+# fine detail alias, while the block average weighs all 16 equally, the way a
+# camera's coarser sensor cell would. We chose the
 # block average because every pixel of x* counts in y, and because its adjoint is
 # exact and simple: pixel replication divided by 16 (notebook 01). Our numbers are
 # therefore not strictly comparable with the paper's on this task.
@@ -120,8 +121,9 @@ plt.show()
 # y; it is smooth, because the faces it averages put their fine detail in different
 # places. Bicubic is not that mean (it does not even reproduce y: A(bicubic(y)) ≠ y),
 # but it is smooth in the same way, adding no detail it cannot see. The GAN invents
-# sharp detail, and an invented edge one pixel off costs more than no edge at all. The paper's table shows the same
-# (its GAN prior scores 0.5626 / 19.58 dB, below the hand-made priors).
+# sharp detail, and an invented edge one pixel off costs more than no edge at all.
+# The paper's table shows the same (its GAN prior scores 0.5626 / 19.58 dB, below the
+# hand-made priors).
 #
 # We compare four answers: pixel replication (nearest neighbour, the crudest),
 # bicubic, the GAN restoration, and the truth; on PSNR, SSIM, the discriminator's

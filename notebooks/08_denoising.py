@@ -173,8 +173,9 @@ corr = torch.nn.functional.cosine_similarity(
     e - e.mean(1, keepdim=True), n - n.mean(1, keepdim=True)
 )
 blend_if_uncorrelated = -10 * torch.log10((e.pow(2) + n.pow(2)).mean(1) / 4)
-assert (corr > 0).all() and (corr < 0.2).all()  # both modes measured: 0.02-0.06
-assert (blend_if_uncorrelated - tl.psnr((r.x_hat + y) / 2, x)).abs().max() < 0.5
+assert (corr > 0).all()  # both modes, measured: 0.02-0.06
+gap = blend_if_uncorrelated - tl.psnr((r.x_hat + y) / 2, x)  # measured: 0.1-0.2 dB
+assert (gap > 0).all() and (gap < 0.5).all()
 {"correlation of e and n": corr, "blend if uncorrelated (dB)": blend_if_uncorrelated}
 
 # %% [markdown]
