@@ -19,28 +19,14 @@ def face_png(tmp_path):
     return path
 
 
+def _restore(image, out, *options):
+    quick = ["--steps", "2", "--restarts", "1", "--device", "cpu"]
+    main(["restore", str(image), "--out", str(out), *options, *quick])
+
+
 def test_restore_writes_truth_input_and_restoration(tmp_path, face_png):
     out = tmp_path / "out.png"
-    main(
-        [
-            str(x)
-            for x in [
-                "restore",
-                face_png,
-                "--task",
-                "inpainting",
-                "--corrupt",
-                "--out",
-                out,
-                "--steps",
-                2,
-                "--restarts",
-                1,
-                "--device",
-                "cpu",
-            ]
-        ]
-    )
+    _restore(face_png, out, "--task", "inpainting", "--corrupt")
     with Image.open(out) as image:
         assert image.size == (3 * 256, 256)  # enlarged 4x: a picture one can see
 
@@ -49,32 +35,9 @@ def test_restore_takes_an_observation_at_the_task_size(tmp_path):
     low = tmp_path / "low.png"
     save_png(load_sample_faces(1)[..., ::4, ::4], low, ncols=1)  # a 16x16 image
     out = tmp_path / "out.png"
-    main(
-        [
-            str(x)
-            for x in [
-                "restore",
-                low,
-                "--task",
-                "super_resolution",
-                "--out",
-                out,
-                "--steps",
-                2,
-                "--restarts",
-                1,
-                "--device",
-                "cpu",
-            ]
-        ]
-    )
+    _restore(low, out, "--task", "super_resolution")
     with Image.open(out) as image:
         assert image.size == (2 * 256, 256)
-
-
-def _restore(image, out, *options):
-    quick = ["--steps", "2", "--restarts", "1", "--device", "cpu"]
-    main(["restore", str(image), "--out", str(out), *options, *quick])
 
 
 def test_restore_aligns_a_face_in_an_ordinary_photo(tmp_path, capsys):
