@@ -40,6 +40,7 @@ import tutorial_lib as tl
 from tutorial_lib.data import to_png
 from tutorial_lib.photo import align_face, find_faces, load_photo
 from tutorial_lib.pitfalls import project_on_G
+from tutorial_lib.plots import show_faces
 from tutorial_lib.widgets import RestorationExplorer
 
 device = tl.default_device()
@@ -133,25 +134,22 @@ face.shape  # (1, 3, 64, 64) in [0, 1]
 # %%
 squeezed = np.asarray(photo.resize((64, 64), Image.Resampling.BICUBIC))
 whole = torch.from_numpy(squeezed.copy()).permute(2, 0, 1)[None].float() / 255
-whole = whole.to(device)
-projection = {
-    "framed face": project_on_G(face, G, D, **fast),
-    "whole photo": project_on_G(whole, G, D, **fast),
-}
-closeness = {
-    name: tl.psnr(r.x_hat, target).item()
-    for (name, r), target in zip(projection.items(), (face, whole))
-}
-fig, axes = plt.subplots(1, 4, figsize=(8, 2.4))
-panels = [face, projection["framed face"].x_hat, whole, projection["whole photo"].x_hat]
-names = ["framed face", "its projection", "whole photo", "its projection"]
-for ax, image, name in zip(axes, panels, names):
-    ax.imshow(image[0].permute(1, 2, 0).cpu().clamp(0, 1))
-    ax.set_title(name, fontsize=9)
-    ax.axis("off")
-fig.suptitle("The closest images G can draw to the framed face and to the whole photo")
-plt.show()
+targets = {"framed face": face, "whole photo": whole.to(device)}
+projections = {name: project_on_G(t, G, D, **fast).x_hat for name, t in targets.items()}
+closeness = {name: tl.psnr(projections[name], t).item() for name, t in targets.items()}
 closeness  # PSNR (dB) of each projection against its target
+
+# %%
+show_faces(
+    {
+        "framed face": face,
+        "G's closest to it": projections["framed face"],
+        "whole photo": targets["whole photo"],
+        "G's closest to the photo": projections["whole photo"],
+    },
+    "The closest images G can draw to the framed face and to the whole photo",
+)
+plt.show()
 
 # %% [markdown]
 # The check, on the astronaut: G comes several dB closer to the framed face than to
@@ -161,7 +159,7 @@ closeness  # PSNR (dB) of each projection against its target
 # nearly framed already, so the check is only made for the astronaut.)
 
 # %%
-logits = {"framed face": D(face).item(), "whole photo": D(whole).item()}
+logits = {name: D(t).item() for name, t in targets.items()}
 if not uploaded:
     # measured: 16.7 against 11.7 dB (fast mode), 19.8 against 13.3 dB (real)
     assert closeness["framed face"] > closeness["whole photo"] + 3
