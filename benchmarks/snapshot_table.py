@@ -1,7 +1,7 @@
 """Every kept snapshot of a training run, measured in full: which one to ship?
 
     python benchmarks/snapshot_table.py --run-dir runs/dcgan100 \
-        --valid-data runs/faces_valid.pt [--from-epoch 40]
+        --valid-data runs/faces_valid.pt [--from-epoch 40] [--epochs 60 65]
 
 The per-epoch log measures each epoch on 512 validation faces with a light SWD
 (64 patches per face, 128 directions), so neighbouring epochs differ by its noise.
@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--run-dir", required=True)
     parser.add_argument("--valid-data", required=True, help="CelebA folder or .pt")
     parser.add_argument("--from-epoch", type=int, default=1)
+    parser.add_argument("--epochs", type=int, nargs="*", help="only these snapshots")
     add_machine_options(parser)
     args = parse_on_machine(parser)
     valid = load_faces(args.valid_data, "valid")
@@ -41,7 +42,8 @@ def main() -> None:
     print(f"{len(valid)} validation faces; SWD x 1000, full setting; margins per image")
     print("| epoch | SWD plain G | SWD averaged G | noisy | quantized | blurred |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for epoch in (e for e in epochs if e >= args.from_epoch):
+    chosen = [e for e in epochs if e >= args.from_epoch]
+    for epoch in [e for e in chosen if not args.epochs or e in args.epochs]:
         scores = {}
         for kind in ("plain", "ema"):
             G, D = load_snapshot(args.run_dir, epoch, kind)
