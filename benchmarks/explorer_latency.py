@@ -58,13 +58,19 @@ def move_times(explorer: RestorationExplorer, slider, value) -> dict[str, float]
 def two_quick_moves(explorer: RestorationExplorer, first, second) -> float:
     """Seconds from the second of two quick lambda moves to the settled result."""
     drawn = threading.Event()
-    explorer.image.observe(lambda _: drawn.set(), names="value")
+
+    def on_picture(_):
+        drawn.set()
+
+    explorer.image.observe(on_picture, names="value")
     explorer.lam_slider.value = first
     drawn.wait()  # the first run is going: its first preview is on the screen
     began = time.perf_counter()
     explorer.lam_slider.value = second
     explorer.wait()
-    return time.perf_counter() - began
+    settled = time.perf_counter() - began
+    explorer.image.unobserve(on_picture, names="value")
+    return settled
 
 
 def main() -> None:

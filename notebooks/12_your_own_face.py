@@ -30,14 +30,12 @@
 # %%
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-import numpy as np
-import torch
 from matplotlib.patches import Rectangle
 from PIL import Image
 from skimage import data
 
 import tutorial_lib as tl
-from tutorial_lib.data import to_png
+from tutorial_lib.data import crop_square, to_png
 from tutorial_lib.photo import align_face, find_faces, load_photo
 from tutorial_lib.pitfalls import project_on_G
 from tutorial_lib.plots import show_faces
@@ -132,8 +130,8 @@ face.shape  # (1, 3, 64, 64) in [0, 1]
 # makes of each.
 
 # %%
-squeezed = np.asarray(photo.resize((64, 64), Image.Resampling.BICUBIC))
-whole = torch.from_numpy(squeezed.copy()).permute(2, 0, 1)[None].float() / 255
+squeezed = photo.resize((64, 64), Image.Resampling.BICUBIC)
+whole = crop_square(squeezed, 0, 0, 64)[None]  # as a (1, 3, 64, 64) tensor
 targets = {"framed face": face, "whole photo": whole.to(device)}
 projections = {name: project_on_G(t, G, D, **fast).x_hat for name, t in targets.items()}
 closeness = {name: tl.psnr(projections[name], t).item() for name, t in targets.items()}

@@ -94,7 +94,6 @@ class RestorationExplorer:
         self.steps = steps if steps is not None else fast_or(150, 10)
         self.restarts, self.seed = restarts, seed
         self.preview_every, self.warm_start = preview_every, warm_start
-        self.blend = TUNED_SETTINGS[task].blend  # previews blend as the result will
         self.result = None
         self.error = None  # the exception that ended the last background run, if any
         # lam, p, steps, start ("random", "warm", "fresh"), stopped, psnr, ssim per run
@@ -108,6 +107,7 @@ class RestorationExplorer:
         self._idle = threading.Event()
         self._idle.set()
         defaults = TUNED_SETTINGS[task]
+        self.blend = defaults.blend  # previews blend as the result will
 
         self.lam_slider = widgets.FloatLogSlider(
             value=max(defaults.lam, 1e-3),
@@ -148,10 +148,7 @@ class RestorationExplorer:
             ]
         )
         self._observed = self.op.naive_inverse(self.y)
-        self.naive_scores = {
-            "psnr": psnr(self._observed, self.face).item(),
-            "ssim": ssim(self._observed, self.face).item(),
-        }
+        self.naive_scores = self._scores(self._observed)
         self._run(steps=first_steps or fast_or(defaults.steps, 20))
 
     # --- requests, served one at a time by a background thread ---------------------
@@ -265,10 +262,7 @@ class RestorationExplorer:
                 self._fresh_pending = False
         self.error = None
         x = self.result.x_hat
-        self.scores = {
-            "psnr": psnr(x, self.face).item(),
-            "ssim": ssim(x, self.face).item(),
-        }
+        self.scores = self._scores(x)
         record.update(self.scores)
         self.image.value = to_png([self.face, self._observed, x])
         naive = self.naive_scores
@@ -279,6 +273,9 @@ class RestorationExplorer:
             + ("warm start" if warm else f"start {fresh_starts} (random z)")
         )
         return self.result
+
+    def _scores(self, x: torch.Tensor) -> dict[str, float]:
+        return {"psnr": psnr(x, self.face).item(), "ssim": ssim(x, self.face).item()}
 
     def _ipython_display_(self):
         from IPython.display import HTML, display
