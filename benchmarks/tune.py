@@ -12,7 +12,8 @@ of the validation split (``--data``: a CelebA folder, or a .pt of validation fac
 by ``python -m tutorial_lib prepare --split valid``) and prints mean PSNR / SSIM with
 their standard errors over the faces, and seconds per face; the last column marks the
 best mean PSNR (SSIM breaks ties within 0.05 dB). Parameters left out of the grid take
-the method's TUNED_SETTINGS for the task; a boolean takes true / false (``--grid use_D=true,false``).
+the method's TUNED_SETTINGS for the task; a boolean takes true / false (``--grid use_D=true,false``),
+a name is kept as text (``--grid precision=fp32,bf16``).
 ``--weights`` tunes the GAN prior with another weights file than the shipped one.
 The chosen values go into the method's TUNED_SETTINGS with a comment naming this command.
 """
@@ -31,9 +32,15 @@ from tutorial_lib.metrics import mean_and_error
 
 
 def _value(text: str):
+    """ "true" -> True, "3" -> 3, "0.1" -> 0.1, "bf16" -> "bf16"."""
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
-    return int(text) if text.lstrip("-").isdigit() else float(text)
+    if text.lstrip("-").isdigit():
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def parse_grid(items: list[str]) -> dict[str, list]:

@@ -7,7 +7,8 @@ It pays on CPUs with AVX512-BF16 or AMX instructions and on GPUs from Ampere on;
 other hardware it is emulated and slower than float32, so "auto" picks it only where
 `bf16_is_fast`. Measured with benchmarks/train_speed.py.
 
-Used by tutorial_lib.train (``TrainConfig.precision``); introduced in notebook 11.
+Used by tutorial_lib.train (``TrainConfig.precision``) and tutorial_lib.solver
+(``Settings.precision``); introduced in notebook 11.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from contextlib import nullcontext
 import torch
 
 PRECISIONS = ("auto", "fp32", "bf16")
+# Below this many images in one forward pass, the casts to and from bfloat16 cost more
+# than its faster products save (benchmarks/solver_speed.py, one face vs 64).
+BF16_MIN_BATCH = 16
 
 
 def bf16_is_fast(device) -> bool:
@@ -39,18 +43,22 @@ def bf16_is_fast(device) -> bool:
     return False
 
 
-def resolve_precision(precision: str, device) -> str:
-    """Resolve "auto" to "bf16" where `bf16_is_fast`, else "fp32"; keep the others.
+def resolve_precision(precision: str, device, batch: int | None = None) -> str:
+    """Resolve "auto" to "bf16" where `bf16_is_fast` (and ``batch``, the images per
+    forward pass, is at least BF16_MIN_BATCH when given), else "fp32"; keep the others.
 
     >>> resolve_precision("fp32", "cpu")
     'fp32'
     >>> resolve_precision("auto", "cpu") == ("bf16" if bf16_is_fast("cpu") else "fp32")
     True
+    >>> resolve_precision("auto", "cpu", batch=1)  # too few images to gain
+    'fp32'
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
     if precision == "auto":
-        return "bf16" if bf16_is_fast(device) else "fp32"
+        large = batch is None or batch >= BF16_MIN_BATCH
+        return "bf16" if large and bf16_is_fast(device) else "fp32"
     return precision
 
 

@@ -29,6 +29,7 @@ import torch
 
 from .checks import check_restore_inputs
 from .operators import Operator
+from .precision import autocast, resolve_precision
 from .prior import discriminator_prior, latent_prior
 
 EPS = 1e-4  # smoothing of |r|^p; far below one gray level (1/255)
@@ -58,6 +59,10 @@ class Settings:
     clip: float | None = (
         None  # clamp z to [-clip, clip] after each step (a uniform p_Z)
     )
+    # G and D under bfloat16 autocast ("bf16") or not ("fp32"); "auto": bf16 where the
+    # device runs it fast and the batch is large enough to gain (tutorial_lib.precision).
+    # z, Adam's state and the data term stay float32. r.settings records the resolved one.
+    precision: str = "auto"
     seed: int = 0  # the random starts z ~ N(0, I), drawn on the CPU
 
 
@@ -144,12 +149,22 @@ def data_term(residual: torch.Tensor, p: float, weights=None) -> torch.Tensor:
 
 
 def objective_terms(
-    z, y, op: Operator, G, D, p: float, weights=None, use_D: bool = True
+    z,
+    y,
+    op: Operator,
+    G,
+    D,
+    p: float,
+    weights=None,
+    use_D: bool = True,
+    precision: str = "fp32",
 ):
     """The three terms of f at z, each (B,), and G(z); B = len(z) = len(y).
 
     ``use_D=False`` (an ablation: the latent prior alone) skips D; its term is 0.
-    ``y``: (B, ...) observations; ``p``, ``weights``: as in ``data_term``. With
+    ``y``: (B, ...) observations; ``p``, ``weights``: as in ``data_term``;
+    ``precision``: "fp32" or "bf16", the arithmetic of G and D (the terms and G(z)
+    come back in z's dtype either way). With
     y = G(z) the data term is its floor, EPS per entry (12288 entries of a face):
 
     >>> import tutorial_lib as tl
@@ -162,11 +177,14 @@ def objective_terms(
     >>> terms["prior_D"].tolist()
     [0.0, 0.0]
     """
-    G_z = G(z)
+    with autocast(precision, z.device):
+        G_z = G(z)
+        prior_D = discriminator_prior(D, G_z) if use_D else G_z.new_zeros(len(z))
+    G_z = G_z.to(z.dtype)  # the data term in z's precision: a gray level matters
     return (
         {
             "data": data_term(op.A(G_z) - y, p, weights),
-            "prior_D": discriminator_prior(D, G_z) if use_D else G_z.new_zeros(len(z)),
+            "prior_D": prior_D.to(z.dtype),
             "prior_z": latent_prior(z),
         },
         G_z,
@@ -213,6 +231,7 @@ def restore(
     s = resolve_settings(op.name, settings, **overrides)
     check_restore_inputs(y, op, G, D, s)
     N, R, nz = len(y), s.restarts, G.config.nz
+    s = replace(s, precision=resolve_precision(s.precision, y.device, batch=N * R))
 
     # Starts drawn on the CPU: the same seed gives the same starts on every device.
     z0 = torch.randn(N, R, nz, generator=torch.Generator().manual_seed(s.seed))
@@ -238,7 +257,9 @@ def restore(
     history = {name: [] for name in ("data", "prior_D", "prior_z", "total")}
 
     for step in range(s.steps + 1):  # the last pass only evaluates the final z
-        terms, G_z = objective_terms(z, y_rep, op, G, D, s.p, weights, s.use_D)
+        terms, G_z = objective_terms(
+            z, y_rep, op, G, D, s.p, weights, s.use_D, s.precision
+        )
         total = terms["data"] + s.lam * (terms["prior_D"] + terms["prior_z"])
         for name, value in {**terms, "total": total}.items():
             history[name].append(value.detach())
