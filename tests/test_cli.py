@@ -151,6 +151,7 @@ def test_train_exports_weights_that_load(tmp_path):
     G, D = load_pretrained(device="cpu", path=weights)
     meta = torch.load(weights, weights_only=True)["meta"]
     assert meta["images"] == 16 and meta["train_config"]["epochs"] == 1
+    assert meta["train_config"]["precision"] in ("fp32", "bf16")  # what ran, not auto
     with pytest.raises(SystemExit, match="exists; pass --force"):
         main(["train", "--data", str(faces), "--weights", str(weights)])
 

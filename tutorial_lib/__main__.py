@@ -49,7 +49,8 @@ def cmd_sample_faces(args) -> None:
 
 
 def cmd_train(args) -> None:
-    from .models import DCGANConfig, save_weights
+    from .models import DCGANConfig, default_device, save_weights
+    from .precision import resolve_precision
     from .train import TrainConfig, load_snapshot, pick_snapshot, train
 
     weights = Path(args.weights)
@@ -68,7 +69,8 @@ def cmd_train(args) -> None:
         epochs=args.epochs,
         seed=args.seed,
         batch_size=args.batch_size,
-        precision=args.precision,
+        # resolved here so that the weights file records what ran, not "auto"
+        precision=resolve_precision(args.precision, args.device or default_device()),
         snapshot_every=args.snapshot_every,
     )
     model_config = DCGANConfig(d_norm=args.d_norm)
