@@ -10,6 +10,11 @@ al.: 128 patches per face, 512 directions) of both generators against all valida
 faces, and the discriminator's per-image margins (D in eval mode, as the prior uses
 it) on all validation faces: real minus noisy, quantized and blurred, the ones the
 prior must tell apart. Validation faces only.
+
+``--restore-n N`` adds what the snapshot is for: the mean PSNR of each task on the
+first N validation faces, restored with the shipped defaults (the plain or averaged G
+given by ``--restore-kind``, and the snapshot's D), so that snapshots whose SWD lies
+within the measure's noise of each other can be told apart by the job they will do.
 """
 
 from __future__ import annotations
@@ -20,9 +25,20 @@ from pathlib import Path
 import torch
 from _cli import add_machine_options, parse_on_machine
 
+import tutorial_lib as tl
 from tutorial_lib.data import load_faces
+from tutorial_lib.evaluate import evaluate_method
+from tutorial_lib.models import freeze
 from tutorial_lib.quality import discriminator_margins, swd
 from tutorial_lib.train import load_snapshot
+
+KINDS = ("plain", "ema")
+
+
+def _cell(value) -> str:
+    if isinstance(value, (str, int)):
+        return str(value)
+    return f"{float(value):.2f}"
 
 
 def main() -> None:
@@ -31,6 +47,11 @@ def main() -> None:
     parser.add_argument("--valid-data", required=True, help="CelebA folder or .pt")
     parser.add_argument("--from-epoch", type=int, default=1)
     parser.add_argument("--epochs", type=int, nargs="*", help="only these snapshots")
+    parser.add_argument("--restore-n", type=int, default=0, help="faces to restore")
+    parser.add_argument("--restore-kind", choices=("plain", "ema"), default="plain")
+    parser.add_argument(
+        "--restore-only", action="store_true", help="skip SWD and margins (shown as -)"
+    )
     add_machine_options(parser)
     args = parse_on_machine(parser)
     valid = load_faces(args.valid_data, "valid")
@@ -39,25 +60,40 @@ def main() -> None:
         for p in (Path(args.run_dir) / "snapshots").glob("epoch_*.pt")
     )
     z = torch.randn(len(valid), 100, generator=torch.Generator().manual_seed(0))
+
+    def swd_of(G) -> float:
+        with torch.no_grad():
+            fake = torch.cat([G(part) for part in z.split(256)])
+        return swd(fake, valid)["swd"]
+
     print(f"{len(valid)} validation faces; SWD x 1000, full setting; margins per image")
-    print("| epoch | SWD plain G | SWD averaged G | noisy | quantized | blurred |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    tasks = list(tl.TASKS) if args.restore_n else []
+    faces = valid[: args.restore_n]
+    print(
+        "| epoch | SWD plain G | SWD averaged G | noisy | quantized | blurred |"
+        + "".join(f" {task} dB |" for task in tasks)
+    )
+    print("| --- " * (6 + len(tasks)) + "|")
     chosen = [e for e in epochs if e >= args.from_epoch]
     for epoch in [e for e in chosen if not args.epochs or e in args.epochs]:
-        scores = {}
-        for kind in ("plain", "ema"):
-            G, D = load_snapshot(args.run_dir, epoch, kind)
+        cells = ["-"] * 5
+        if not args.restore_only:
+            cells = [swd_of(load_snapshot(args.run_dir, epoch, k)[0]) for k in KINDS]
+            _, D = load_snapshot(args.run_dir, epoch, "plain")
             with torch.no_grad():
-                fake = torch.cat([G(part) for part in z.split(256)])
-            scores[kind] = swd(fake, valid)["swd"]
-        with torch.no_grad():
-            m = discriminator_margins(D, valid)
-        print(
-            f"| {epoch} | {scores['plain']:.2f} | {scores['ema']:.2f} | "
-            f"{m['margin_noisy']:.2f} | {m['margin_quantized']:.2f} | "
-            f"{m['margin_blurred']:.2f} |",
-            flush=True,
-        )
+                m = discriminator_margins(D, valid)
+            cells += [m[f"margin_{name}"] for name in ("noisy", "quantized", "blurred")]
+        G, D = load_snapshot(args.run_dir, epoch, args.restore_kind)
+        freeze(G, D)
+        psnrs = [
+            # float32: a comparison of weights, not of arithmetic
+            evaluate_method(faces, task, "gan", G, D, batch_size=32, precision="fp32")[
+                "psnr"
+            ].mean()
+            for task in tasks
+        ]
+        row = [epoch, *cells, *psnrs]
+        print("| " + " | ".join(_cell(v) for v in row) + " |", flush=True)
 
 
 if __name__ == "__main__":

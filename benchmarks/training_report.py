@@ -1,4 +1,4 @@
-"""The record of a DCGAN training run: quality per epoch as a figure, and the final SWD.
+"""The record of a DCGAN training run: quality per epoch as a figure, samples, final SWD.
 
     python benchmarks/training_report.py --run-dir runs/dcgan100 \
         --weights data/weights/dcgan_celeba64.pt --train-data runs/faces_train.pt \
@@ -9,6 +9,9 @@ Writes to --out:
                          (with the floor: real train faces against the same validation
                          faces), D's margins, and the two losses
     training_log.csv     the run's per-epoch log (tutorial_lib.train)
+    samples.png          64 faces of the exported generator from fixed z (seed 0, the
+                         z of the run's per-epoch samples_EEE.png, which show the
+                         averaged generator)
 and prints the full-setting SWD (Karras et al.: 128 patches per face, 512 directions) of
 the shipped generator against all validation faces, beside the same floor.
 """
@@ -27,7 +30,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
 import tutorial_lib as tl  # noqa: E402
-from tutorial_lib.data import load_faces  # noqa: E402
+from tutorial_lib.data import load_faces, save_png  # noqa: E402
 from tutorial_lib.quality import swd  # noqa: E402
 
 
@@ -54,7 +57,7 @@ def main() -> None:
     parser.add_argument("--force", action="store_true", help="overwrite --out files")
     args = parser.parse_args()
     out = Path(args.out)
-    files = [out / "training_curves.png", out / "training_log.csv"]
+    files = [out / "training_curves.png", out / "training_log.csv", out / "samples.png"]
     if any(f.exists() for f in files) and not args.force:
         sys.exit(f"error: {out} holds a report; pass --force to overwrite it")
     out.mkdir(parents=True, exist_ok=True)
@@ -76,6 +79,9 @@ def main() -> None:
     with torch.no_grad():
         fake = torch.cat([G(part) for part in z.split(256)])
     shipped = swd(fake, valid_all)
+    fixed_z = torch.randn(64, G.config.nz, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        save_png(G(fixed_z), files[2])
 
     epochs = _column(log, "epoch")
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.2))
@@ -127,7 +133,7 @@ def main() -> None:
             f"| {name} | {result['swd']:.2f} | {result['swd_64']:.2f} | "
             f"{result['swd_32']:.2f} | {result['swd_16']:.2f} |"
         )
-    print(f"wrote {files[0]} and {files[1]}")
+    print(f"wrote {', '.join(map(str, files))}")
 
 
 if __name__ == "__main__":
