@@ -6,7 +6,7 @@ VENV ?= .venv
 TORCH ?= torch==2.13.0
 BIN := $(VENV)/bin
 
-.PHONY: install lab test lint format sync student clean
+.PHONY: install lab test test-real lint format sync student clean
 
 install: $(VENV)/.installed
 
@@ -25,6 +25,13 @@ lab: install
 
 test: install lint
 	TUTORIAL_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider
+
+# Every notebook with its real settings (the numbers its prose quotes, the asserts'
+# real-mode thresholds), one notebook per core, each on one thread: ~15 min on 2 cores.
+JOBS ?= $(shell nproc)
+test-real: install
+	env -u TUTORIAL_FAST OMP_NUM_THREADS=1 $(BIN)/python -m pytest -p no:cacheprovider \
+		-n $(JOBS) --dist loadfile --durations=0 notebooks/
 
 # Lint (pyflakes and friends) and formatting, over the library, tests, benchmarks and
 # the notebooks' .py sources; `make format` rewrites them.
