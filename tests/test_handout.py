@@ -59,6 +59,7 @@ def test_only_solutions_and_starters_follow_the_first_solution(source):
     """So that removing the solutions cannot break a later cell of the student copy."""
     cells = json.loads(source.read_text())["cells"]
     assert not order_problems(cells), order_problems(cells)
+    assert any(is_starter(c) for c in cells), f"{source.name} has no starter cells"
 
 
 def test_the_order_check_fails_where_a_copy_could_break():
