@@ -434,7 +434,7 @@ op_n = ops["denoising"]
 unclipped = op_n.noise(op_n.A(x), torch.Generator(x.device).manual_seed(0))
 assert torch.equal(op_n.sensor(unclipped), ys["denoising"])  # the same noise as y
 unclipped_psnr = psnr_by_hand(unclipped, x)  # tl.psnr wants [0, 1]
-assert (noisy_psnr >= unclipped_psnr).all()  # a clip towards [0, 1] never hurts
+assert (noisy_psnr >= unclipped_psnr - 1e-4).all()  # a clip to [0, 1] never hurts
 share = (unclipped != ys["denoising"]).float().mean().item()
 print(
     "About 10 log10(1 / 0.01) = 20 dB: the same noise without the clip scores "
