@@ -243,7 +243,8 @@ by_p = sweep(y[:1], op, G, D, "p", (1.0, 2.0), restarts=1, steps=fast["steps"])
 # Clamp r.x_hat into the box, pixel by pixel (the bounds are tensors, like y):
 # x_in = torch.maximum(torch.minimum(r.x_hat, ...), ...)
 # Compare tl.psnr(x_in, x) with tl.psnr(r.x_hat, x), face by face, and with y's.
-# A table of all three: Markdown(markdown_table(metric_table({...}, x)))
+# A table of all three, as the cell's last line:
+# Markdown(markdown_table(metric_table({...}, x)))
 # ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
@@ -278,29 +279,27 @@ print(
 # %% tags=["starter"]
 # blends = {"y": y, "x_hat": r.x_hat, "(x_hat + y) / 2": ...}
 # metric_table(blends, x, gentle=gentle) gives PSNR, SSIM and the share of gentle
-# steps of each: show it with Markdown(markdown_table(...)).
+# steps of each; Markdown(markdown_table(...)) as the cell's last line shows it.
 # ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
+from IPython.display import display
+
 blends = {"y": y, "x_hat": r.x_hat, "(x_hat + y) / 2": (r.x_hat + y) / 2}
 rows = metric_table(blends, x, gentle=gentle)
 display(Markdown(markdown_table(rows)))
+average = rows["(x_hat + y) / 2"]
 
 
 def place(measure):  # where the average lies against y and x_hat on one measure
-    v, ends = (
-        rows["(x_hat + y) / 2"][measure],
-        [rows[k][measure] for k in ("y", "x_hat")],
-    )
-    return (
-        "above both" if v > max(ends) else "below both" if v < min(ends) else "between"
-    )
+    low, high = sorted(rows[k][measure] for k in ("y", "x_hat"))
+    v = average[measure]
+    return "above both" if v > high else "below both" if v < low else "between"
 
 
 print(
-    f"The average scores {rows['(x_hat + y) / 2']['PSNR']:.2f} dB, SSIM "
-    f"{rows['(x_hat + y) / 2']['SSIM']:.3f} and a gentle share of "
-    f"{rows['(x_hat + y) / 2']['gentle']:.2f}: {place('PSNR')} y and x̂ on PSNR, "
+    f"The average scores {average['PSNR']:.2f} dB, SSIM {average['SSIM']:.3f} and a "
+    f"gentle share of {average['gentle']:.2f}: {place('PSNR')} y and x̂ on PSNR, "
     f"{place('SSIM')} on SSIM and {place('gentle')} on gentle steps."
 )
 

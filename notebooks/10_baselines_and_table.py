@@ -370,7 +370,7 @@ plt.show()
 
 # %% tags=["starter"]
 # dn = beyond_pixels("denoising")  # method -> {"PSNR", "SSIM", "D logit", ...}
-# Markdown(metrics.markdown_table(dn))
+# (Markdown(metrics.markdown_table(dn)) as a cell's last line shows it as a table.)
 # Leave out the truth; the closest sharpness is the ratio nearest 1:
 # closest = min(..., key=lambda m: abs(dn[m]["sharpness / truth"] - 1))
 # best = max(..., key=lambda m: dn[m]["PSNR"])
