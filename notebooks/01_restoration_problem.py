@@ -341,39 +341,104 @@ for task, op in ops.items():
 # - placed the GAN prior beside hand-made priors and per-corruption networks;
 # - computed PSNR by hand (20 dB for zeros against 0.1) and seen what SSIM adds;
 # - checked each adjoint with a dot-product test and against autograd.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# 1. Colorization has a null space too. Compute c with A A* = c I for the gray
-#    conversion, and make a face with the same gray image as face 1 but different
-#    colors.
-# 2. Quantization to 5 levels moves a value by at most 1/8. What is the lowest PSNR a
-#    quantized face can have? Check the bound on our faces.
-# 3. Noise of standard deviation 0.1 has a mean square of 0.01. What PSNR do you expect
-#    for the noisy faces, and why is the measured value a little higher?
+# Each exercise has a starter cell: fill in the `...`, uncomment the lines and run it.
+# (In a copy with solutions, each solution follows its starter, collapsed.)
+#
+# ### Exercise 1: colorization's null space
+#
+# Colorization has a null space too. Compute c with A A* = c I for the gray conversion,
+# and make a face with the same gray image as face 1 but different colors.
+
+# %% tags=["starter"]
+# The gray conversion and its adjoint: col.A (3 channels -> 1), col.A_adjoint (1 -> 3).
+# col = ops["colorization"]
+# c = ...  # A A* g = (0.299² + 0.587² + 0.114²) g: c is that sum
+# gray = ys["colorization"]
+# assert torch.allclose(col.A(col.A_adjoint(gray)), c * gray)
+# As for super-resolution, P v = v - A*(A v) / c is in the null space: take v = face 2.
+# recolored = x1 + ...  # face 1 plus (a multiple of) P v
+# assert torch.allclose(col.A(recolored), col.A(x1), atol=1e-6)  # the same gray image
+# show_faces({"face 1": x1, "recolored": recolored, "gray": col.A(recolored)}, "...")
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 col = ops["colorization"]
 c = sum(w**2 for w in (0.299, 0.587, 0.114))  # A A* g = (0.299^2 + 0.587^2 + 0.114^2) g
 assert torch.allclose(col.A(col.A_adjoint(ys["colorization"])), c * ys["colorization"])
-recolored = x1 + 0.8 * (
-    v - col.A_adjoint(col.A(v)) / c
-)  # face 2's colors, not its gray
+P_v = v - col.A_adjoint(col.A(v)) / c  # face 2 less all that its gray image holds
+recolored = x1 + 0.8 * P_v  # face 2's colors, not its gray
 assert torch.allclose(col.A(recolored), col.A(x1), atol=1e-6)
 show_faces(
     {"face 1": x1, "recolored": recolored, "gray of both": col.A(recolored)},
     f"Same gray image, different colors (c = {c:.3f})",
 )
 plt.show()
+color_change = (recolored - x1).abs().max().item()
+gray_change = (col.A(recolored) - col.A(x1)).abs().max().item()
+print(
+    f"c = 0.299² + 0.587² + 0.114² = {c:.4f}. Adding 0.8 P(face 2) to face 1 (P "
+    "removes all that the gray conversion sees) changes its colors by up to "
+    f"{color_change:.2f} but its gray image by at most {gray_change:.1e}."
+)
+
+# %% [markdown]
+# ### Exercise 2: a bound for quantization
+#
+# Quantization to 5 levels moves a value by at most 1/8. What is the lowest PSNR a
+# quantized face can have? Check the bound on our faces.
+
+# %% tags=["starter"]
+# Every error is at most 1/8, so the MSE is at most (1/8)² = 1/64, and
+# PSNR = 10 log10(1 / MSE).
+# bound = ...  # in dB, as a tensor: torch.log10(torch.tensor(...))
+# The PSNR of the quantized faces is already computed: scores["quantization"][0], (N,).
+# assert (scores["quantization"][0] >= bound).all()
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-bound = 10 * torch.log10(torch.tensor(64.0))  # |error| <= 1/8, so MSE <= 1/64: 18.06 dB
-assert (scores["quantization"][0] >= bound).all()
-bound.item(), scores["quantization"][0].min().item()
+bound = 10 * torch.log10(torch.tensor(64.0))  # |error| <= 1/8, so MSE <= 1/64
+lowest = scores["quantization"][0].min().item()
+assert lowest >= bound
+print(
+    f"At least 10 log10(64) = {bound:.2f} dB, since every error is at most 1/8 and so "
+    f"the MSE at most 1/64; our quantized faces score {lowest:.2f} dB at the lowest, "
+    "not below the bound."
+)
+
+# %% [markdown]
+# ### Exercise 3: the PSNR of the noisy faces
+#
+# Noise of standard deviation 0.1 has a mean square of 0.01. What PSNR do you expect
+# for the noisy faces, and why is the measured value a little higher?
+
+# %% tags=["starter"]
+# Expected: 10 log10(1 / 0.01). Measured: scores["denoising"][0], the PSNR of each y.
+# To see what clipping does, redraw the same noise without the clip: corrupt() is
+# op.sensor(op.noise(op.A(x), generator)), the generator seeded with seed=0.
+# op_n = ops["denoising"]
+# unclipped = op_n.noise(op_n.A(x), torch.Generator(x.device).manual_seed(0))
+# assert torch.equal(op_n.sensor(unclipped), ys["denoising"])  # the same y
+# Compare psnr_by_hand(unclipped, x) (tl.psnr refuses values outside [0, 1]) with
+# the measured PSNR.
+# ...
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-# MSE ~ 0.1^2 = 0.01, so about 20 dB; clipping to [0, 1] shortens some errors (dark
-# hair, bright background), which lowers the MSE and raises the PSNR a little.
+# MSE ~ 0.1^2 = 0.01, so about 20 dB. Clipping to [0, 1] moves y towards x* wherever
+# x* + noise left the range (dark hair, bright background): it shortens those errors,
+# so the MSE falls and the PSNR rises.
 noisy_psnr = scores["denoising"][0]
 assert (noisy_psnr > 19.9).all() and (noisy_psnr < 22).all()
-noisy_psnr
+op_n = ops["denoising"]
+unclipped = op_n.noise(op_n.A(x), torch.Generator(x.device).manual_seed(0))
+assert torch.equal(op_n.sensor(unclipped), ys["denoising"])  # the same noise as y
+unclipped_psnr = psnr_by_hand(unclipped, x)  # tl.psnr wants [0, 1]
+assert (noisy_psnr >= unclipped_psnr - 1e-4).all()  # a clip to [0, 1] never hurts
+share = (unclipped != ys["denoising"]).float().mean().item()
+print(
+    "About 10 log10(1 / 0.01) = 20 dB: the same noise without the clip scores "
+    f"{unclipped_psnr.mean():.2f} dB, the noisy faces {noisy_psnr.mean():.2f} dB. "
+    f"The clip to [0, 1] shortened the errors of the {share:.1%} of values that left "
+    "the range, which lowers the MSE and raises the PSNR."
+)

@@ -353,20 +353,29 @@ for i, j in enumerate(picked.tolist()):
 #
 # Notebook 03 turns D's logit into a prior: for an optimal D it is
 # log p_X(x) - log p_G(x).
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# 1. **Saturation in numbers.** Take a fresh toy generator
-#    (`toy2d.make_toy_gan(seed=0)[0]`), which puts its samples near the origin where
-#    the trained `D_toy` is sure they are fake. Compare the norm of G's parameter
-#    gradient under the saturating and the non-saturating loss.
-# 2. **Spherical interpolation.** For z ~ N(0, I) in 100 dimensions, ||z|| is close to
-#    10. How long is the midpoint of the straight line between two such codes? Replace
-#    the straight line by slerp (spherical interpolation, which moves along the
-#    great circle and keeps the norm), and compare the two rows of faces.
-# 3. **Does D dislike blur?** With `op = tl.make_operator("super_resolution")`, score
-#    the bicubic upsampling of the low-resolution faces,
-#    `op.naive_inverse(op.corrupt(x))`, and compare with the real faces' logits.
+# Each exercise has a starter cell: fill in the `...`, uncomment the lines and run it.
+# (In a copy with solutions, each solution follows its starter, collapsed.)
+#
+# ### Exercise 1: saturation in numbers
+#
+# Take a fresh toy generator (`toy2d.make_toy_gan(seed=0)[0]`), which puts its samples
+# near the origin where the trained `D_toy` is sure they are fake. Compare the norm of
+# G's parameter gradient under the saturating and the non-saturating loss.
+
+# %% tags=["starter"]
+# G_fresh = toy2d.make_toy_gan(seed=0)[0]
+# z_toy = torch.randn(256, toy2d.NZ, generator=torch.Generator().manual_seed(3))
+# l_fake = D_toy(G_fresh(z_toy))  # D's logits for the fresh G's samples
+# In logits (notebook top): saturating loss = E log(1 - D) = -softplus(l).mean(),
+# non-saturating loss = E -log D = softplus(-l).mean(), with F.softplus.
+# For each loss: grads = torch.autograd.grad(loss, list(G_fresh.parameters()),
+#                                            retain_graph=True)
+# and the norm of all of them together: torch.cat([g.flatten() for g in grads]).norm()
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 G_fresh = toy2d.make_toy_gan(seed=0)[0]
@@ -375,12 +384,37 @@ l_fake = D_toy(G_fresh(z_toy))  # very negative: D_toy knows the origin is fake
 norms = {}
 for name, loss in {
     "saturating": -F.softplus(l_fake).mean(),  # E log(1 - D)
-    "non-saturating": F.softplus(-l_fake).mean(),
-}.items():  # E -log D
+    "non-saturating": F.softplus(-l_fake).mean(),  # E -log D
+}.items():
     grads = torch.autograd.grad(loss, list(G_fresh.parameters()), retain_graph=True)
     norms[name] = torch.cat([g.flatten() for g in grads]).norm().item()
+assert l_fake.mean() < 0  # D calls the fresh G's samples fake
 assert norms["non-saturating"] > 10 * norms["saturating"]
-l_fake.mean().item(), norms
+ratio = norms["non-saturating"] / norms["saturating"]
+print(
+    "The non-saturating loss gives G a gradient of norm "
+    f"{norms['non-saturating']:.2e}, {ratio:.0f} times the saturating loss's "
+    f"{norms['saturating']:.2e}: D's mean logit on these samples is "
+    f"{l_fake.mean():.1f}, where log(1 - D) is flat and -log D is steep."
+)
+
+# %% [markdown]
+# ### Exercise 2: spherical interpolation
+#
+# For z ~ N(0, I) in 100 dimensions, ‖z‖ is close to 10. How long is the midpoint of
+# the straight line between two such codes? Replace the straight line by slerp
+# (spherical interpolation, which moves along the great circle and keeps the norm),
+# and compare the two rows of faces.
+
+# %% tags=["starter"]
+# z0, z1 = z[0], z[1]  # the two ends of the straight path z_path above
+# The midpoint's norm: (z0 + z1) / 2 ... .norm(), against z0.norm() and z1.norm().
+# slerp with the same t as z_path (a column of 8 values from 0 to 1):
+# omega = torch.arccos((z0 @ z1) / (z0.norm() * z1.norm()))  # the angle between them
+# slerp = (torch.sin((1 - t) * omega) * z0 + torch.sin(t * omega) * z1) / ...
+# Compare z_path.norm(dim=1) with slerp.norm(dim=1), then draw both rows:
+# with torch.no_grad():
+#     show_grid(torch.cat([x_path, G(slerp)]), "Straight line (top) and slerp (bottom)")
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 z0, z1 = z[0], z[1]
@@ -393,11 +427,47 @@ assert ends.min() - 1e-3 < norms["slerp"].min()
 assert norms["slerp"].max() < ends.max() + 1e-3
 with torch.no_grad():
     show_grid(torch.cat([x_path, G(slerp)]), "Straight line (top) and slerp (bottom)")
-{k: [round(v, 1) for v in n.tolist()] for k, n in norms.items()}
+    middle = {  # D's mean logit on the four middle faces of each row
+        "line": D(x_path[2:6]).mean().item(),
+        "slerp": D(G(slerp[2:6])).mean().item(),
+    }
+plt.show()
+midpoint = ((z0 + z1) / 2).norm().item()
+assert midpoint < 0.85 * ends.min()
+print(
+    f"The midpoint of the straight line has norm {midpoint:.1f}, against "
+    f"{ends[0]:.1f} and {ends[1]:.1f} at the ends: the line cuts through the inside "
+    "of the sphere, where G rarely saw a code, while slerp keeps every norm between "
+    f"{norms['slerp'].min():.1f} and {norms['slerp'].max():.1f}. D gives the middle "
+    f"faces of slerp a mean logit of {middle['slerp']:.2f}, "
+    f"{'above' if middle['slerp'] > middle['line'] else 'below'} the straight line's "
+    f"{middle['line']:.2f}."
+)
+
+# %% [markdown]
+# ### Exercise 3: does D dislike blur?
+#
+# With `op = tl.make_operator("super_resolution")`, score the bicubic upsampling of
+# the low-resolution faces, `op.naive_inverse(op.corrupt(x))`, and compare with the
+# real faces' logits.
+
+# %% tags=["starter"]
+# op = tl.make_operator("super_resolution")
+# blurred = op.naive_inverse(op.corrupt(x))  # 64x64 -> 16x16 -> bicubic 64x64
+# with torch.no_grad():
+#     logit_blurred = D(...).cpu()
+# Compare logit_blurred.mean() with logits["real faces"].mean().
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 op = tl.make_operator("super_resolution")
 with torch.no_grad():
     logit_blurred = D(op.naive_inverse(op.corrupt(x))).cpu()
-assert logit_blurred.mean() < logits["real faces"].mean()
-round(logit_blurred.mean().item(), 2), round(logits["real faces"].mean().item(), 2)
+logit_real = logits["real faces"]
+assert logit_blurred.mean() < logit_real.mean()
+print(
+    f"Yes: D gives the bicubic faces a mean logit of {logit_blurred.mean():.2f}, "
+    f"below the real faces' {logit_real.mean():.2f}; it scores "
+    f"{(logit_blurred < logit_real).float().mean():.0%} of the blurred faces below "
+    "their sharp originals."
+)

@@ -464,25 +464,31 @@ prior
 # - confirmed that the library's prior is -ℓ(G(z)) + ||z||²/2.
 #
 # Notebook 04 puts this prior next to the data term and minimises over z.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# 1. **The dropped Jacobian.** For the 2-D generator `G_toy`, compute log |det J_G(z)|
-#    for 2000 codes (`torch.func.vmap(torch.func.jacrev(G_toy))` gives the 2x2
-#    Jacobians) and plot its histogram. Is it close to a constant?
-# 2. **A uniform p_Z.** The authors' code draws z uniformly from the box [-1, 1]^100
-#    and clips z after every step. What is -log p_Z(z) for this p_Z, and why does it
-#    turn the latent term into clipping? Check that clipping returns the nearest point
-#    of the box.
-# 3. **Why the library uses the logit.** In float32, compute log D - log(1 - D) the
-#    naive way, with `torch.sigmoid`, for logits from -30 to 30. Where does it stop
-#    agreeing with ℓ, and why?
+# Each exercise has a starter cell: fill in the `...`, uncomment the lines and run it.
+# (In a copy with solutions, each solution follows its starter, collapsed.)
+#
+# ### Exercise 1: the dropped Jacobian
+#
+# For the 2-D generator `G_toy`, compute log |det J_G(z)| for 2000 codes
+# (`torch.func.vmap(torch.func.jacrev(G_toy))` gives the 2x2 Jacobians) and plot its
+# histogram. Is it close to a constant?
+
+# %% tags=["starter"]
+# codes = torch.randn(2000, 2, generator=torch.Generator().manual_seed(3))
+# J = torch.func.vmap(torch.func.jacrev(G_toy))(codes)  # (2000, 2, 2)
+# log_det = ...  # torch.linalg.slogdet(J) returns (sign, logabsdet)
+# A histogram of log_det (plt.subplots, ax.hist), and its spread: log_det.std().
+# ...
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 codes = torch.randn(2000, 2, generator=torch.Generator().manual_seed(3))
 J = torch.func.vmap(torch.func.jacrev(G_toy))(codes)  # (2000, 2, 2)
 log_det = torch.linalg.slogdet(J).logabsdet
-assert log_det.std() > 1  # several nats of spread: far from a constant
+assert log_det.std() > 1  # more than a nat of spread: far from a constant
 fig, ax = plt.subplots(figsize=(5, 3.2))
 ax.hist(log_det.numpy(), bins=50)
 ax.set(
@@ -491,6 +497,30 @@ ax.set(
     title=f"The dropped term varies (std {log_det.std():.1f} nats)",
 )
 plt.show()
+print(
+    f"No: log |det J_G(z)| has a standard deviation of {log_det.std():.1f} nats and "
+    f"ranges from {log_det.min():.1f} to {log_det.max():.1f} over 2000 codes. The "
+    "dropped term is far from a constant: G does not stretch volume uniformly."
+)
+
+# %% [markdown]
+# ### Exercise 2: a uniform p_Z
+#
+# The authors' code draws z uniformly from the box [-1, 1]^100 and clips z after every
+# step. What is -log p_Z(z) for this p_Z, and why does it turn the latent term into
+# clipping? Check that clipping returns the nearest point of the box.
+
+# %% tags=["starter"]
+# The uniform density on [-1, 1]^100 is 1 / (volume of the box) inside, 0 outside.
+# uniform = torch.distributions.Uniform(-torch.ones(nz), torch.ones(nz))
+# inside = 2 * torch.rand(3, nz) - 1  # three points of the box
+# -uniform.log_prob(inside).sum(1) should be ... for each of them.
+# A point outside and its clipped copy:
+# z_out = 2 * torch.randn(1, nz)
+# clipped = z_out.clamp(-1, 1)
+# Is any of many random points of the box nearer z_out than clipped is?
+# others = 2 * torch.rand(10_000, nz) - 1
+# Compare (z_out - clipped).norm() with (z_out - others).norm(dim=1).min().
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 # p_Z = 2^-100 inside the box, 0 outside: -log p_Z = 100 log 2 (a constant) inside
@@ -500,18 +530,48 @@ plt.show()
 uniform = torch.distributions.Uniform(-torch.ones(nz), torch.ones(nz))
 g = torch.Generator().manual_seed(4)
 inside = 2 * torch.rand(3, nz, generator=g) - 1
-assert torch.allclose(-uniform.log_prob(inside).sum(1), torch.tensor(100 * math.log(2)))
+inside_value = -uniform.log_prob(inside).sum(1)
+assert torch.allclose(inside_value, torch.tensor(100 * math.log(2)))
 z_out = 2 * torch.randn(1, nz, generator=g)
 clipped = z_out.clamp(-1, 1)
 others = 2 * torch.rand(10_000, nz, generator=g) - 1  # points of the box: none nearer
-assert (z_out - clipped).norm() <= (z_out - others).norm(dim=1).min()
-(z_out - clipped).norm().item(), (z_out - others).norm(dim=1).min().item()
+gap, nearest_other = (z_out - clipped).norm(), (z_out - others).norm(dim=1).min()
+assert gap <= nearest_other
+print(
+    f"-log p_Z(z) = 100 log 2 = {inside_value[0]:.1f} for every z in the box and +inf "
+    "outside, so the term only forbids leaving the box, and descending under that "
+    "constraint means projecting z back after each step, which for a box is clipping. "
+    f"The clipped point is {gap:.2f} from z, nearer than any of 10,000 random points "
+    f"of the box (the nearest at {nearest_other:.2f})."
+)
+
+# %% [markdown]
+# ### Exercise 3: why the library uses the logit
+#
+# In float32, compute log D - log(1 - D) the naive way, with `torch.sigmoid`, for
+# logits from -30 to 30. Where does it stop agreeing with ℓ, and why?
+
+# %% tags=["starter"]
+# l32 = torch.linspace(-30, 30, 601)  # float32, the default
+# naive = ...  # torch.log of torch.sigmoid(l32), and of 1 - torch.sigmoid(l32)
+# bad = ~torch.isclose(naive, l32, atol=0.01)  # where the naive formula is off
+# Which logits are bad: l32[bad]; where is naive infinite: torch.isinf(naive)?
+# And what is torch.sigmoid(l32) there, in float32?
+# ...
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 l32 = torch.linspace(-30, 30, 601)  # float32
 naive = torch.log(torch.sigmoid(l32)) - torch.log(1 - torch.sigmoid(l32))
 bad = ~torch.isclose(naive, l32, atol=0.01)
-# For l above ~16, sigma(l) rounds to 1 in float32, so log(1 - D) = log 0 = -inf;
-# for very negative l, sigma(l) is tiny but representable and the formula holds.
+# For large l, sigma(l) rounds to 1 in float32, so log(1 - D) loses its digits and
+# then is log 0 = -inf; for very negative l, sigma(l) is tiny but representable and
+# the formula holds.
 assert bad.any() and l32[bad].min() > 10 and torch.isinf(naive[-1])
-l32[bad].min().item()
+first_bad, first_inf = l32[bad].min().item(), l32[torch.isinf(naive)].min().item()
+assert (torch.sigmoid(l32[l32 >= first_inf]) == 1).all()
+print(
+    f"It first misses ℓ by more than 0.01 at ℓ = {first_bad:.1f}, and it is infinite "
+    f"from ℓ = {first_inf:.1f} up; no negative ℓ is affected. For large ℓ, σ(ℓ) is so "
+    "close to 1 that float32 keeps few correct digits of 1 - σ(ℓ), then rounds σ(ℓ) "
+    "to 1 and log(1 - D) to -inf, while for negative ℓ σ(ℓ) is small but representable."
+)

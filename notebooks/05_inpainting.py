@@ -258,44 +258,116 @@ mae  # mean absolute error per pixel and channel
 # - seen λ trade the data term against the prior, p = 2 shrink the data term, and a
 #   hard face whose projection on G shows how far the generator is from it;
 # - written out the experiments that notebooks 06-09 take from `tutorial_lib.pitfalls`.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# 1. The weighted mask of Yeh et al. (CVPR 2017): `tl.make_operator("inpainting",
-#    weighted=True)` weighs each known pixel by the share of missing pixels around it.
-#    Show its weights and restore the faces with it. Does PSNR change?
-# 2. A smaller hole: restore the faces with a 16x16 hole (`hole=16`). How much does
-#    PSNR improve over the 32x32 hole?
-# 3. Paste instead of blend: put raw G(ẑ) into the hole of y with the mask, and compare
-#    its PSNR with the Poisson-blended `r.x_hat`.
+# Each exercise has a starter cell: fill in the `...`, uncomment the lines and run it.
+# (In a copy with solutions, each solution follows its starter, collapsed.)
+#
+# ### Exercise 1: the weighted mask
+#
+# The weighted mask of Yeh et al. (CVPR 2017): `tl.make_operator("inpainting",
+# weighted=True)` weighs each known pixel by the share of missing pixels around it.
+# Show its weights and restore the faces with it. Does PSNR change?
+
+# %% tags=["starter"]
+# op_w = tl.make_operator("inpainting", weighted=True)
+# w = op_w.weights(y[:1])  # (1, 1, 64, 64): the weight of each pixel in the data term
+# show_faces({"weights": w / w.max()}, "The weighted mask")
+# r_w = tl.restore(y, op_w, G, D, **fast)  # the same y, the same settings
+# Compare tl.psnr(r_w.x_hat, x).mean() with psnr_gan.mean() (the plain mask's).
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 op_w = tl.make_operator("inpainting", weighted=True)
 w = op_w.weights(y[:1])  # (1, 1, 64, 64): 0 in the hole, largest next to it
+ring = torch.zeros(64, 64, dtype=torch.bool)
+ring[15:49, 15:49] = True
+ring &= ~hole  # the known pixels next to the hole
 assert (w[0, 0][hole.to(device)] == 0).all() and w.max() > w[0, 0, 0, 0]
+assert w[0, 0][ring.to(device)].max() == w.max()  # the largest weights border the hole
 r_w = tl.restore(y, op_w, G, D, **fast)
 show_faces(
     {"weights": w / w.max(), "weighted x_hat": r_w.x_hat[:1]},
     "Weighted mask and its restoration (face 1)",
 )
 plt.show()
-{
-    "plain": f"{psnr_gan.mean():.2f} dB",
-    "weighted": f"{tl.psnr(r_w.x_hat, x).mean():.2f} dB",
-}
+plain, weighted = psnr_gan.mean().item(), tl.psnr(r_w.x_hat, x).mean().item()
+print(
+    f"PSNR {'rises' if weighted > plain else 'falls'} by {abs(weighted - plain):.2f} "
+    f"dB, from {plain:.2f} dB with the plain mask to {weighted:.2f} dB with the "
+    "weighted one. The weights are 0 in the hole and largest next to it, so the "
+    "pixels around the hole decide the fit and those far from it hardly count."
+)
+
+# %% [markdown]
+# ### Exercise 2: a smaller hole
+#
+# Restore the faces with a 16x16 hole (`hole=16`). How much does PSNR improve over the
+# 32x32 hole?
+
+# %% tags=["starter"]
+# op_16 = tl.make_operator("inpainting", hole=16)
+# y_16 = op_16.corrupt(x)
+# r_16 = tl.restore(...)  # as for r_w above, with y_16 and op_16
+# Compare tl.psnr(r_16.x_hat, x).mean() with psnr_gan.mean() (the 32x32 hole).
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 op_16 = tl.make_operator("inpainting", hole=16)
 y_16 = op_16.corrupt(x)
 r_16 = tl.restore(y_16, op_16, G, D, **fast)
-{
-    "32x32 hole": f"{psnr_gan.mean():.2f} dB",
-    "16x16 hole": f"{tl.psnr(r_16.x_hat, x).mean():.2f} dB",
-}
+M_16 = op_16.mask(y_16)
+assert torch.equal(r_16.x_hat * M_16, y_16 * M_16)  # the blend keeps what y knows
+big, small = psnr_gan.mean().item(), tl.psnr(r_16.x_hat, x).mean().item()
+print(
+    f"The 16x16 hole gives {small:.2f} dB against {big:.2f} dB for the 32x32 hole, "
+    f"{abs(small - big):.2f} dB {'better' if small > big else 'worse'}. A quarter as "
+    "many pixels are missing (256 against 1024), and the blend keeps all the others "
+    "exactly as y has them."
+)
+
+# %% [markdown]
+# ### Exercise 3: paste instead of blend
+#
+# Put raw G(ẑ) into the hole of y with the mask, and compare its PSNR with the
+# Poisson-blended `r.x_hat`.
+
+# %% tags=["starter"]
+# M is 1 on the known pixels and 0 in the hole; r.x_gan is the raw G(z_hat).
+# pasted = M * ... + (1 - M) * ...
+# Compare tl.psnr(pasted, x).mean() with psnr_gan.mean() (the blended r.x_hat's),
+# and look at the edge of the hole:
+# show_faces({"pasted": pasted, "blended": r.x_hat}, "...")
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 pasted = M * y + (1 - M) * r.x_gan
-{
-    "pasted": f"{tl.psnr(pasted, x).mean():.2f} dB",
-    "blended": f"{psnr_gan.mean():.2f} dB",
-}
+assert torch.equal(pasted * M, y * M) and torch.equal(r.x_hat * M, y * M)
+
+
+def seam(img):  # mean |jump| across the hole's border, rows and columns 15|16, 47|48
+    jumps = [
+        img[..., 15, 16:48] - img[..., 16, 16:48],
+        img[..., 48, 16:48] - img[..., 47, 16:48],
+        img[..., 16:48, 15] - img[..., 16:48, 16],
+        img[..., 16:48, 48] - img[..., 16:48, 47],
+    ]
+    return torch.cat(jumps, dim=-1).abs().mean().item()
+
+
+show_faces(
+    {"truth x*": x, "pasted": pasted, "blended": r.x_hat},
+    "Pasting and Poisson blending G(z_hat) into the hole",
+    scores=score_images({"pasted": pasted, "blended": r.x_hat}, x),
+)
+plt.show()
+psnr_pasted, psnr_blended = tl.psnr(pasted, x).mean(), psnr_gan.mean()
+print(
+    f"Pasting scores {psnr_pasted:.2f} dB, "
+    f"{'below' if psnr_pasted < psnr_blended else 'above'} the {psnr_blended:.2f} dB "
+    "of Poisson blending; both keep y's known pixels, so they differ only in the hole. "
+    f"Across the hole's border the mean jump is {seam(pasted):.3f} pasted, "
+    f"{seam(r.x_hat):.3f} blended and {seam(x):.3f} in the truth."
+)

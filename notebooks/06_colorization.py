@@ -187,37 +187,91 @@ gray_error
 #   gray copy on PSNR, while SSIM, blind to color levels, ranks the gray copy high;
 # - moved λ and p in an explorer, and measured that at either end of λ the blend
 #   keeps y's brightness, so that a wrong λ spoils only the colors.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# 1. Colorize the faces without blending (`blend=False`). How much PSNR and SSIM does
-#    blending add?
-# 2. Write the luminance blend by hand: add d = y − A(G(ẑ)) to each of R, G and B,
-#    clamp to [0, 1], and check that it equals `op.blend(r.x_gan, y)`.
-# 3. Same gray, other colors: the blend of *another* face's colors with y is also a
-#    valid colorization of y. Blend face 2's raw G(ẑ) with face 1's gray image, and
-#    check that A of the result is (up to clamping) face 1's gray image.
+# Each exercise has a starter cell: fill in the `...`, uncomment the lines and run it.
+# (In a copy with solutions, each solution follows its starter, collapsed.)
+#
+# ### Exercise 1: without the blend
+#
+# Colorize the faces without blending (`blend=False`). How much PSNR and SSIM does
+# blending add?
+
+# %% tags=["starter"]
+# r_raw = tl.restore(y, op, G, D, blend=False, **fast)  # r_raw.x_hat is then G(z_hat)
+# Its PSNR and SSIM: tl.psnr(r_raw.x_hat, x), tl.ssim(r_raw.x_hat, x), one per face.
+# The blended restoration's are psnr_gan and ssim_gan (the task's check above).
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 r_raw = tl.restore(y, op, G, D, blend=False, **fast)
-{
-    "no blend": f"{tl.psnr(r_raw.x_hat, x).mean():.2f} dB / {tl.ssim(r_raw.x_hat, x).mean():.3f}",
-    "blend": f"{psnr_gan.mean():.2f} dB / {ssim_gan.mean():.3f}",
-}
+raw = {"PSNR": tl.psnr(r_raw.x_hat, x).mean(), "SSIM": tl.ssim(r_raw.x_hat, x).mean()}
+blended = {"PSNR": psnr_gan.mean(), "SSIM": ssim_gan.mean()}
+gain = {k: (blended[k] - raw[k]).item() for k in raw}
+print(
+    f"With the blend PSNR {'rises' if gain['PSNR'] > 0 else 'falls'} by "
+    f"{abs(gain['PSNR']):.2f} dB and SSIM {'rises' if gain['SSIM'] > 0 else 'falls'} "
+    f"by {abs(gain['SSIM']):.3f}: {raw['PSNR']:.2f} dB / {raw['SSIM']:.3f} without "
+    f"it, {blended['PSNR']:.2f} dB / {blended['SSIM']:.3f} with it."
+)
+
+# %% [markdown]
+# ### Exercise 2: the luminance blend by hand
+#
+# Add d = y − A(G(ẑ)) to each of R, G and B, clamp to [0, 1], and check that it equals
+# `op.blend(r.x_gan, y)`.
+
+# %% tags=["starter"]
+# d = ...  # (N, 1, 64, 64): y minus the gray image of the raw G(z_hat), r.x_gan
+# by_hand = (r.x_gan + d).clamp(0, 1)  # d broadcasts over the three channels
+# assert torch.allclose(by_hand, op.blend(r.x_gan, y), atol=1e-5)
+# Why does adding the same d to R, G and B add exactly d to the gray image?
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 d = y - op.A(r.x_gan)  # (N, 1, 64, 64): the missing brightness, the same for R, G, B
 by_hand = (r.x_gan + d).clamp(0, 1)
-assert torch.allclose(by_hand, op.blend(r.x_gan, y), atol=1e-5)
-(by_hand - r.x_hat).abs().max().item()
+gap = (by_hand - op.blend(r.x_gan, y)).abs().max().item()
+assert gap < 1e-5
+print(
+    f"Yes: the blend by hand and op.blend(r.x_gan, y) differ by at most {gap:.1e}. "
+    "The weights 0.299 + 0.587 + 0.114 sum to 1, so adding d to R, G and B adds d "
+    "to the gray image and leaves the differences between channels, the colors, as "
+    "they are."
+)
+
+# %% [markdown]
+# ### Exercise 3: same gray, other colors
+#
+# The blend of *another* face's colors with y is also a valid colorization of y. Blend
+# face 2's raw G(ẑ) with face 1's gray image, and check that A of the result is (up to
+# clamping) face 1's gray image.
+
+# %% tags=["starter"]
+# other = op.blend(r.x_gan[1:2], y[:1])  # face 2's colors, face 1's brightness
+# The share of pixels whose gray value is face 1's: (op.A(other) - y[:1]).abs() < 1e-4
+# Which pixels did the clamp move? Those where r.x_gan[1:2] + d leaves [0, 1] in some
+# channel, with d = y[:1] - op.A(r.x_gan[1:2]).
+# show_faces({"truth x*": x[:1], "x_hat": r.x_hat[:1], "face 2's colors": other}, "...")
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 other = op.blend(r.x_gan[1:2], y[:1])  # face 2's colors, face 1's brightness
-exact = ((op.A(other) - y[:1]).abs() < 1e-4).float().mean().item()
+kept = (op.A(other) - y[:1]).abs() < 1e-4  # (1, 1, 64, 64): gray value kept
+exact = kept.float().mean().item()
+unclamped = r.x_gan[1:2] + (y[:1] - op.A(r.x_gan[1:2]))
+clamped = ((unclamped < 0) | (unclamped > 1)).any(dim=1, keepdim=True)
 assert exact > 0.5  # most pixels keep face 1's gray value exactly
+assert (kept | clamped).all()  # every other pixel is one that the clamp moved
 show_faces(
     {"truth x*": x[:1], "x_hat": r.x_hat[:1], "face 2's colors": other},
     "Two colorizations of the same gray image",
 )
 plt.show()
-exact
+print(
+    f"Yes: {exact:.1%} of the pixels keep face 1's gray value to within 1e-4, and "
+    "every other pixel is one where the clamp to [0, 1] moved a channel. Up to that "
+    "clamp, y cannot tell the two colorizations apart: only the prior chooses the "
+    "colors."
+)

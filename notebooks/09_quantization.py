@@ -227,35 +227,111 @@ by_p = sweep(y[:1], op, G, D, "p", (1.0, 2.0), restarts=1, steps=fast["steps"])
 # - moved λ and p in an explorer, checked that even λ ≈ 0 does not bring the bands
 #   back (G draws gentle shading), and measured how much of each restoration lies in
 #   the box of ±1/8 around y where the truth must be.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# 1. Use what y tells us: the truth lies within ±1/8 of y. Clamp x̂ into
-#    [y − 1/8, y + 1/8] and check that PSNR can only go up. Why? Does it beat y?
-# 2. Average the restoration with the input, (x̂ + y) / 2. Compare its PSNR, SSIM and
-#    share of gentle steps with y and x̂.
-# 3. Fewer levels: restore faces quantized to 3 levels (`levels=3`). How do the input's
-#    and the restoration's PSNR change?
+# Each exercise has a starter cell: fill in the `...`, uncomment the lines and run it.
+# (In a copy with solutions, each solution follows its starter, collapsed.)
+#
+# ### Exercise 1: use what y tells us
+#
+# The truth lies within ±1/8 of y. Clamp x̂ into [y − 1/8, y + 1/8] and check that
+# PSNR can only go up. Why? Does it beat y?
+
+# %% tags=["starter"]
+# Clamp r.x_hat into the box, pixel by pixel (the bounds are tensors, like y):
+# x_in = torch.maximum(torch.minimum(r.x_hat, ...), ...)
+# Compare tl.psnr(x_in, x) with tl.psnr(r.x_hat, x), face by face, and with y's.
+# A table of all three, as the cell's last line:
+# Markdown(markdown_table(metric_table({...}, x)))
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 # The box [y - 1/8, y + 1/8] holds the truth, and clamping is the projection on it:
 # per pixel, it never moves x_hat away from x*. Whether it also beats y depends on how
 # close G(z_hat) was: after a full run with good weights it can.
+from IPython.display import display
+
 x_in = torch.maximum(torch.minimum(r.x_hat, y + 1 / 8), y - 1 / 8)
-assert (tl.psnr(x_in, x) >= tl.psnr(r.x_hat, x) - 1e-4).all()
-Markdown(markdown_table(metric_table({"y": y, "x_hat": r.x_hat, "clamped": x_in}, x)))
+psnr_before, psnr_after = tl.psnr(r.x_hat, x), tl.psnr(x_in, x)
+assert (psnr_after >= psnr_before - 1e-4).all()
+display(
+    Markdown(
+        markdown_table(metric_table({"y": y, "x_hat": r.x_hat, "clamped": x_in}, x))
+    )
+)
+psnr_input = tl.psnr(y, x).mean()
+print(
+    f"PSNR goes from {psnr_before.mean():.2f} to {psnr_after.mean():.2f} dB and falls "
+    "on no face: the box holds the truth and clamping is the projection onto it, which "
+    "never moves a pixel away from x*. The clamped restoration "
+    f"{'beats' if psnr_after.mean() > psnr_input else 'does not beat'} y "
+    f"({psnr_input:.2f} dB)."
+)
+
+# %% [markdown]
+# ### Exercise 2: average with the input
+#
+# Average the restoration with the input, (x̂ + y) / 2. Compare its PSNR, SSIM and
+# share of gentle steps with y and x̂.
+
+# %% tags=["starter"]
+# blends = {"y": y, "x_hat": r.x_hat, "(x_hat + y) / 2": ...}
+# metric_table(blends, x, gentle=gentle) gives PSNR, SSIM and the share of gentle
+# steps of each; Markdown(markdown_table(...)) as the cell's last line shows it.
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
+from IPython.display import display
+
 blends = {"y": y, "x_hat": r.x_hat, "(x_hat + y) / 2": (r.x_hat + y) / 2}
-Markdown(markdown_table(metric_table(blends, x, gentle=gentle)))
+rows = metric_table(blends, x, gentle=gentle)
+display(Markdown(markdown_table(rows)))
+average = rows["(x_hat + y) / 2"]
+
+
+def place(measure):  # where the average lies against y and x_hat on one measure
+    low, high = sorted(rows[k][measure] for k in ("y", "x_hat"))
+    v = average[measure]
+    return "above both" if v > high else "below both" if v < low else "between"
+
+
+print(
+    f"The average scores {average['PSNR']:.2f} dB, SSIM {average['SSIM']:.3f} and a "
+    f"gentle share of {average['gentle']:.2f}: {place('PSNR')} y and x̂ on PSNR, "
+    f"{place('SSIM')} on SSIM and {place('gentle')} on gentle steps."
+)
+
+# %% [markdown]
+# ### Exercise 3: fewer levels
+#
+# Restore faces quantized to 3 levels (`levels=3`). How do the input's and the
+# restoration's PSNR change?
+
+# %% tags=["starter"]
+# op_3 = tl.make_operator("quantization", levels=3)
+# y_3 = op_3.corrupt(x)
+# r_3 = tl.restore(...)  # y_3, op_3, G, D and the same **fast settings
+# Their PSNR: tl.psnr(y_3, x).mean(), tl.psnr(r_3.x_hat, x).mean(). With 5 levels they
+# are in the table above: table["quantized y"]["PSNR"], table["GAN x_hat"]["PSNR"].
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 op_3 = tl.make_operator("quantization", levels=3)
 y_3 = op_3.corrupt(x)
 r_3 = tl.restore(y_3, op_3, G, D, **fast)
-{
-    "3 levels": f"y {tl.psnr(y_3, x).mean():.2f} dB, "
-    f"GAN {tl.psnr(r_3.x_hat, x).mean():.2f} dB",
-    "5 levels": f"y {table['quantized y']['PSNR']:.2f} dB, "
-    f"GAN {table['GAN x_hat']['PSNR']:.2f} dB",
-}
+psnr_y = {5: table["quantized y"]["PSNR"], 3: tl.psnr(y_3, x).mean().item()}
+psnr_gan = {5: table["GAN x_hat"]["PSNR"], 3: tl.psnr(r_3.x_hat, x).mean().item()}
+assert psnr_y[3] < psnr_y[5]  # errors up to 1/4 instead of 1/8
+loss = {"y": psnr_y[5] - psnr_y[3], "gan": psnr_gan[5] - psnr_gan[3]}
+why = (
+    "loses less than the input: it is a face G can draw, and G draws no bands"
+    if loss["gan"] < loss["y"]
+    else "loses as much as the input or more: G(ẑ) follows the coarser bands of y"
+)
+print(
+    f"With 3 levels the input falls from {psnr_y[5]:.2f} to {psnr_y[3]:.2f} dB, its "
+    f"errors now up to 1/4, and the restoration changes by {-loss['gan']:+.2f} dB "
+    f"({psnr_gan[5]:.2f} → {psnr_gan[3]:.2f} dB). The restoration {why}."
+)

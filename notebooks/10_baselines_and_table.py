@@ -356,39 +356,97 @@ plt.show()
 #   most of the face's edges;
 # - measured sharpness and the discriminator's opinion beside PSNR, and judged a blind
 #   comparison by eye.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# 1. Repeat the "beyond pixels" table for denoising. Which method is closest to the
-#    truth's sharpness, and is that the one with the best PSNR?
-# 2. TV's λ trades flatness for fidelity: restore the super-resolution face with TV at
-#    a tenth and ten times its tuned λ (`tl.baselines.baseline_defaults("tv", ...)`)
-#    and compare PSNR and sharpness.
-# 3. The blind comparison with the naive inverse (bicubic) in place of the best
-#    baseline: do you still pick the GAN prior?
+# Each exercise has a starter cell: fill in the `...`, uncomment the lines and run it.
+# (In a copy with solutions, each solution follows its starter, collapsed.)
+#
+# ### Exercise 1: beyond pixels, for denoising
+#
+# Repeat the "beyond pixels" table for denoising. Which method is closest to the
+# truth's sharpness, and is that the one with the best PSNR?
+
+# %% tags=["starter"]
+# dn = beyond_pixels("denoising")  # method -> {"PSNR", "SSIM", "D logit", ...}
+# (Markdown(metrics.markdown_table(dn)) as a cell's last line shows it as a table.)
+# Leave out the truth; the closest sharpness is the ratio nearest 1:
+# closest = min(..., key=lambda m: abs(dn[m]["sharpness / truth"] - 1))
+# best = max(..., key=lambda m: dn[m]["PSNR"])
+# ...
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
+from IPython.display import display
+
 dn = beyond_pixels("denoising")
+display(Markdown(metrics.markdown_table(dn)))
 methods_dn = [m for m in dn if m != "truth"]
 closest = min(methods_dn, key=lambda m: abs(dn[m]["sharpness / truth"] - 1))
 best = max(methods_dn, key=lambda m: dn[m]["PSNR"])
-Markdown(
-    metrics.markdown_table(dn) + f"\n\nclosest sharpness: {closest}; best PSNR: {best}"
+ratio = dn[closest]["sharpness / truth"]
+print(
+    f"The method closest to the truth's sharpness is {closest} ({ratio:.2f} of it), "
+    f"and the best PSNR goes to {best} ({dn[best]['PSNR']:.2f} dB): "
+    f"{'the same method' if closest == best else 'not the same method'}."
 )
+
+# %% [markdown]
+# ### Exercise 2: TV's λ
+#
+# TV's λ trades flatness for fidelity: restore the super-resolution face with TV at a
+# tenth and ten times its tuned λ (`tl.baselines.baseline_defaults("tv", ...)`) and
+# compare PSNR and sharpness.
+
+# %% tags=["starter"]
+# lam_tv = baseline_defaults("tv", "super_resolution")["lam"]  # the tuned λ
+# y1 is face 1's low-resolution y and op the super-resolution operator (above):
+# tv_answers = {f: restore_baseline("tv", y1, op, lam=f * lam_tv) for f in (0.1, 1, 10)}
+# For each: tl.psnr(v, x[:1]) and sharpness(v) / sharpness(x[:1]).
+# showcase.show_against_truth({"truth x*": x[:1], ...}, "...")
+# ...
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
 lam_tv = baseline_defaults("tv", "super_resolution")["lam"]
+factors = (0.1, 1, 10)
 tv_answers = {
-    f"lam x {f:g}": restore_baseline("tv", y1, op, lam=f * lam_tv) for f in (0.1, 1, 10)
+    f"lam x {f:g}": restore_baseline("tv", y1, op, lam=f * lam_tv) for f in factors
 }
 showcase.show_against_truth(
     {"truth x*": x[:1], **tv_answers}, "TV super-resolution across lambda"
 )
 plt.show()
-{k: round((sharpness(v) / sharpness(x[:1])).item(), 3) for k, v in tv_answers.items()}
+psnr_tv = [tl.psnr(v, x[:1]).item() for v in tv_answers.values()]
+sharp_tv = [(sharpness(v) / sharpness(x[:1])).item() for v in tv_answers.values()]
+steady = sharp_tv[0] > sharp_tv[1] > sharp_tv[2]
+print(
+    f"At a tenth, once and ten times the tuned λ, TV scores {psnr_tv[0]:.2f}, "
+    f"{psnr_tv[1]:.2f} and {psnr_tv[2]:.2f} dB, with {sharp_tv[0]:.2f}, "
+    f"{sharp_tv[1]:.2f} and {sharp_tv[2]:.2f} of the truth's sharpness. Sharpness "
+    f"{'falls as λ grows' if steady else 'does not fall steadily with λ'}, and the "
+    f"tuned λ {'has' if psnr_tv[1] == max(psnr_tv) else 'does not have'} the best "
+    "PSNR of the three."
+)
+
+# %% [markdown]
+# ### Exercise 3: the blind comparison against bicubic
+#
+# The blind comparison with the naive inverse (bicubic) in place of the best baseline:
+# do you still pick the GAN prior?
+
+# %% tags=["starter"]
+# pair holds the two answers of the blind comparison, and order the random sides.
+# Put bicubic in the baseline's place, then build left and right as above:
+# pair[best_baseline] = op.naive_inverse(y_all)
+# left = torch.cat([pair[o[0]][k : k + 1] for k, o in enumerate(order)])
+# right = ...
+# show_faces({"left": left, "right": right}, "...")
+# Then, for the key: tl.psnr and sharpness of pair["gan"] and of bicubic, per face.
+# ...
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-pair[best_baseline] = op.naive_inverse(y_all)  # bicubic takes the baseline's place
+bicubic = op.naive_inverse(y_all)
+pair[best_baseline] = bicubic  # bicubic takes the baseline's place
 left = torch.cat([pair[o[0]][k : k + 1] for k, o in enumerate(order)])
 right = torch.cat([pair[o[1]][k : k + 1] for k, o in enumerate(order)])
 show_faces(
@@ -396,3 +454,14 @@ show_faces(
     "Blind comparison against bicubic (the same order and key as above)",
 )
 plt.show()
+key = "; ".join(
+    f"face {k + 1}: GAN prior on the {'left' if o[0] == 'gan' else 'right'}"
+    for k, o in enumerate(order)
+)
+psnr_wins = int((tl.psnr(bicubic, x) > tl.psnr(pair["gan"], x)).sum())
+sharper = int((sharpness(pair["gan"]) > sharpness(bicubic)).sum())
+print(
+    f"The key: {key}. Bicubic has the higher PSNR on {psnr_wins} of {n_faces} faces "
+    f"and the GAN prior the sharper image on {sharper} of {n_faces}: count your picks "
+    "of the GAN prior to see which of the two your eye followed."
+)

@@ -205,27 +205,64 @@ if op.name in ("inpainting", "colorization"):
 # - measured why framing matters: G comes several dB closer to the framed face than
 #   to the whole photo squeezed to 64x64, and D scores it higher;
 # - restored the framed face with the explorer, for a task and a hole of our choice.
-#
+
+# %% [markdown]
 # ## Exercises
 #
-# 1. Move the frame: make it 30% larger than yours and project it on G as above. Does
-#    G come closer or farther? Why might it?
-# 2. Restore the astronaut's face with each of the five tasks (fast settings) and
-#    compare the restoration's PSNR with the input's for each.
+# Each exercise has a starter cell: fill in the `...`, uncomment the lines and run it.
+# (In a copy with solutions, each solution follows its starter, collapsed.)
+#
+# ### Exercise 1: move the frame
+#
+# Make the frame 30% larger than yours and project it on G as above. Does G come
+# closer or farther? Why might it?
+
+# %% tags=["starter"]
+# align_face(photo, faces[0], size, right, down) cuts the frame; yours is the sliders'
+# size.value, right.value and down.value. A frame 30% larger:
+# larger = align_face(photo, faces[0], ..., right.value, down.value).to(device)
+# proj = project_on_G(larger, G, D, **fast)  # the closest face G can draw
+# Compare tl.psnr(proj.x_hat, larger) with closeness["framed face"] (your frame's).
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
-# A larger frame shows hair, neck and background that CelebA's crops mostly leave out,
-# around a smaller face: farther from what G draws (the astronaut: 1.4-1.8 dB farther).
 larger = align_face(photo, faces[0], 1.3 * size.value, right.value, down.value)
 larger = larger.to(device)
-{
-    "your frame": closeness["framed face"],
+psnr_frame = {
+    "yours": closeness["framed face"],
     "30% larger": tl.psnr(project_on_G(larger, G, D, **fast).x_hat, larger).item(),
 }
+farther = psnr_frame["30% larger"] < psnr_frame["yours"]
+why = (
+    "A larger frame shows hair, neck and background that CelebA's crops mostly leave "
+    "out, around a smaller face: farther from what G learned to draw."
+    if farther
+    else "Your frame may have been tighter than CelebA's: a larger one comes nearer "
+    "the framing that G learned."
+)
+print(
+    f"G comes {'farther from' if farther else 'closer to'} the 30% larger frame: "
+    f"{psnr_frame['30% larger']:.2f} dB against {psnr_frame['yours']:.2f} dB for "
+    f"yours. {why}"
+)
+
+# %% [markdown]
+# ### Exercise 2: every task on your face
+#
+# Restore the framed face with each of the five tasks (fast settings) and compare the
+# restoration's PSNR with the input's for each.
+
+# %% tags=["starter"]
+# For each task name in tl.TASKS:
+#     op_k = tl.make_operator(name)
+#     y_k = op_k.corrupt(face, seed=0)
+#     r_k = tl.restore(y_k, op_k, G, D, **fast)
+#     then tl.psnr(r_k.x_hat, face) against tl.psnr(op_k.naive_inverse(y_k), face)
+# ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
 # On PSNR the GAN prior wins where much is missing (inpainting: a quarter of the face;
-# colorization: all color) and loses to the input where y is already close to the
+# colorization: all color) and can lose to the input where y is already close to the
 # face (bicubic upsampling, the noisy and the quantized image), as on the CelebA test
 # faces of notebook 10: G(z_hat) is only as close as G can draw this face.
 by_task = {}
@@ -239,4 +276,17 @@ for name in tl.TASKS:
     }
 wins = {name: v["GAN"] > v["input"] for name, v in by_task.items()}
 assert wins["inpainting"] and wins["colorization"]  # both modes, by 3 dB or more
-by_task
+gain = {name: v["GAN"] - v["input"] for name, v in by_task.items()}  # dB
+won, lost = (
+    ", ".join(f"{name} ({gain[name]:+.1f} dB)" for name in gain if wins[name] == side)
+    for side in (True, False)
+)
+if lost:
+    answer = (
+        f"The restoration beats its input on PSNR for {won}, and loses to it for "
+        f"{lost}. It wins where much of the face is missing; where y is already close "
+        "to the face, G(ẑ), only as close as G can draw it, has little to add."
+    )
+else:
+    answer = f"The restoration beats its input on PSNR for all five tasks: {won}."
+print(answer)

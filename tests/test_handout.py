@@ -13,15 +13,70 @@ from tutorial_lib.handout import NOTEBOOKS, is_solution, write_handout
 SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
+def is_starter(cell: dict) -> bool:
+    """A cell tagged "starter": the skeleton of an exercise, for the student to fill in."""
+    return "starter" in cell.get("metadata", {}).get("tags", [])
+
+
+def only_comments(cell: dict) -> bool:
+    """Every line of the cell's source is blank or a comment: running it does nothing."""
+    source = cell["source"]
+    lines = (
+        "".join(source).splitlines() if isinstance(source, list) else source.split("\n")
+    )
+    return all(not line.strip() or line.lstrip().startswith("#") for line in lines)
+
+
+def order_problems(cells: list) -> list:
+    """What would let a student copy (solutions removed) break, in nbformat cells.
+
+    After the first solution cell, every code cell must be a solution or a starter; and
+    a starter must hold only comments, so that it defines nothing a later cell uses.
+    """
+    code = [(i, c) for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    first = next((i for i, c in code if is_solution(c)), None)
+    problems = [
+        f"cell {i}: a starter with code"
+        for i, c in code
+        if is_starter(c) and not only_comments(c)
+    ]
+    if first is None:
+        return problems + ["no solution cells"]
+    problems += [
+        f"cell {i}: a plain code cell after the first solution (cell {first})"
+        for i, c in code
+        if i > first and not (is_solution(c) or is_starter(c))
+    ]
+    return problems
+
+
+def _cell(kind, source, *tags):
+    return {"cell_type": kind, "metadata": {"tags": list(tags)}, "source": source}
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
-def test_solutions_come_after_every_other_code_cell(source):
-    """So that removing them cannot break a later cell of the student copy."""
+def test_only_solutions_and_starters_follow_the_first_solution(source):
+    """So that removing the solutions cannot break a later cell of the student copy."""
     cells = json.loads(source.read_text())["cells"]
-    code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
-    solutions = [i for i in code if is_solution(cells[i])]
-    others = [i for i in code if not is_solution(cells[i])]
-    assert solutions, f"{source.name} has no solution cells"
-    assert max(others) < min(solutions)
+    assert not order_problems(cells), order_problems(cells)
+    assert any(is_starter(c) for c in cells), f"{source.name} has no starter cells"
+
+
+def test_the_order_check_fails_where_a_copy_could_break():
+    lesson = _cell("code", "x = 1\nx")
+    starter = _cell("code", "# y = x + ...\n\n#   ...", "starter")
+    solution = _cell("code", "y = x + 1", "solution")
+    assert order_problems([lesson, starter, solution, starter, solution]) == []
+    assert order_problems([lesson, solution, _cell("markdown", "text")]) == []
+    # a plain code cell after a solution could use what the solution defined
+    assert order_problems([lesson, solution, _cell("code", "y")]) == [
+        "cell 2: a plain code cell after the first solution (cell 1)"
+    ]
+    # a starter that runs code could define or overwrite what a later cell uses
+    assert order_problems(
+        [lesson, _cell("code", ["# fill in\n", "y = 0"], "starter"), solution]
+    ) == ["cell 1: a starter with code"]
+    assert order_problems([lesson, starter]) == ["no solution cells"]
 
 
 def test_copies_have_no_solutions_and_no_outputs(tmp_path):
