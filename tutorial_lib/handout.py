@@ -5,8 +5,9 @@ outputs cleared, so that students run each cell themselves:
 
     python -m tutorial_lib handout --out student/     # or: make student
 
-Solutions come last in every notebook (after the exercise they answer), so removing
-them cannot break a later cell; tests/test_handout.py checks that and runs a copy.
+After the first solution of a notebook come only solutions and starter cells that hold
+nothing but comments, so removing the solutions cannot break a later cell;
+tests/test_handout.py checks that and runs a copy.
 """
 
 from __future__ import annotations
