@@ -147,13 +147,14 @@ ex
 # pixels, including unlikely latents far from the origin where G draws odd faces, and
 # nothing asks the hole to look likely. With λ very large the prior wins, ẑ shrinks
 # towards 0 and G(ẑ) becomes a generic face that ignores y. We restore the first face
-# with both, one start each to save time.
+# with both (λ = 0.001 and a hundred times the tuned λ), one start each to save time.
 
 # %%
 y1 = y[:1]
+lam_small, lam_large = 1e-3, 100 * tl.TUNED_SETTINGS["inpainting"].lam
 by_lam = {
     lam: tl.restore(y1, op, G, D, lam=lam, restarts=1, steps=fast["steps"])
-    for lam in (1e-3, 100.0)
+    for lam in (lam_small, lam_large)
 }
 raw = {f"lam={lam:g} (raw)": v.x_gan for lam, v in by_lam.items()}
 show_faces(
@@ -172,8 +173,10 @@ final = {
     lam: {k: v[-1].item() for k, v in res.history.items()}
     for lam, res in by_lam.items()
 }
-assert final[100.0]["data"] > final[1e-3]["data"]
-assert final[100.0]["prior_z"] < final[1e-3]["prior_z"]
+# measured (data term, lambda 1000 against 0.001): 1462 against 752 (fast mode),
+# 1639 against 342 (real); at 100 x the tuned lambda the margin is wide in both modes
+assert final[lam_large]["data"] > final[lam_small]["data"]
+assert final[lam_large]["prior_z"] < final[lam_small]["prior_z"]
 final
 
 # %% [markdown]
@@ -231,19 +234,21 @@ show_faces(
 plt.show()
 
 # %% [markdown]
-# The check: the projection starts at the restoration's ẑ and then minimises the L1
-# distance to the face itself, so it ends at least as close in that distance (up to the
-# jitter of Adam's last steps). How much closer tells where the error comes from: the
-# restoration saw only three quarters of the pixels, so the projection is usually
-# clearly closer; the rest of the gap to the truth is what G cannot draw.
+# The check of that reading. If what separates this face from its restoration is
+# what G cannot draw, then no λ should bring the restoration closer than the
+# projection, which saw every pixel. We restore the face again with λ = 0 and with ten
+# times the tuned λ and compare the mean absolute error of each raw G(ẑ) with the
+# projection's. (Had a λ come closer, the fault would be the search or the weighing
+# of the terms, not the generator.)
 
 # %%
-candidates = {
-    "G(z_hat)": r.x_gan[k : k + 1],
-    "projection": proj.x_hat,
-}  # raw, unblended
+y_k, lam_tuned = y[k : k + 1].to(device), r.settings.lam
+candidates = {"G(z_hat), tuned lambda": r.x_gan[k : k + 1]}
+for lam in (0.0, 10 * lam_tuned):
+    candidates[f"lambda = {lam:g}"] = tl.restore(y_k, op, G, D, **fast, lam=lam).x_gan
+candidates["projection"] = proj.x_hat
 mae = {name: (v - x_k).abs().mean().item() for name, v in candidates.items()}
-assert mae["projection"] < 1.01 * mae["G(z_hat)"]  # measured: 1-35% below
+assert mae["projection"] < min(v for name, v in mae.items() if name != "projection")
 mae  # mean absolute error per pixel and channel
 
 # %% [markdown]

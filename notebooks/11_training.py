@@ -57,7 +57,8 @@ device
 # 2016). `tutorial_lib/train.py` is the whole loop. Two generators come out of it: the
 # plain G that plays the game, and an average of its weights over training, whose
 # batch-norm statistics are recomputed for the averaged weights. The discriminator is
-# the one trained against the plain G.
+# the one trained against the plain G; the shipped weights are the plain G and its D
+# (why, below).
 
 # %% [markdown]
 # ## Averaging the generator, and why it needs a warm-up
@@ -104,15 +105,16 @@ assert initial_share(1776, 0.999) < 1e-20
 # %% [markdown]
 # ## The run behind the shipped weights
 #
-# The weights file carries the settings of the run that made it, and `data/` holds its
-# per-epoch log.
+# The weights file carries the settings of the run that made it and which snapshot
+# was shipped, and `data/training/` holds its per-epoch log and samples.
 
 # %%
 meta = torch.load(tl.models.WEIGHTS_FILE, weights_only=True)["meta"]
-{key: meta[key] for key in ("command", "images", "train_config", "device", "seconds")}
+keys = ("command", "images", "train_config", "chosen", "device", "seconds")
+{key: meta[key] for key in keys}
 
 # %%
-with open(DATA_DIR / "dcgan_training_log.csv") as file:
+with open(DATA_DIR / "training" / "training_log.csv") as file:
     log = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(file)]
 assert len(log) == meta["train_config"]["epochs"]
 len(log)
@@ -147,11 +149,14 @@ assert all(0.5 < r["acc_real"] < 1 and 0.5 < r["acc_fake"] < 1 for r in log[1:])
 # Its samples, 64 faces from fixed z:
 
 # %%
-samples = plt.imread(DATA_DIR / "dcgan_samples.png")
+samples = plt.imread(DATA_DIR / "training" / "samples.png")
 plt.figure(figsize=(6, 6))
 plt.imshow(samples)
 plt.axis("off")
-plt.title("64 samples of the shipped generator")
+chosen = meta["chosen"]
+plt.title(
+    f"64 samples of the shipped generator ({chosen['generator']} G, epoch {chosen['epoch']})"
+)
 plt.show()
 
 # %% [markdown]
@@ -211,14 +216,61 @@ assert distances["untrained G"]["swd"] > 1.5 * distances["shipped G"]["swd"]
 # *margins*: D's mean logit on real faces minus its mean logit on noisy, quantized,
 # blurred and generated ones. The prior of notebook 03 is −logit D(G(z)), so it can only
 # push a restoration away from noise or blocks if those margins are large. The epoch and
-# the generator to ship are the ones with the lowest SWD.
+# the generator to ship are the ones with the lowest SWD among the kept snapshots
+# (every fifth epoch). Here is the shipped run's record:
+
+# %%
+snapshots = [r for r in log if r["epoch"] % meta["train_config"]["snapshot_every"] == 0]
+kind = chosen["generator"]
+best = min(snapshots, key=lambda r: min(r["swd_plain"], r["swd_ema"]))
+assert (best["epoch"], kind) == (
+    chosen["epoch"],
+    "plain" if best["swd_plain"] < best["swd_ema"] else "ema",
+)
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
+for name, label in [("swd_plain", "plain G"), ("swd_ema", "averaged G")]:
+    axes[0].plot(epochs, [r[name] for r in log], label=label)
+axes[0].axvline(chosen["epoch"], color="gray", ls=":", label="shipped")
+axes[0].set(
+    title="SWD x 1000 to validation faces",
+    xlabel="epoch",
+    yscale="log",
+    ylim=(10, None),
+)
+axes[0].legend()
+for name in ("noisy", "quantized", "blurred"):
+    axes[1].plot(epochs, [r[f"margin_{name}"] for r in log], label=name)
+axes[1].set(title="D's margin: real minus ...", xlabel="epoch", ylabel="logit")
+axes[1].legend()
+plt.show()
+
+# %% [markdown]
+# Two things to read in it. The SWD falls fast for some twenty epochs, then slowly,
+# and late in the run it jumps from epoch to epoch by more than it falls: the measure
+# on 512 faces is noisy, and the game makes the plain G oscillate (the averaged G is
+# smoother; the plain one is sometimes better, as at the shipped epoch). And D's
+# margins on noisy and quantized faces only grow after some forty epochs, swinging
+# widely from one epoch to the next, while on blurred faces they stay small: this D
+# pushes a restoration away from noise and blocks far more than away from blur.
+
+# %%
+late = [r for r in log if r["epoch"] > len(log) / 2]  # the second half of the run
+
+
+def mean_margin(name):
+    return sum(r[f"margin_{name}"] for r in late) / len(late)
+
+
+margins = {name: mean_margin(name) for name in ("noisy", "quantized", "blurred")}
+assert margins["blurred"] < min(margins["noisy"], margins["quantized"]) / 2
+{name: round(v, 1) for name, v in margins.items()}
 
 # %% [markdown]
 # ## The same code, live, on the 64 shipped faces
 #
 # `train` takes a tensor of faces and a run folder, where it writes a checkpoint, a log
 # and a grid of samples after every epoch. We use a temporary folder and small batches.
-# A few epochs, for demonstration; the real setting is 25 epochs of 14,000 faces or more.
+# A few epochs, for demonstration; the shipped run was 100 epochs of 14,283 faces.
 
 # %%
 faces = tl.load_sample_faces(64)
@@ -312,11 +364,15 @@ assert (
 # `list_eval_partition.txt`), one command trains on the train split and writes the
 # weights file; on a GPU:
 #
-#     python -m tutorial_lib train --data /path/to/celeba --epochs 25 --device cuda
+#     python -m tutorial_lib train --data /path/to/celeba --valid-data /path/to/celeba \
+#         --epochs 100 --snapshot-every 5 --device cuda
 #
+# With `--valid-data` every epoch is measured on validation faces (SWD and D's margins),
+# a snapshot is kept every fifth epoch, and the one with the lowest SWD is exported.
 # `python -m tutorial_lib prepare` first packs the 64x64 faces into one file, which is
 # quicker to reload and to copy to a GPU machine. The command refuses to overwrite an
-# existing weights file unless given `--force`.
+# existing weights file unless given `--force`; an interrupted run resumes from its
+# checkpoint when started again with the same `--run-dir`.
 
 # %% [markdown]
 # ## Summary

@@ -8,7 +8,7 @@ from tutorial_lib.averaging import ema_decay_at, initial_share, update_ema
 
 
 def test_initial_share_known_values():
-    # without warm-up: decay^t; the shipped 16-epoch run kept 17 % of its random start
+    # without warm-up: decay^t; a 16-epoch run (the first shipped weights) kept 17 %
     assert initial_share(1776, 0.999, warmup=False) == pytest.approx(0.999**1776)
     assert initial_share(1776, 0.999, warmup=False) == pytest.approx(0.169, abs=1e-3)
     # with warm-up the first factors are 1/10, 2/11, 3/12, ...

@@ -25,7 +25,10 @@ from torch import nn
 from .data import DATA_DIR
 
 WEIGHTS_FILE = DATA_DIR / "weights" / "dcgan_celeba64.pt"
-TRAIN_COMMAND = "python -m tutorial_lib train --data /path/to/celeba --epochs 25"
+TRAIN_COMMAND = (
+    "python -m tutorial_lib train --data /path/to/celeba --valid-data /path/to/celeba "
+    "--epochs 100 --snapshot-every 5"
+)
 
 
 @dataclass(frozen=True)
