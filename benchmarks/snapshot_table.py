@@ -76,14 +76,15 @@ def main() -> None:
     print("| --- " * (6 + len(tasks)) + "|")
     chosen = [e for e in epochs if e >= args.from_epoch]
     for epoch in [e for e in chosen if not args.epochs or e in args.epochs]:
+        nets = {kind: load_snapshot(args.run_dir, epoch, kind) for kind in KINDS}
         cells = ["-"] * 5
         if not args.restore_only:
-            cells = [swd_of(load_snapshot(args.run_dir, epoch, k)[0]) for k in KINDS]
-            _, D = load_snapshot(args.run_dir, epoch, "plain")
+            cells = [swd_of(nets[kind][0]) for kind in KINDS]
+            D = nets["plain"][1]  # one D per snapshot, trained against the plain G
             with torch.no_grad():
                 m = discriminator_margins(D, valid)
             cells += [m[f"margin_{name}"] for name in ("noisy", "quantized", "blurred")]
-        G, D = load_snapshot(args.run_dir, epoch, args.restore_kind)
+        G, D = nets[args.restore_kind]
         freeze(G, D)
         psnrs = [
             # float32: a comparison of weights, not of arithmetic

@@ -57,7 +57,9 @@ def resolve_precision(precision: str, device, batch: int | None = None) -> str:
     'fp32'
     """
     if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+        raise ValueError(
+            f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}"
+        )
     if precision == "auto":
         large = batch is None or batch >= BF16_MIN_BATCH
         return "bf16" if large and bf16_is_fast(device) else "fp32"
