@@ -120,8 +120,8 @@ rows = run_table(x.cpu(), ids, methods=["naive", *BASELINES], device=device)
 Markdown(slide_table(summarize(rows)))
 
 # %% [markdown]
-# The GAN prior is the slow one (300 Adam steps from 2 starts per face and task, about
-# a minute on one CPU core for these faces). `done=rows` keeps the rows we have and adds
+# The GAN prior is the slow one (200 Adam steps from the encoder's start per face and
+# task, its tuned defaults; under a minute on one CPU core for these faces). `done=rows` keeps the rows we have and adds
 # the GAN prior's, the same way the table command goes on with an interrupted run.
 
 # %%
@@ -236,7 +236,9 @@ K = tl.fast_or(6, 3)
 y1 = op.corrupt(x[:1], seed=0)
 samples = torch.cat(
     [
-        tl.restore(y1, op, G, D, seed=k, restarts=1, steps=fast["steps"]).x_hat
+        tl.restore(
+            y1, op, G, D, seed=k, restarts=1, init="random", steps=fast["steps"]
+        ).x_hat
         for k in range(K)
     ]
 )

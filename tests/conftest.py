@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 import tutorial_lib.evaluate
-from tutorial_lib.models import freeze, make_dcgan
+from tutorial_lib.models import DCGANConfig, freeze, make_dcgan
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 
@@ -52,7 +52,7 @@ def sparse_signals(D, n, k, seed=1):
     return X, support, coef
 
 
-def calibrated_dcgan(seed=0):
+def calibrated_dcgan(seed=0, config=DCGANConfig()):
     """A randomly initialised DCGAN whose batch-norm statistics are set by one pass.
 
     At initialisation the running statistics are (0, 1) while the activations are tiny,
@@ -60,7 +60,7 @@ def calibrated_dcgan(seed=0):
     over 512 random z (momentum None: a plain average) gives statistics that match, and
     G then draws varied images: a fair stand-in for a trained generator.
     """
-    G, D = make_dcgan(seed=seed)
+    G, D = make_dcgan(config, seed=seed)
     for module in list(G.modules()) + list(D.modules()):
         if isinstance(module, nn.BatchNorm2d):
             module.momentum = None

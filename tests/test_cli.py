@@ -1,4 +1,4 @@
-"""The command line: prepare, restore, train, and its errors: refusing to overwrite
+"""The command line: prepare, restore, train, encoder, and its errors: refusing to overwrite
 files, missing data, unknown tasks. The table command: tests/test_table.py; the
 dictionary command: tests/test_baselines_dictionary.py."""
 
@@ -154,6 +154,25 @@ def test_train_exports_weights_that_load(tmp_path):
     assert meta["train_config"]["precision"] in ("fp32", "bf16")  # what ran, not auto
     with pytest.raises(SystemExit, match="exists; pass --force"):
         main(["train", "--data", str(faces), "--weights", str(weights)])
+
+
+def test_encoder_writes_a_loadable_record_and_refuses_to_overwrite(tmp_path):
+    """Two steps of `encoder`: the file loads, its record names the command, the
+    training settings that ran and the G it was trained for; a second call stops."""
+    from tutorial_lib.encoder import load_encoder
+
+    out = tmp_path / "e.pt"
+    command = ["encoder", "--out", str(out), "--steps", "2", "--batch-size", "12"]
+    main([*command, "--device", "cpu"])
+    load_encoder("cpu", out)
+    meta = torch.load(out, weights_only=True)["meta"]
+    assert meta["training"]["steps"] == 2 and len(meta["log"]) == 1
+    assert meta["training"]["precision"] in ("fp32", "bf16")  # what ran, not auto
+    assert len(meta["generator_sha256"]) == 64 and "encoder" in meta["command"]
+    before = out.read_bytes()
+    with pytest.raises(SystemExit, match=r"e\.pt exists; pass --force"):
+        main(command)
+    assert out.read_bytes() == before
 
 
 def test_prepare_refuses_to_overwrite(tmp_path):

@@ -25,7 +25,19 @@ def test_linear_generator_gives_the_least_squares_answer(linear_gan, name):
     )
     rhs = (y - op.A(torch.full((1, 3, 64, 64), 0.5))).flatten()
     z_lstsq = torch.linalg.lstsq(AW.double(), rhs.double()[:, None]).solution.T.float()
-    r = tl.restore(y, op, G, D, lam=0, p=2, steps=400, lr=0.05, restarts=1, blend=False)
+    r = tl.restore(
+        y,
+        op,
+        G,
+        D,
+        lam=0,
+        p=2,
+        steps=400,
+        lr=0.05,
+        restarts=1,
+        blend=False,
+        init="random",
+    )
     assert torch.allclose(r.z, z_lstsq, atol=1e-3), (r.z - z_lstsq).abs().max()
 
 
@@ -106,8 +118,9 @@ def test_same_seed_same_result_other_seed_other_result(dcgan):
     G, D = dcgan
     op = tl.make_operator("colorization")
     y = op.A(G(randn(2, 100, seed=9)))
-    a, b = (tl.restore(y, op, G, D, steps=10, restarts=2, seed=1) for _ in range(2))
-    c = tl.restore(y, op, G, D, steps=10, restarts=2, seed=2)
+    start = dict(steps=10, restarts=2, init="random")  # the seed draws random starts
+    a, b = (tl.restore(y, op, G, D, seed=1, **start) for _ in range(2))
+    c = tl.restore(y, op, G, D, seed=2, **start)
     assert torch.equal(a.x_hat, b.x_hat) and torch.equal(a.z, b.z)
     assert not torch.allclose(a.z, c.z)
 
@@ -336,7 +349,9 @@ def test_settings_hold_everything_and_reproduce_the_run(dcgan):
     G, D = dcgan
     op = tl.make_operator("denoising")
     y = op.corrupt(G(randn(2, 100, seed=5)).clamp(0, 1))
-    r = tl.restore(y, op, G, D, lam=0.3, steps=3, restarts=2, seed=5, clip=1.0)
+    r = tl.restore(
+        y, op, G, D, lam=0.3, steps=3, restarts=2, seed=5, clip=1.0, init="random"
+    )
     assert (r.settings.seed, r.settings.clip, r.settings.lam) == (5, 1.0, 0.3)
     assert r.z.abs().max() <= 1.0  # the clip ran
     again = tl.restore(y, op, G, D, r.settings)

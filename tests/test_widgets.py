@@ -44,7 +44,7 @@ def _held(explorer):
 
 
 def test_first_run_uses_the_sliders_defaults(explorer):
-    assert len(explorer.runs) == 1 and explorer.runs[0]["start"] == "random"
+    assert len(explorer.runs) == 1 and explorer.runs[0]["start"] == "first"
     assert explorer.result.settings.lam == pytest.approx(explorer.lam_slider.value)
     assert explorer.image.value[:4] == b"\x89PNG"
 

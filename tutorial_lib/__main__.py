@@ -6,6 +6,7 @@ train         train the DCGAN (tutorial_lib.train) and export the weights
 restore       restore a face image with the GAN prior (optionally corrupting it first)
 table         the paper's table: every method on every task, ours beside the paper's
 dictionary    learn the patch dictionary of the sparse-coding baseline (K-SVD)
+encoder       train the encoder that starts restore()'s search (init="encoder")
 """
 
 from __future__ import annotations
@@ -142,6 +143,46 @@ def cmd_dictionary(args) -> None:
     print(
         f"wrote {out}: {D.shape[1]} atoms of {args.patch}x{args.patch}x3, RMS error "
         f"{history[0]:.4f} -> {history[-1]:.4f}, {seconds:.0f} s"
+    )
+
+
+def cmd_encoder(args) -> None:
+    import hashlib
+
+    from .encoder import EncoderConfig, save_encoder, train_encoder
+    from .models import WEIGHTS_FILE, load_pretrained
+    from .precision import resolve_precision
+
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    G, _ = load_pretrained(device=args.device, path=args.weights)
+    device = next(G.parameters()).device
+    config = EncoderConfig(
+        steps=args.steps,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        seed=args.seed,
+        precision=resolve_precision(args.precision, device),
+        log_every=min(100, args.steps),
+    )
+    E, log = train_encoder(G, config, device=device)
+    generator_file = Path(args.weights) if args.weights else WEIGHTS_FILE
+    save_encoder(
+        E.cpu(),
+        out,
+        command=f"python -m tutorial_lib {' '.join(sys.argv[1:])}",
+        training=asdict(config),
+        device=str(device),
+        threads=torch.get_num_threads(),
+        torch=str(torch.__version__),
+        generator_sha256=hashlib.sha256(generator_file.read_bytes()).hexdigest(),
+        log=log,
+    )
+    print(
+        f"wrote {out}: {config.steps} steps, loss {log[-1]['loss']:.3f} "
+        f"(per latent entry; 1 = knows nothing), {log[-1]['seconds']:.0f} s"
     )
 
 
@@ -370,6 +411,21 @@ def main(argv=None) -> None:
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
     p.add_argument("--force", action="store_true", help="overwrite --out")
     p.set_defaults(run=cmd_dictionary)
+
+    p = sub.add_parser("encoder", help="train the encoder that starts the search")
+    p.add_argument("--out", default="data/weights/encoder_celeba64.pt")
+    p.add_argument(
+        "--weights", default=None, help="the DCGAN to invert (default: the shipped)"
+    )
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--batch-size", type=int, default=120)
+    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default=None, help="cpu, cuda, ... (default: best)")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
+    p.add_argument("--force", action="store_true", help="overwrite --out")
+    p.set_defaults(run=cmd_encoder)
 
     p = sub.add_parser("restore", help="restore one face image with the GAN prior")
     p.add_argument(

@@ -65,8 +65,9 @@ def check_settings(s) -> None:
     """Raise ValueError for solver settings outside their ranges (tutorial_lib.solver).
 
     ``s``: a Settings. lam >= 0, p > 0 (p < 1 is allowed: the data term is smoothed),
-    steps and restarts >= 1, lr > 0, clip > 0 or None (the precision's name is checked
-    where it is resolved, tutorial_lib.precision.resolve_precision).
+    steps and restarts >= 1, lr > 0, clip > 0 or None, init "random" or "encoder" (the
+    precision's name is checked where it is resolved,
+    tutorial_lib.precision.resolve_precision).
 
     >>> from tutorial_lib.solver import Settings
     >>> check_settings(Settings(p=0.5))  # fine: no error
@@ -87,6 +88,8 @@ def check_settings(s) -> None:
         raise ValueError(f"lr must be > 0, got {s.lr}")
     if s.clip is not None and s.clip <= 0:
         raise ValueError(f"clip must be > 0 or None, got {s.clip}")
+    if s.init not in ("random", "encoder"):
+        raise ValueError(f'init must be "random" or "encoder", got {s.init!r}')
 
 
 def check_restore_inputs(y, op, G, D, s) -> None:

@@ -4,9 +4,10 @@ A ``RestorationExplorer`` shows one face as  truth | observation | restoration, 
 lambda slider (log scale), a p slider, Stop and New start buttons, a progress bar, and
 PSNR / SSIM under the images. Moving a slider calls ``restore`` (the same function the
 tests cover) with the new value; the preview is redrawn while Adam runs, and each run
-after the first starts from the previous z (a warm start), so a face settles in a few
-seconds on a CPU. A warm start makes the result depend on the sliders' history: New
-start forgets it and draws a fresh random z.
+starts from the encoder's guess (the tasks' defaults, tutorial_lib.encoder) and each
+later one from the previous z (a warm start), so a face settles in a few seconds on a
+CPU. A warm start makes the result depend on the sliders' history: New start forgets
+it and draws a fresh random z.
 
 Runs after the first go on in a background thread, so that the notebook keeps taking
 slider moves while Adam runs: a move made during a run stops it at its next preview and
@@ -96,7 +97,7 @@ class RestorationExplorer:
         self.preview_every, self.warm_start = preview_every, warm_start
         self.result = None
         self.error = None  # the exception that ended the last background run, if any
-        # lam, p, steps, start ("random", "warm", "fresh"), stopped, psnr, ssim per run
+        # lam, p, steps, start ("first", "warm", "fresh"), stopped, psnr, ssim per run
         self.runs: list[dict] = []
         self.fresh_starts = 0  # New start presses so far
         self._lock = threading.Lock()  # guards the fields below
@@ -227,13 +228,18 @@ class RestorationExplorer:
         lam, p = self.lam_slider.value, self.p_slider.value
         fresh_starts, fresh = self.fresh_starts, self._fresh_pending
         warm = self.warm_start and self.result is not None and not fresh
-        start = "warm" if warm else ("fresh" if fresh else "random")
+        start = "warm" if warm else ("fresh" if fresh else "first")
+        # the first run starts where the task's defaults say (the encoder's guess),
+        # then from the last z (a warm start), or from a random z after New start
+        init = TUNED_SETTINGS[self.op.name].init if start == "first" else "random"
+        origin = "the last z (warm start)" if warm else "a random z"
+        origin = "the encoder's guess" if init == "encoder" else origin
         record = {"lam": lam, "p": p, "steps": steps, "start": start, "stopped": False}
         self.runs.append(record)
         self.progress.max, self.progress.value = steps, 0
         self.caption.value = (
             f"<i>running</i>: lambda {lam:.3g}, p {p:g}, {steps} Adam steps from "
-            + ("the last z (warm start)" if warm else "a random z")
+            + origin
         )
         try:
             self.result = restore(
@@ -246,6 +252,7 @@ class RestorationExplorer:
                 steps=steps,
                 restarts=self.restarts,
                 seed=self.seed + fresh_starts,
+                init=init,
                 z_init=self.result.z if warm else None,
                 callback=self._preview,
                 callback_every=self.preview_every,
@@ -270,7 +277,7 @@ class RestorationExplorer:
             f"restoration: PSNR {self.scores['psnr']:.2f} dB, SSIM {self.scores['ssim']:.3f}"
             f" &nbsp;|&nbsp; observation: PSNR {naive['psnr']:.2f} dB, "
             f"SSIM {naive['ssim']:.3f} &nbsp;|&nbsp; lambda {lam:.3g}, p {p:g}, "
-            + ("warm start" if warm else f"start {fresh_starts} (random z)")
+            + ("warm start" if warm else f"start {fresh_starts} ({origin})")
         )
         return self.result
 
