@@ -309,12 +309,12 @@ assert sr["gan"]["sharpness / truth"] > sr["naive"]["sharpness / truth"]
 
 # %% [markdown]
 # Sharper is not the same as right, though. Look again at the grid: our GAN prior draws
-# *a* face, not always *this* face, and D itself gives its answers the lowest logit of
-# all. D was trained to tell this G's faces from real ones, and it still can (generated
-# faces score about −4 on average, data/README.md), so D is no neutral judge of them.
-# The full story has two halves: pixel metrics reward blur and so understate a prior
-# that commits to sharp detail; and a generative prior is only as good as its
-# generator. Ours trained for 16 epochs on a CPU (data/README.md).
+# *a* face, not always *this* face. D was trained to tell this G's faces from real
+# ones, and it still can (on validation faces: real −0.5, generated −2.5 on average,
+# data/README.md), so D is no neutral judge of them. The full story has two halves:
+# pixel metrics reward blur and so understate a prior that commits to sharp detail;
+# and a generative prior is only as good as its generator, which can draw only the
+# faces in its range. Ours trained for 100 epochs on a CPU (data/README.md).
 
 # %% [markdown]
 # ### A blind comparison
