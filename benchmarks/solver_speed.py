@@ -1,7 +1,7 @@
 """Median milliseconds per solver step (one Adam step on z: G, D, backward), per device.
 
     python benchmarks/solver_speed.py [--steps 30] [--repeats 3] [--threads N] \
-        [--sizes 1 4 16 64]
+        [--sizes 1 4 16 64] [--devices cpu cuda]
 
 For batches of 1 to 64 images (one restart each), on the CPU and on CUDA when
 present, in float32 and under bfloat16 autocast side by side (the two alternate, so
@@ -59,6 +59,9 @@ def main() -> None:
     parser.add_argument(
         "--threads", type=int, default=0, help="CPU threads (0: torch's)"
     )
+    parser.add_argument(
+        "--devices", nargs="+", default=None, help="default: cpu, and cuda if present"
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -69,7 +72,7 @@ def main() -> None:
         G, D = make_dcgan()
         freeze(G, D)
         weights = "random weights (same cost)"
-    devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    devices = args.devices or ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     print(
         f"torch {torch.__version__}, {platform.processor() or platform.machine()}, "
         f"{torch.get_num_threads()} CPU threads, {weights}"

@@ -120,8 +120,8 @@ rows = run_table(x.cpu(), ids, methods=["naive", *BASELINES], device=device)
 Markdown(slide_table(summarize(rows)))
 
 # %% [markdown]
-# The GAN prior is the slow one (200 Adam steps from the encoder's start per face and
-# task, its tuned defaults; under a minute on one CPU core for these faces). `done=rows` keeps the rows we have and adds
+# The GAN prior is the slow one: its tuned defaults run 200 Adam steps from the
+# encoder's start for each face and task. `done=rows` keeps the rows we have and adds
 # the GAN prior's, the same way the table command goes on with an interrupted run.
 
 # %%

@@ -12,6 +12,7 @@ encoder       train the encoder that starts restore()'s search (init="encoder")
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -91,7 +92,7 @@ def cmd_train(args) -> None:
         G,
         D,
         weights,
-        command=" ".join(["python -m tutorial_lib"] + sys.argv[1:]),
+        command=args.invocation,
         images=len(faces),
         train_config=asdict(config),
         chosen=chosen,
@@ -172,7 +173,7 @@ def cmd_encoder(args) -> None:
     save_encoder(
         E.cpu(),
         out,
-        command=f"python -m tutorial_lib {' '.join(sys.argv[1:])}",
+        command=args.invocation,
         training=asdict(config),
         device=str(device),
         threads=torch.get_num_threads(),
@@ -316,7 +317,7 @@ def cmd_table(args) -> None:
     device = next(G.parameters()).device
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     report.write_text(
-        f"command: python -m tutorial_lib {' '.join(sys.argv[1:])}\n\n"
+        f"command: {args.invocation}\n\n"
         f"{len(x)} test faces; device {device} ({name}, {torch.get_num_threads()} CPU "
         f"threads); torch {torch.__version__}; {seconds:.0f} s for this invocation"
         f"{'; GAN settings ' + str(quick) if quick else ''}\n\n{table}\n"
@@ -480,6 +481,10 @@ def main(argv=None) -> None:
     p.set_defaults(run=cmd_handout)
 
     args = parser.parse_args(argv)
+    # The records name the command that wrote them: the arguments given, not sys.argv
+    # (which is another program's when main() is called from Python, as the tests do).
+    given = sys.argv[1:] if argv is None else list(argv)
+    args.invocation = shlex.join(["python", "-m", "tutorial_lib", *given])
     try:
         args.run(args)
     except (FileNotFoundError, FileExistsError) as error:  # one line, no trace
