@@ -6,10 +6,10 @@ import torch.nn.functional as F
 
 from tutorial_lib.blending import (
     _laplacian,
-    _rgb_to_ycbcr,
-    _ycbcr_to_rgb,
     color_blend,
     poisson_blend,
+    rgb_to_ycbcr,
+    ycbcr_to_rgb,
 )
 from tutorial_lib.operators import hole_mask, luminance
 
@@ -92,7 +92,7 @@ def test_one_mask_per_image():
 
 def test_ycbcr_round_trip():
     x = _smooth(2, 13)
-    assert torch.allclose(_ycbcr_to_rgb(*_rgb_to_ycbcr(x)), x, atol=1e-6)
+    assert torch.allclose(ycbcr_to_rgb(*rgb_to_ycbcr(x)), x, atol=1e-6)
 
 
 def test_color_blend_takes_the_luminance_of_the_gray_image():
@@ -102,7 +102,7 @@ def test_color_blend_takes_the_luminance_of_the_gray_image():
     assert torch.allclose(luminance(x), gray, atol=1e-5)
     # the chrominance is x_hat's, and the swap adds g - Y(x_hat) to every channel
     assert torch.allclose(
-        torch.cat(_rgb_to_ycbcr(x)[1:]), torch.cat(_rgb_to_ycbcr(x_hat)[1:]), atol=1e-5
+        torch.cat(rgb_to_ycbcr(x)[1:]), torch.cat(rgb_to_ycbcr(x_hat)[1:]), atol=1e-5
     )
     assert torch.allclose(x, x_hat + gray - luminance(x_hat), atol=1e-5)
     assert torch.allclose(color_blend(x_hat, luminance(x_hat)), x_hat, atol=1e-6)

@@ -12,6 +12,7 @@ import tutorial_lib as tl
 from conftest import rand
 from tutorial_lib.data import load_sample_faces
 from tutorial_lib.metrics import (
+    chroma_error,
     markdown_table,
     metric_table,
     psnr,
@@ -264,3 +265,39 @@ def test_markdown_table_has_a_header_and_one_row_per_image():
     lines = text.splitlines()
     assert lines[0] == "| | PSNR | SSIM |" and lines[1] == "|---|---|---|"
     assert lines[2:] == ["| a | 20 | 0.5 |", "| b | 25.25 | 1 |"]
+
+
+def test_psnr_where_equals_psnr_of_the_selected_region():
+    x, y = rand(2, 3, 64, 64, seed=1), rand(2, 3, 64, 64, seed=2)
+    hole = torch.zeros(1, 1, 64, 64)
+    hole[..., 16:48, 16:48] = 1
+    inside = psnr(x[..., 16:48, 16:48], y[..., 16:48, 16:48])
+    assert torch.allclose(psnr(x, y, where=hole), inside, atol=1e-4)
+    assert torch.equal(psnr(x, y, where=torch.ones(1, 1, 64, 64)), psnr(x, y))
+
+
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        (torch.ones(64, 64), "4-D"),
+        (torch.ones(1, 1, 32, 32), "does not broadcast"),
+        (torch.full((1, 1, 64, 64), 0.5), "only 0 and 1"),
+        (torch.zeros(1, 1, 64, 64), "no pixel"),
+    ],
+)
+def test_psnr_where_refuses_bad_masks(where, message):
+    x = rand(1, 3, 64, 64)
+    with pytest.raises(ValueError, match=message):
+        psnr(x, x.flip(-1), where=where)
+
+
+def test_chroma_error_sees_colors_and_ignores_brightness():
+    x = 0.2 + 0.6 * rand(2, 3, 16, 16)
+    brighter = x + 0.1  # the same d added to R, G and B leaves Cb and Cr unchanged
+    assert chroma_error(brighter, x).max() < 1e-6
+    gray = x.mean(dim=1, keepdim=True).expand_as(x)  # no chroma at all
+    _, cb, cr = tl.blending.rgb_to_ycbcr(x.double())
+    magnitude = (cb**2 + cr**2).flatten(1).mean(dim=1).sqrt()
+    assert torch.allclose(chroma_error(gray, x).double(), magnitude, atol=1e-6)
+    with pytest.raises(ValueError, match="color images"):
+        chroma_error(x[:, :1], x[:, :1])

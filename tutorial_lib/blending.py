@@ -35,13 +35,13 @@ from .linalg import conjugate_gradient
 from .operators import LUMA_WEIGHTS, luminance  # the colorization operator's own A
 
 
-def _rgb_to_ycbcr(x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+def rgb_to_ycbcr(x: torch.Tensor) -> tuple[torch.Tensor, ...]:
     wr, _, wb = LUMA_WEIGHTS
     y = luminance(x)
     return y, (x[:, 2:3] - y) / (2 * (1 - wb)), (x[:, 0:1] - y) / (2 * (1 - wr))
 
 
-def _ycbcr_to_rgb(y: torch.Tensor, cb: torch.Tensor, cr: torch.Tensor) -> torch.Tensor:
+def ycbcr_to_rgb(y: torch.Tensor, cb: torch.Tensor, cr: torch.Tensor) -> torch.Tensor:
     wr, wg, wb = LUMA_WEIGHTS
     r, b = y + 2 * (1 - wr) * cr, y + 2 * (1 - wb) * cb
     return torch.cat([r, (y - wr * r - wb * b) / wg, b], dim=1)  # Y's formula for G
@@ -64,8 +64,8 @@ def color_blend(x_hat: torch.Tensor, gray: torch.Tensor) -> torch.Tensor:
     check_images(x_hat, "x_hat")
     check_images(gray, "gray", channels=1)
     check_same_shape(x_hat[:, :1], gray, ("x_hat", "gray"))
-    _, cb, cr = _rgb_to_ycbcr(x_hat)
-    return _ycbcr_to_rgb(gray, cb, cr).clamp(0, 1)
+    _, cb, cr = rgb_to_ycbcr(x_hat)
+    return ycbcr_to_rgb(gray, cb, cr).clamp(0, 1)
 
 
 def _laplacian(v: torch.Tensor) -> torch.Tensor:

@@ -15,6 +15,9 @@ pixels whose window fits inside the image. This is Wang et al. (2004), and it ag
 with skimage.metrics.structural_similarity(..., gaussian_weights=True, sigma=1.5,
 use_sample_covariance=False, data_range=1).
 
+Where the task is: ``psnr(..., where=hole)`` scores only the pixels a method had to
+invent, ``chroma_error`` only the colors of a colorization.
+
 ``score_images``, ``metric_table`` and ``markdown_table`` score whole sets of images
 for the notebooks' captions and tables.
 
@@ -40,18 +43,78 @@ def _check_pair(x: torch.Tensor, y: torch.Tensor) -> None:
     check_same_shape(x, y)
 
 
-def psnr(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+def psnr(x: torch.Tensor, y: torch.Tensor, where=None) -> torch.Tensor:
     """Peak signal-to-noise ratio in dB, 10 log10(1 / MSE), one value per image.
 
-    Higher is better; identical images give +inf (the MSE is 0).
+    Higher is better; identical images give +inf (the MSE is 0). ``where``: a 0/1 mask
+    broadcastable to x, (N or 1, 1 or C, H, W); the MSE is then taken over its pixels
+    only, as for the hole of inpainting, where the rest of the face is copied from y.
 
     >>> psnr(torch.zeros(1, 3, 8, 8), torch.full((1, 3, 8, 8), 0.1))  # MSE = 0.01
     tensor([20.])
+    >>> half = torch.zeros(1, 1, 8, 8)
+    >>> half[..., :4] = 1  # the error is in the left half only: 4x the MSE there
+    >>> x, y = torch.zeros(1, 3, 8, 8), torch.zeros(1, 3, 8, 8)
+    >>> y[..., :4] = 0.1
+    >>> psnr(x, y), psnr(x, y, where=half)
+    (tensor([23.0103]), tensor([20.]))
     """
     _check_pair(x, y)
     # float64 so that small errors are not lost to rounding before the log
-    mse = (x.double() - y.double()).pow(2).flatten(1).mean(dim=1)
+    squared = (x.double() - y.double()).pow(2)
+    if where is None:
+        mse = squared.flatten(1).mean(dim=1)
+    else:
+        weight = _check_mask(where, x).double().expand_as(squared)
+        mse = (squared * weight).flatten(1).sum(dim=1) / weight.flatten(1).sum(dim=1)
     return (10 * torch.log10(1 / mse)).to(x.dtype)
+
+
+def _check_mask(where, x: torch.Tensor) -> torch.Tensor:
+    """A 0/1 mask broadcastable to x with at least one pixel per image, or ValueError."""
+    if not isinstance(where, torch.Tensor) or where.ndim != 4:
+        raise ValueError(
+            f"where must be a 4-D 0/1 tensor broadcastable to {tuple(x.shape)}, got "
+            f"{type(where).__name__} {tuple(getattr(where, 'shape', ()))}"
+        )
+    try:
+        expanded = where.expand_as(x)
+    except RuntimeError:
+        raise ValueError(
+            f"where of shape {tuple(where.shape)} does not broadcast to {tuple(x.shape)}"
+        ) from None
+    if not ((where == 0) | (where == 1)).all():
+        raise ValueError("where must hold only 0 and 1")
+    if (expanded.flatten(1).sum(dim=1) == 0).any():
+        raise ValueError("where selects no pixel of some image")
+    return where
+
+
+def chroma_error(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Root mean square difference of the chrominance, one value per image:
+
+        sqrt(mean over pixels of (Cb_x - Cb_y)^2 + (Cr_x - Cr_y)^2),
+
+    with Cb, Cr of ITU-R BT.601 (tutorial_lib.blending). The colorization score where
+    the task is: a restoration blended with the gray observation copies the luminance
+    Y, so PSNR and SSIM partly measure what was given; this measures only the colors
+    the method chose. 0 is the truth's colors; the gray image scores the truth's own
+    chroma magnitude.
+
+    >>> gray, red = torch.full((1, 3, 2, 2), 0.5), torch.zeros(1, 3, 2, 2)
+    >>> red[:, 0] = 1  # Cr = 0.701 / 1.402 = 0.5, Cb = -0.299 / 1.772 = -0.1687
+    >>> round(chroma_error(gray, gray).item(), 6), round(chroma_error(red, gray).item(), 4)
+    (0.0, 0.5277)
+    """
+    from .blending import rgb_to_ycbcr  # blending imports operators, not metrics
+
+    _check_pair(x, y)
+    if x.shape[1] != 3:
+        raise ValueError(f"chroma_error needs color images (N, 3, H, W), got {x.shape}")
+    _, cb_x, cr_x = rgb_to_ycbcr(x.double())
+    _, cb_y, cr_y = rgb_to_ycbcr(y.double())
+    squared = (cb_x - cb_y).pow(2) + (cr_x - cr_y).pow(2)
+    return squared.flatten(1).mean(dim=1).sqrt().to(x.dtype)
 
 
 def _gaussian_window(device: torch.device) -> torch.Tensor:
