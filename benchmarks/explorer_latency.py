@@ -1,15 +1,19 @@
 """How long a student waits after moving a slider of the explorer: medians per task.
 
     python benchmarks/explorer_latency.py [--moves 6] [--threads 2] [--device cpu]
+                                          [--steps 150 60]
 
 For each task, builds the RestorationExplorer of the task notebooks on a shipped test
-face (the notebooks' settings: 150 steps per re-run, warm-started, a preview every 10
-steps), then moves the sliders from code as a student would: lambda through a few
-values, then p. Per move it records the seconds from setting the slider to
+face (the notebooks' settings: warm-started re-runs, a preview every 10 steps; each
+value of --steps, the Adam steps of a re-run, side by side: the explorer's default
+first), then moves the sliders from code as a student would: lambda through a few
+values, then p. Per move it records the PSNR of the settled face and the seconds from
+setting the slider to
     first update     the first picture redrawn, after Adam has moved (step 10; the
                      warm start itself is the picture already shown),
     settled          the end of the re-run, metrics updated,
-and prints the medians over the moves. Then two quick moves: lambda moved once, and
+and prints the medians over the moves (for PSNR, the median of the faces each move
+settled on: fewer steps per re-run are only a gain if it stays close). Then two quick moves: lambda moved once, and
 again as soon as the first picture of that run is drawn, timed from the second move to
 the settled result ("two quick moves", against "settled": the stale run is stopped at
 its next preview, so the two should be close, not twice as long). Run it on an
@@ -79,6 +83,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--tasks", nargs="+", default=list(tl.TASKS))
+    parser.add_argument(
+        "--steps", nargs="+", type=int, default=[None], help="Adam steps per re-run"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -88,22 +95,30 @@ def main() -> None:
         f"device {args.device}, {torch.get_num_threads()} threads, "
         f"{args.moves} lambda moves and {len(PS)} p moves per task; medians in seconds"
     )
-    print("| task | first update (step 10) | settled (150 steps) | two quick moves |")
-    print("| --- | --- | --- | --- |")
+    print(
+        "| task | steps | first update (step 10) | settled | two quick moves | PSNR |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
     for task in args.tasks:
-        explorer = RestorationExplorer(face, task, G, D)  # the notebooks' settings
-        moves = [(explorer.lam_slider, lam) for lam in LAMS[: args.moves]]
-        moves += [(explorer.p_slider, p) for p in PS]
-        times = [move_times(explorer, slider, value) for slider, value in moves]
-        medians = [
-            statistics.median(t[key] for t in times)
-            for key in ("first update", "settled")
-        ]
-        pairs = list(zip(LAMS[::2], LAMS[1::2]))  # (0.01, 0.1), (1, 10), (0.3, 3)
-        medians.append(statistics.median(two_quick_moves(explorer, *v) for v in pairs))
-        print(
-            f"| {task} | " + " | ".join(f"{m:.2f}" for m in medians) + " |", flush=True
-        )
+        for steps in args.steps:
+            explorer = RestorationExplorer(face, task, G, D, steps=steps)
+            moves = [(explorer.lam_slider, lam) for lam in LAMS[: args.moves]]
+            moves += [(explorer.p_slider, p) for p in PS]
+            times = [move_times(explorer, slider, value) for slider, value in moves]
+            psnrs = [run["psnr"] for run in explorer.runs[1:]]  # after each move
+            medians = [
+                statistics.median(t[key] for t in times)
+                for key in ("first update", "settled")
+            ]
+            pairs = list(zip(LAMS[::2], LAMS[1::2]))  # (0.01, 0.1), (1, 10), (0.3, 3)
+            quick = [two_quick_moves(explorer, *v) for v in pairs]
+            medians += [statistics.median(quick), statistics.median(psnrs)]
+            print(
+                f"| {task} | {explorer.steps} | "
+                + " | ".join(f"{m:.2f}" for m in medians)
+                + " |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
