@@ -1,15 +1,15 @@
 """How long a student waits after moving a slider of the explorer: medians per task.
 
     python benchmarks/explorer_latency.py [--moves 6] [--threads 2] [--device cpu]
-                                          [--steps 150 60]
+                                          [--steps 30 60]
 
 For each task, builds the RestorationExplorer of the task notebooks on a shipped test
-face (the notebooks' settings: warm-started re-runs, a preview every 10 steps; each
+face (the notebooks' settings: warm-started re-runs, a preview every 3 steps; each
 value of --steps, the Adam steps of a re-run, side by side: the explorer's default
 first), then moves the sliders from code as a student would: lambda through a few
 values, then p. Per move it records the PSNR of the settled face and the seconds from
 setting the slider to
-    first update     the first picture redrawn, after Adam has moved (step 10; the
+    first update     the first picture redrawn, after Adam has moved (step 3; the
                      warm start itself is the picture already shown),
     settled          the end of the re-run, metrics updated,
 and prints the medians over the moves (for PSNR, the median of the faces each move
@@ -95,9 +95,7 @@ def main() -> None:
         f"device {args.device}, {torch.get_num_threads()} threads, "
         f"{args.moves} lambda moves and {len(PS)} p moves per task; medians in seconds"
     )
-    print(
-        "| task | steps | first update (step 10) | settled | two quick moves | PSNR |"
-    )
+    print("| task | steps | first update | settled | two quick moves | PSNR |")
     print("| --- | --- | --- | --- | --- | --- |")
     for task in args.tasks:
         for steps in args.steps:

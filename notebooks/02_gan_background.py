@@ -296,8 +296,14 @@ with torch.no_grad():
 {name: round(l.mean().item(), 2) for name, l in logits.items()}
 
 # %%
-assert logits["real faces"].mean() > logits["noisy real faces"].mean()
-assert logits["real faces"].mean() > logits["generated G(z)"].mean()
+real, fake, noisy = logits.values()
+# measured, 64 faces real / 32 fast: means real -0.88 / -0.73, generated -2.69 /
+# -2.68, noisy -16.01 / -15.87; highest generated -0.20 and lowest real -3.11, highest
+# noisy -4.47, in both modes
+assert real.mean() > noisy.mean() + 5  # noise: rejected by far (15 in both modes)
+assert real.mean() > fake.mean() + 1  # G's faces: rejected on average (1.8 / 1.9)
+assert fake.max() > real.min()  # ... but some of them score above some real faces
+assert noisy.max() < real.min()  # every noisy face below every real one
 fig, ax = plt.subplots(figsize=(6, 3.2))
 bins = torch.linspace(
     min(l.min() for l in logits.values()), max(l.max() for l in logits.values()), 30
@@ -315,11 +321,12 @@ ax.legend(fontsize=8)
 plt.show()
 
 # %% [markdown]
-# On average real faces score above noisy ones and above G's faces, which D was
-# trained to reject (the asserts). How wide each gap is depends on the shipped
-# weights: D was only ever shown clean faces and G's faces, so what it has learnt
-# about noise it learnt indirectly. And the groups overlap: D judges single images
-# imperfectly, and a noisy face can outscore a clean one. Here are the images with the
+# Real faces score above G's faces on average, the faces D was trained to reject, but
+# the two groups overlap: D judges single images imperfectly, and some of G's faces
+# outscore some real ones. The noisy faces lie far below both, every one below the
+# lowest real face (the asserts). D was only ever shown clean faces and G's faces, so
+# what it knows about noise it learnt indirectly, as a thing no real face has. How
+# wide each gap is depends on the shipped weights. Here are the images with the
 # highest and the lowest logits, over all three groups.
 
 # %%

@@ -150,16 +150,20 @@ Markdown(markdown_table(table))
 
 # %% [markdown]
 # Bicubic has almost no detail (it *is* an upsampled 16x16 image), while the truth has
-# plenty; the GAN restoration has several times bicubic's, though usually less than
+# plenty; the GAN restoration has many times bicubic's, though usually less than
 # the truth's. This is the measurable side of "the GAN restorations look sharper",
 # and it is the check of this notebook. It says that detail is there, not that it is
 # right: the blocks of pixel replication score here too, with their false edges.
 
 # %%
 assert table["truth"]["detail"] > 5 * table["bicubic"]["detail"]
-assert table["GAN x_hat"]["detail"] > 2 * table["bicubic"]["detail"]  # measured 5-14x
+# measured, real / fast: detail of GAN x_hat 16x / 15x bicubic's; PSNR bicubic 25.38
+# against GAN 21.92 / 20.50 dB, SSIM 0.758 against 0.623 / 0.583
+assert table["GAN x_hat"]["detail"] > 5 * table["bicubic"]["detail"]
 assert table["bicubic"]["PSNR"] > table["nearest"]["PSNR"]  # smooth beats blocky
-assert table["bicubic"]["PSNR"] > table["GAN x_hat"]["PSNR"]  # the lesson above
+# the lesson above, on both metrics
+assert table["bicubic"]["PSNR"] > table["GAN x_hat"]["PSNR"] + 2
+assert table["bicubic"]["SSIM"] > table["GAN x_hat"]["SSIM"] + 0.05
 {k: f"{1000 * v['detail']:.2f} / 1000" for k, v in table.items()}
 
 # %% [markdown]

@@ -117,8 +117,9 @@ plt.show()
 # because the noise adds local variance that no face has. G(ẑ) has no noise at all, G
 # cannot draw it, but it is only as close to x* as G can draw the face. The margin is
 # thin: the paper's own GAN prior scored 0.6161 / 19.31 dB, *below* the noisy input.
-# G(ẑ) alone needs a well-trained generator and the full number of Adam
-# steps to get past the noisy input; a run cut short (fast mode) stays below it.
+# G(ẑ) alone needs a well-trained generator and enough Adam steps to get past the
+# noisy input: with the tuned settings ours is 2.3 dB above it on these faces, while a
+# run cut short (fast mode, 20 steps) only just gets past it.
 #
 # The two answers make *different* errors: y is off by the noise n = y − x*, G(ẑ) by
 # e = G(ẑ) − x*, mostly what G cannot draw. If e and n were uncorrelated, their
@@ -151,12 +152,17 @@ table = metric_table(answers, x, roughness=roughness)
 Markdown(markdown_table(table))
 
 # %% [markdown]
-# The checks: G(ẑ) is as smooth as a real face (the noise is gone: roughness several
-# times below y's), and the blend beats the noisy input on both PSNR and SSIM.
+# The checks: G(ẑ) is smoother than the noisy input by far (the noise is gone: its
+# roughness is tens of times below y's, below even the truth's), G(ẑ) beats the
+# noisy input on PSNR and SSIM, and the blend beats it too.
 
 # %%
 noisy, gan, blend, _ = table.values()
-assert gan["roughness"] < noisy["roughness"] / 3  # measured: 10-20x smaller
+# measured, real / fast: roughness of y 42x / 35x G(z_hat)'s; PSNR noisy 20.50, G(z_hat)
+# 22.78 / 20.75, blend 24.21 / 23.37 dB; SSIM noisy 0.480, G(z_hat) 0.675 / 0.610
+assert gan["roughness"] < noisy["roughness"] / 10
+assert gan["PSNR"] > noisy["PSNR"] + tl.fast_or(1.5, 0)  # fast: only just
+assert gan["SSIM"] > noisy["SSIM"] + 0.1
 assert blend["PSNR"] > noisy["PSNR"] and blend["SSIM"] > noisy["SSIM"]
 {k: f"{v['PSNR']:.2f} dB / {v['SSIM']:.3f}" for k, v in table.items()}
 
@@ -173,7 +179,7 @@ corr = torch.nn.functional.cosine_similarity(
     e - e.mean(1, keepdim=True), n - n.mean(1, keepdim=True)
 )
 blend_if_uncorrelated = -10 * torch.log10((e.pow(2) + n.pow(2)).mean(1) / 4)
-assert (corr > 0).all()  # both modes, measured: 0.02-0.06
+assert (corr > 0).all()  # measured 0.035-0.054 real, 0.030-0.046 fast
 gap = blend_if_uncorrelated - tl.psnr((r.x_hat + y) / 2, x)  # measured: 0.1-0.2 dB
 assert (gap > 0).all() and (gap < 0.5).all()
 {"correlation of e and n": corr, "blend if uncorrelated (dB)": blend_if_uncorrelated}

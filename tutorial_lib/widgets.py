@@ -51,7 +51,8 @@ class RestorationExplorer:
 
     ``face``: (1, 3, 64, 64) clean face in [0, 1]; ``task``: an operator name, or an
     operator (``make_operator("inpainting", top_left=(8, 8))``) for other options.
-    ``steps``: Adam steps of each re-run (default 150; 10 in fast mode);
+    ``steps``: Adam steps of each re-run (default 30, enough from a warm start; 10 in
+    fast mode);
     ``first_steps``: of the first run (default: the task's tuned number, since that run
     starts from random z; 20 in fast mode);
     ``preview_every``: redraw the preview (and look for a newer request) every so many
@@ -80,7 +81,7 @@ class RestorationExplorer:
         steps: int | None = None,
         restarts: int = 1,
         seed: int = 0,
-        preview_every: int = 10,
+        preview_every: int = 3,
         warm_start: bool = True,
         first_steps: int | None = None,
     ):
@@ -92,7 +93,7 @@ class RestorationExplorer:
         task = self.op.name
         self.face, self.G, self.D = face, G, D
         self.y = self.op.corrupt(face, seed=seed)
-        self.steps = steps if steps is not None else fast_or(150, 10)
+        self.steps = steps if steps is not None else fast_or(30, 10)
         self.restarts, self.seed = restarts, seed
         self.preview_every, self.warm_start = preview_every, warm_start
         self.result = None
