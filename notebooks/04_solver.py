@@ -32,7 +32,7 @@
 # with ℓ the discriminator's logit.
 #
 # **Where it runs.** A CPU is enough. With the real settings (4 faces; the tuned
-# defaults, 200 Adam steps from the encoder's start; 300 steps where random starts are
+# defaults, 20-180 Adam steps from the encoder's start; 300 steps where random starts are
 # compared, 8 starts in the section on restarts) each restoration cell takes up to
 # about 30 s on one CPU core and the notebook a few minutes; under `TUTORIAL_FAST=1` it
 # uses 2 faces, 30 steps and 2 restarts, and the results are rougher.
@@ -554,11 +554,14 @@ plt.show()
 # %% [markdown]
 # ## The per-task defaults, and how they were tuned
 #
-# `tl.TUNED_SETTINGS` holds one `Settings` per task. Steps, lr, restarts and the start
-# are shared: 200 Adam steps with lr = 0.1 from the encoder's start alone, which
-# reached the PSNR of 2 random starts x 300 steps at a third of the work (the section
-# on the encoder; `benchmarks/encoder_start.py` measures it on validation faces). λ
-# differs per task. It was tuned
+# `tl.TUNED_SETTINGS` holds one `Settings` per task. The lr and the start are shared:
+# lr = 0.1 from the encoder's start alone, which reached the PSNR of 2 random starts x
+# 300 steps in 200 steps or fewer (the section on the encoder;
+# `benchmarks/encoder_start.py` measures it on validation faces). The steps differ:
+# each task gets the fewest that stay within 0.05 dB of 200 steps on validation faces
+# (`benchmarks/steps_needed.py`), 20 for inpainting and colorization, whose blend
+# copies most of the answer from y, and 150-180 for the other three. λ differs per
+# task too. It was tuned
 # on the CelebA **validation** split, never on the test faces that this course shows,
 # with
 #
@@ -592,7 +595,7 @@ Markdown(
 # | --- | --- | --- | --- |
 # | data term | the p-norm ‖y − A(G(z))‖_p | the sum Σ_i w_i \|A(G(z)) − y\|_i^p, no p-th root | with p = 1 the same; for p ≠ 1 the two differ by a power, so comparing p = 1 with p = 2 at one λ mixes the norm with a rescaling of λ: compare each p at its own tuned λ |
 # | latent term | "+ log p_Z(z)" on the slide; the code draws z from randn and clamps it to [-1, 1] (a uniform box) | −log p_Z(z) = ‖z‖²/2 for the Gaussian z our G was trained with; `clip=` adds the box | the sign the MAP derivation gives (notebook 03) |
-# | optimiser and starts | Nesterov momentum 0.9, 1,000-3,000 steps, 64 random starts per image | Adam, lr 0.1, 200 steps from one start, a learned encoder's guess (`init="encoder"`; `init="random", restarts=2, steps=300` searches from random starts) | a restoration in seconds on a CPU; from random starts PSNR stops moving after about 300 steps, and the encoder's start reaches the same PSNR in 200 steps or fewer on four tasks of five (notebook 04) |
+# | optimiser and starts | Nesterov momentum 0.9, 1,000-3,000 steps, 64 random starts per image | Adam, lr 0.1, 20-180 steps per task from one start, a learned encoder's guess (`init="encoder"`; `init="random", restarts=2, steps=300` searches from random starts) | a restoration in seconds on a CPU; from random starts PSNR stops moving after about 300 steps, and the encoder's start reaches the same PSNR in 200 steps or fewer on four tasks of five (notebook 04) |
 # | colorization's A | grayscale, "V of HSV" in the slide's words | BT.601 luma 0.299 R + 0.587 G + 0.114 B | linear, so it has an adjoint (notebook 01), and blending keeps the observed luma exactly |
 # | super-resolution's A | bilinear downsampling | 4x4 block average | every pixel of x* counts in y; adjoint: pixel replication / 16 |
 # | inpainting's data term | weighted mask (Yeh et al., CVPR 2017) | plain mask by default; `weighted=True` gives the weighted one | tuned on validation faces, the plain mask did as well (notebook 05's exercise compares them) |

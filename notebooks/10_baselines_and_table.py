@@ -124,8 +124,8 @@ rows = run_table(x.cpu(), ids, methods=["naive", *BASELINES], device=device)
 Markdown(slide_table(summarize(rows)))
 
 # %% [markdown]
-# The GAN prior is the slow one: its tuned defaults run 200 Adam steps from the
-# encoder's start for each face and task. `done=rows` keeps the rows we have and adds
+# The GAN prior is the slow one: its tuned defaults run 20 to 180 Adam steps
+# (per task) from the encoder's start for each face and task. `done=rows` keeps the rows we have and adds
 # the GAN prior's, the same way the table command goes on with an interrupted run.
 
 # %%

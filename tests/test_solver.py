@@ -345,6 +345,25 @@ def test_without_D_the_prior_is_the_latent_term_alone(dcgan):
     assert not torch.allclose(ablated.z, full.z)
 
 
+def test_lambda_zero_never_calls_D(dcgan):
+    """With lam = 0 the prior weighs nothing: D is skipped, and the result is the data
+    term's minimiser, the same as with a D that scores every image 0."""
+    G, D = dcgan
+    op = tl.make_operator("inpainting")
+    y = op.corrupt(G(randn(2, 100, seed=5)).clamp(0, 1))
+    calls = []
+    hook = D.register_forward_hook(lambda *args: calls.append(1))
+    skipped = tl.restore(y, op, G, D, lam=0.0, steps=5, restarts=2)
+    hook.remove()
+    zero = tl.restore(
+        y, op, G, ZeroDiscriminator().eval(), lam=0.0, steps=5, restarts=2
+    )
+    assert calls == []
+    assert skipped.settings.use_D is True  # what was asked is recorded unchanged
+    assert torch.equal(skipped.z, zero.z)
+    assert torch.all(skipped.history["prior_D"] == 0)
+
+
 def test_settings_hold_everything_and_reproduce_the_run(dcgan):
     G, D = dcgan
     op = tl.make_operator("denoising")
