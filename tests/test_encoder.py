@@ -93,7 +93,9 @@ def test_restore_starts_its_first_restart_at_the_encoders_code(dcgan):
     y = op.corrupt(G(randn(2, 100, seed=3)), seed=0)
     r = tl.restore(y, op, G, D, init="encoder", steps=2, restarts=1, blend=False)
     z0 = encoder_start(y, op)
-    terms, _ = objective_terms(z0, y, op, G, D, p=1.0, weights=op.weights(y))
+    terms, _ = objective_terms(
+        z0, y, op, G, D, p=1.0, weights=op.weights(y), precision=r.settings.precision
+    )
     f0 = terms["data"] + r.settings.lam * (terms["prior_D"] + terms["prior_z"])
     assert torch.allclose(r.history["total"][0], f0, rtol=1e-5)
     assert r.settings.init == "encoder"

@@ -6,6 +6,8 @@ from torch import nn
 
 import tutorial_lib as tl
 from conftest import LinearGenerator, ZeroDiscriminator, randn
+from tutorial_lib import precision as precision_module
+from tutorial_lib.precision import bf16_is_fast
 from tutorial_lib.solver import data_term, objective_terms
 
 
@@ -395,13 +397,17 @@ def test_unknown_or_bad_settings_say_what_is_allowed(dcgan):
         tl.restore(y, op, G, D, clip=-1)
 
 
-def test_precision_is_resolved_recorded_and_checked(dcgan):
-    """auto keeps float32 for a small batch; the resolved name goes into r.settings."""
+def test_precision_is_resolved_recorded_and_checked(dcgan, monkeypatch):
+    """auto keeps float32 below BF16_MIN_BATCH images, bf16 from there on where the
+    hardware runs it fast; the resolved name goes into r.settings."""
     G, D = dcgan
     op = tl.make_operator("denoising")
     y = op.corrupt(G(randn(2, 100, seed=5)).clamp(0, 1))
+    monkeypatch.setattr(precision_module, "BF16_MIN_BATCH", 3)
     small = tl.restore(y, op, G, D, steps=2, restarts=1)
-    assert small.settings.precision == "fp32"  # 2 images: below BF16_MIN_BATCH
+    assert small.settings.precision == "fp32"  # 2 images: below the threshold
+    two_starts = tl.restore(y, op, G, D, steps=2, restarts=2)  # 4 rows in each pass
+    assert two_starts.settings.precision == ("bf16" if bf16_is_fast("cpu") else "fp32")
     forced = tl.restore(y, op, G, D, steps=2, restarts=1, precision="bf16")
     assert forced.settings.precision == "bf16"
     assert (

@@ -18,10 +18,14 @@ from contextlib import nullcontext
 import torch
 
 PRECISIONS = ("auto", "fp32", "bf16")
-# Below this many images in one forward pass bfloat16 gains too little to be worth its
-# rounding: `python benchmarks/solver_speed.py` on this project's 2-core AMX CPU gave
-# fp32 / bf16 step-time ratios of 1.12 for 1 image, 1.34 for 4, 1.87 for 16, 1.92 for 64.
-# 16: where the gain is large; below it the explorer's one-face runs stay exact float32.
+# Below this many images in one forward pass "auto" keeps float32. On this project's
+# 2-core AMX CPU, with G and D channels_last (as load_pretrained gives them),
+# `python benchmarks/solver_speed.py --threads 2 --sizes 1 4 16 64` gave fp32 / bf16
+# step-time ratios of 1.21 for 1 image, 1.43 for 4, 1.78 for 16, 1.86 for 64. 16: where
+# the gain is large (the table's batches of 64). Below it, in the notebooks' few faces
+# and the explorer's one, float32 keeps every number a student recomputes by hand
+# (D(G(z)), each term of f) equal to restore()'s to float32 rounding, at a cost of
+# 1.2-1.4x; precision="bf16" takes the speed there too.
 BF16_MIN_BATCH = 16
 
 
@@ -53,7 +57,7 @@ def resolve_precision(precision: str, device, batch: int | None = None) -> str:
     'fp32'
     >>> resolve_precision("auto", "cpu") == ("bf16" if bf16_is_fast("cpu") else "fp32")
     True
-    >>> resolve_precision("auto", "cpu", batch=1)  # too few images to gain
+    >>> resolve_precision("auto", "cpu", batch=1)  # too few images to gain enough
     'fp32'
     """
     if precision not in PRECISIONS:
