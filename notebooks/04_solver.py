@@ -33,8 +33,8 @@
 #
 # **Where it runs.** A CPU is enough. With the real settings (4 faces; the tuned
 # defaults, 20-180 Adam steps from the encoder's start; 300 steps where random starts are
-# compared, 8 starts in the section on restarts) each restoration cell takes up to
-# about 30 s on one CPU core and the notebook a few minutes; under `TUTORIAL_FAST=1` it
+# compared, 8 starts in the section on restarts) the slowest cell took 40 s on one CPU
+# core here and the whole notebook under a minute and a half; under `TUTORIAL_FAST=1` it
 # uses 2 faces, 30 steps and 2 restarts, and the results are rougher.
 
 # %%

@@ -21,9 +21,9 @@
 #   to every task as they are.
 #
 # **Where it runs.** A CPU is enough. With the real settings the slowest cell took
-# 22 s on one CPU core here, and the whole notebook about two and a half minutes
-# (`benchmarks/notebook_times.py`); under `TUTORIAL_FAST=1` every run is cut to 20
-# Adam steps and one start, so the pictures are rougher. The first cell says which
+# 5 s on one CPU core here, and the whole notebook about 15 s
+# (`benchmarks/notebook_times.py`); under `TUTORIAL_FAST=1` every run is cut to at most 20
+# Adam steps and one start, so some pictures are rougher. The first cell says which
 # device it found; a GPU is used when there is one.
 
 # %%

@@ -22,9 +22,9 @@
 #   p = 2 shifts the balance of a data term that has only 768 numbers.
 #
 # **Where it runs.** A CPU is enough. With the real settings the slowest cell took
-# 24 s on one CPU core here, and the whole notebook under two minutes
-# (`benchmarks/notebook_times.py`); under `TUTORIAL_FAST=1` every run is cut to 20
-# Adam steps and one start, so the pictures are rougher. The first cell says which
+# 8 s on one CPU core here, and the whole notebook about 35 s
+# (`benchmarks/notebook_times.py`); under `TUTORIAL_FAST=1` every run is cut to at most 20
+# Adam steps and one start, so some pictures are rougher. The first cell says which
 # device it found; a GPU is used when there is one.
 
 # %%

@@ -20,9 +20,9 @@
 #   own choice, changes.
 #
 # **Where it runs.** A CPU is enough. With the real settings the slowest cell took
-# 23 s on one CPU core here, and the whole notebook about a minute and a half
-# (`benchmarks/notebook_times.py`); under `TUTORIAL_FAST=1` every run is cut to 20
-# Adam steps and one start, so the pictures are rougher. The first cell says which
+# 9 s on one CPU core here, and the whole notebook about 40 s
+# (`benchmarks/notebook_times.py`); under `TUTORIAL_FAST=1` every run is cut to at most 20
+# Adam steps and one start, so some pictures are rougher. The first cell says which
 # device it found; a GPU is used when there is one.
 
 # %%

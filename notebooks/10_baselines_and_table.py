@@ -22,8 +22,8 @@
 #   blind comparison you judge yourself.
 #
 # **Where it runs.** A CPU is enough. With the real settings the rerun of every method
-# on every task is the slowest cell, under a minute on one CPU core; the whole notebook
-# takes about two and a half minutes. Under
+# on every task is the slowest cell, 25 s on one CPU core; the whole notebook takes
+# about a minute and a half. Under
 # `TUTORIAL_FAST=1` the rerun uses 2 faces and the GAN prior 20 Adam steps and one
 # start. The first cell says which device it found; a GPU is used when there is one.
 
