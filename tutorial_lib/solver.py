@@ -92,7 +92,10 @@ class Settings:
 # (`python benchmarks/encoder_start.py --data ../shared/celeba --n 16`) the encoder's
 # start alone reached the random starts' final PSNR after 0 (inpainting), 150
 # (super-resolution), 180 (denoising) and 130 (quantization) steps; colorization
-# stayed within 0.16 dB of it. Each task's steps are then the fewest (at least 20)
+# stayed within 0.16 dB of it. (From that start, with these steps, lambda's effect is
+# no longer measurable: tuned - lambda 0 at most two standard errors from 0 on every task,
+# `python benchmarks/prior_effect.py --data ../shared/celeba --n 32`, data/README.md.)
+# Each task's steps are then the fewest (at least 20)
 # whose mean PSNR on 64 validation faces is within 0.05 dB of that after 200 steps
 # (`python benchmarks/steps_needed.py --data ../shared/celeba --n 64`; paired
 # difference, mean +- standard error): inpainting 20 (+0.02 +- 0.12 dB), colorization
