@@ -4,19 +4,20 @@
                                           [--steps 30 60]
 
 For each task, builds the RestorationExplorer of the task notebooks on a shipped test
-face (the notebooks' settings: warm-started re-runs, a preview every 3 steps; each
+face (the notebooks' settings: warm-started re-runs, a preview after step 1 and then
+every 3 steps; each
 value of --steps, the Adam steps of a re-run, side by side: the explorer's default
 first), then moves the sliders from code as a student would: lambda through a few
 values, then p. Per move it records the PSNR of the settled face and the seconds from
 setting the slider to
-    first update     the first picture redrawn, after Adam has moved (step 3; the
+    first update     the first picture redrawn, after Adam has moved (step 1; the
                      warm start itself is the picture already shown),
     settled          the end of the re-run, metrics updated,
 and prints the medians over the moves (for PSNR, the median of the faces each move
 settled on: fewer steps per re-run are only a gain if it stays close). Then two quick moves: lambda moved once, and
 again as soon as the first picture of that run is drawn, timed from the second move to
-the settled result ("two quick moves", against "settled": the stale run is stopped at
-its next preview, so the two should be close, not twice as long). Run it on an
+the settled result ("two quick moves", against "settled": the stale run is stopped
+after its current step, so the two should be close, not twice as long). Run it on an
 otherwise idle machine: on two cores a second busy process slows torch several times
 over.
 """

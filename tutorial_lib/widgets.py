@@ -55,8 +55,9 @@ class RestorationExplorer:
     fast mode);
     ``first_steps``: of the first run (default: the task's tuned number, since that run
     starts from random z; 20 in fast mode);
-    ``preview_every``: redraw the preview (and look for a newer request) every so many
-    steps. ``restarts``, ``seed``: as in restore (the seed also draws y's noise; New
+    ``preview_every``: redraw the preview every so many steps (and after the first
+    step, so that a move shows at once); a newer request is looked for after every
+    step. ``restarts``, ``seed``: as in restore (the seed also draws y's noise; New
     start number k uses seed + k); ``warm_start``: start each re-run from the previous
     z. The first run happens before the constructor returns; later ones in the
     background:
@@ -207,11 +208,13 @@ class RestorationExplorer:
     # --- one run --------------------------------------------------------------------
 
     def _preview(self, step: int, x: torch.Tensor) -> None:
-        if self._stop.is_set():
+        if self._stop.is_set():  # checked after every step: a stale run ends at once
             raise _Stopped
         if step == 0:  # the start: for a warm start, the picture already shown
             return
         self.progress.value = min(step, self.progress.max)
+        if step != 1 and step % self.preview_every:
+            return  # a picture after step 1, then every preview_every steps
         shown = self.op.blend(x, self.y) if self.blend else x
         self.image.value = to_png([self.face, self._observed, shown])
 
@@ -256,7 +259,7 @@ class RestorationExplorer:
                 init=init,
                 z_init=self.result.z if warm else None,
                 callback=self._preview,
-                callback_every=self.preview_every,
+                callback_every=1,  # _preview picks the steps it draws
             )
         except _Stopped:
             record["stopped"] = True
