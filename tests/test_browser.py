@@ -178,8 +178,20 @@ def test_explorer_in_jupyterlab(lab):
             page.wait_for_selector(
                 ".jp-Toolbar-kernelName:has-text('Python')", timeout=120_000
             )
+            # the kernel's name shows before the kernel is up: wait for it to be idle
+            page.wait_for_selector(
+                ".jp-StatusBar-TextItem:has-text('| Idle')", timeout=120_000
+            )
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            # and for the run to begin, so that cells not yet run read as "not yet",
+            # not as "stopped" (a Run All that took a few seconds to start failed here)
+            page.wait_for_function(
+                """() => [...document.querySelectorAll(
+                    '.jp-CodeCell .jp-InputArea-prompt')].some(
+                    p => /^\\[(\\*|\\d+)\\]:$/.test(p.textContent.trim()))""",
+                timeout=120_000,
+            )
             deadline, seen = time.monotonic() + 900, []
             while seen[-3:] not in (["done"] * 3, ["stopped"] * 3):  # not a pause
                 assert time.monotonic() < deadline, "the notebook did not finish"
