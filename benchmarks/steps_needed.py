@@ -24,6 +24,7 @@ from _cli import add_machine_options, parse_on_machine
 
 import tutorial_lib as tl
 from tutorial_lib.data import load_faces
+from tutorial_lib.metrics import mean_and_error
 from tutorial_lib.solver import resolve_settings
 
 EVERY = 10  # steps between two measurements
@@ -77,10 +78,9 @@ def main() -> None:
             for k, v in sorted(curve.items())
             if k >= args.min_steps and v.mean() >= reference.mean() - args.tolerance
         )
-        diff = curve[k] - reference
-        se = diff.std() / len(diff) ** 0.5
+        diff, se = mean_and_error(curve[k] - reference)
         cells = " | ".join(f"{curve[s].mean():.2f}" for s in shown)
-        print(f"| {task} | {cells} | {k} | {diff.mean():+.3f} ± {se:.3f} |", flush=True)
+        print(f"| {task} | {cells} | {k} | {diff:+.3f} ± {se:.3f} |", flush=True)
 
 
 if __name__ == "__main__":

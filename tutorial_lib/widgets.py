@@ -10,8 +10,9 @@ CPU. A warm start makes the result depend on the sliders' history: New start for
 it and draws a fresh random z.
 
 Runs after the first go on in a background thread, so that the notebook keeps taking
-slider moves while Adam runs: a move made during a run stops it at its next preview and
-starts the latest setting (moves made meanwhile are coalesced: only the last one runs).
+slider moves while Adam runs: a move made during a run stops it after its current step
+and starts the latest setting (moves made meanwhile are coalesced: only the last one
+runs).
 The explorer is a plain object whose controls can be set from code, which is how the
 tests drive it without a browser:
 
@@ -106,7 +107,7 @@ class RestorationExplorer:
         self._wanted = False  # a request not yet started
         self._fresh_pending = False  # New start pressed, no fresh run finished since
         self._busy = False  # a worker thread is serving requests
-        self._stop = threading.Event()  # set: the run in progress ends at its preview
+        self._stop = threading.Event()  # set: the run in progress ends after its step
         self._idle = threading.Event()
         self._idle.set()
         defaults = TUNED_SETTINGS[task]
@@ -159,7 +160,7 @@ class RestorationExplorer:
     def request(self, fresh: bool = False) -> None:
         """Run with the sliders' current values as soon as possible.
 
-        A run in progress stops at its next preview; requests made meanwhile are
+        A run in progress stops after its current step; requests made meanwhile are
         coalesced into one. ``fresh`` (New start): the next run that finishes starts
         from a new random z (seed + number of New starts), whatever stops it before.
         """
@@ -176,7 +177,7 @@ class RestorationExplorer:
         threading.Thread(target=self._serve, daemon=True).start()
 
     def stop(self) -> None:
-        """End the run in progress at its next preview, and drop a request not yet
+        """End the run in progress after its current step, and drop a request not yet
         started; keep the last result."""
         with self._lock:
             self._wanted = False
@@ -212,9 +213,10 @@ class RestorationExplorer:
             raise _Stopped
         if step == 0:  # the start: for a warm start, the picture already shown
             return
-        self.progress.value = min(step, self.progress.max)
-        if step != 1 and step % self.preview_every:
-            return  # a picture after step 1, then every preview_every steps
+        last = step == self.progress.max
+        if step != 1 and step % self.preview_every and not last:
+            return  # a picture after step 1, then every preview_every steps and the last
+        self.progress.value = step  # the step of the picture shown (Stop quotes it)
         shown = self.op.blend(x, self.y) if self.blend else x
         self.image.value = to_png([self.face, self._observed, shown])
 
