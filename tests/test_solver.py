@@ -449,3 +449,67 @@ def test_bf16_restores_as_well_as_float32():
         for precision in ("fp32", "bf16")
     }
     assert abs(scores["bf16"] - scores["fp32"]) < 0.05, scores
+
+
+@pytest.mark.parametrize("arm", list(tl.ARMS))
+def test_each_arm_computes_exactly_its_terms(dcgan, arm):
+    """The total is data + lam (lam_D prior_D + prior_z) with the arm's terms switched
+    off where it says so, recomputed here from the recorded terms and from D itself."""
+    G, D = dcgan
+    op = tl.make_operator("super_resolution")
+    y = op.corrupt(G(randn(3, 100, seed=8)).clamp(0, 1))
+    given = dict(lam=0.7, lam_D=2.0, steps=4, restarts=2, init="random")
+    r = tl.restore(y, op, G, D, **(given | tl.ARMS[arm]))
+    h, s = r.history, r.settings
+    uses_D, uses_z = arm in ("paper", "authors"), arm in ("data", "csgm", "paper")
+    assert (
+        torch.all(h["prior_D"] != 0) == uses_D
+        and torch.all(h["prior_D"] == 0) != uses_D
+    )
+    assert (
+        torch.all(h["prior_z"] > 0) == uses_z and torch.all(h["prior_z"] == 0) != uses_z
+    )
+    if uses_D:  # the recorded term is -l(G(z_hat)), D's own score of the answer
+        assert torch.allclose(h["prior_D"][-1], -D(G(r.z)), atol=1e-5)
+    if uses_z:
+        assert torch.allclose(h["prior_z"][-1], 0.5 * (r.z**2).sum(1))
+    expected = h["data"] + s.lam * (2.0 * h["prior_D"] + h["prior_z"])
+    assert torch.allclose(h["total"], expected)
+    if arm == "data":
+        assert s.lam == 0 and torch.equal(h["total"], h["data"])
+    if arm == "authors":
+        assert s.clip == 1.0 and r.z.abs().max() <= 1.0
+
+
+def test_lam_D_weighs_only_D_and_zero_skips_it(dcgan):
+    """lam_D = 0 is the latent arm (same z, D never called); lam_D = 3 triples D's
+    share of the objective while the latent share keeps its weight lam."""
+    G, D = dcgan
+    op = tl.make_operator("denoising")
+    y = op.corrupt(G(randn(2, 100, seed=9)).clamp(0, 1))
+    common = dict(lam=0.5, steps=5, restarts=2, init="random")
+    calls = []
+    hook = D.register_forward_hook(lambda *args: calls.append(1))
+    zero = tl.restore(y, op, G, D, lam_D=0.0, **common)
+    hook.remove()
+    latent_only = tl.restore(y, op, G, D, use_D=False, **common)
+    assert calls == [] and torch.equal(zero.z, latent_only.z)
+    three = tl.restore(y, op, G, D, lam_D=3.0, **common)
+    h = three.history
+    assert torch.allclose(
+        h["total"], h["data"] + 0.5 * (3 * h["prior_D"] + h["prior_z"])
+    )
+    one = tl.restore(y, op, G, D, lam_D=1.0, **common)
+    assert not torch.allclose(one.z, three.z)
+
+
+def test_bad_latent_or_lam_D_say_what_is_allowed(dcgan):
+    G, D = dcgan
+    op = tl.make_operator("denoising")
+    y = torch.rand(1, 3, 64, 64)
+    with pytest.raises(
+        ValueError, match='latent must be "gauss" or "none", got \'uniform\''
+    ):
+        tl.restore(y, op, G, D, latent="uniform")
+    with pytest.raises(ValueError, match="lam_D must be >= 0, got -1"):
+        tl.restore(y, op, G, D, lam_D=-1)

@@ -28,7 +28,7 @@ from .models import (
 )
 from .operators import OPERATORS, TASKS, Operator, make_operator
 from .prior import discriminator_prior, latent_prior
-from .solver import TUNED_SETTINGS, Restoration, Settings, restore
+from .solver import ARMS, TUNED_SETTINGS, Restoration, Settings, restore
 
 __all__ = [
     "FAST",
@@ -49,6 +49,7 @@ __all__ = [
     "make_operator",
     "discriminator_prior",
     "latent_prior",
+    "ARMS",
     "TUNED_SETTINGS",
     "Restoration",
     "Settings",

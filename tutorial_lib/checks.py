@@ -65,7 +65,8 @@ def check_settings(s) -> None:
     """Raise ValueError for solver settings outside their ranges (tutorial_lib.solver).
 
     ``s``: a Settings. lam >= 0, p > 0 (p < 1 is allowed: the data term is smoothed),
-    steps and restarts >= 1, lr > 0, clip > 0 or None, init "random" or "encoder" (the
+    steps and restarts >= 1, lr > 0, clip > 0 or None, init "random" or "encoder",
+    latent "gauss" or "none", lam_D >= 0 (the
     precision's name is checked where it is resolved,
     tutorial_lib.precision.resolve_precision).
 
@@ -90,6 +91,10 @@ def check_settings(s) -> None:
         raise ValueError(f"clip must be > 0 or None, got {s.clip}")
     if s.init not in ("random", "encoder"):
         raise ValueError(f'init must be "random" or "encoder", got {s.init!r}')
+    if s.latent not in ("gauss", "none"):
+        raise ValueError(f'latent must be "gauss" or "none", got {s.latent!r}')
+    if s.lam_D < 0:
+        raise ValueError(f"lam_D must be >= 0, got {s.lam_D}")
 
 
 def check_restore_inputs(y, op, G, D, s) -> None:

@@ -3,8 +3,22 @@
 The objective of slide 9, per image, with the sign of the latent term from the MAP
 derivation (see tutorial_lib.prior):
 
-    f(z) = sum_i w_i |A(G(z)) - y|_i^p   +   lam * ( -l(G(z)) + ||z||^2 / 2 )
-           \\____ data term, weights w ___/         \\_ D prior _/  \\ latent prior /
+    f(z) = sum_i w_i |A(G(z)) - y|_i^p   +   lam * ( lam_D * -l(G(z)) + ||z||^2 / 2 )
+           \\____ data term, weights w ___/              \\__ D prior __/  \\ latent /
+
+Each term has its own switch, so that every claim about a term can point at the run
+that turns it off (notebook 04, benchmarks/ablation.py). ``ARMS`` names the four
+objectives that matter for the paper:
+
+    "data"     lam = 0: the data term alone; G's range is the only prior
+    "csgm"     use_D=False: + ||z||^2 / 2, the regulariser of CSGM (Bora et al. 2017)
+    "paper"    + D's term as well: the objective as derived (notebook 03)
+    "authors"  D's term and a box on z (latent="none", clip=1): the authors' public
+               code (from random starts), whose uniform p_Z is constant in the box
+
+``lam_D`` weighs D's term against the latent term (1 is the derivation; at a tuned
+lambda D's term is a few units where ||z||^2 / 2 is about 50, so a larger lam_D asks
+whether D helps at any strength).
 
 We use the p-th power of the p-norm, sum |r|^p, smoothed as (r^2 + eps^2)^(p/2) so
 that p <= 1 has a finite gradient at r = 0. It is minimised by Adam over z from
@@ -64,6 +78,10 @@ class Settings:
     clip: float | None = (
         None  # clamp z to [-clip, clip] after each step (a uniform p_Z)
     )
+    # -log p_Z(z): "gauss" ||z||^2 / 2 (the N(0, I) that G was trained with) or "none"
+    # (with clip, the authors' uniform p_Z: constant inside the box)
+    latent: str = "gauss"
+    lam_D: float = 1.0  # D's term relative to the latent term; 1 = the derivation
     # G and D under bfloat16 autocast ("bf16") or not ("fp32"); "auto": bf16 where the
     # device runs it fast and the batch is large enough to gain (tutorial_lib.precision).
     # z, Adam's state and the data term stay float32. r.settings records the resolved one.
@@ -103,12 +121,24 @@ class Settings:
 # (-0.03 +- 0.01), quantization 170 (-0.04 +- 0.01). Inpainting and colorization copy
 # most of the answer from y (the blend), so the encoder's guess is nearly final there.
 ENCODER_START = dict(init="encoder", restarts=1)
+RANDOM_STARTS = dict(init="random", restarts=2, steps=300)  # the tuning's search
 TUNED_SETTINGS = {
     "inpainting": Settings(lam=10.0, blend=True, steps=20, **ENCODER_START),
     "colorization": Settings(lam=10.0, blend=True, steps=20, **ENCODER_START),
     "super_resolution": Settings(lam=0.03, steps=150, **ENCODER_START),
     "denoising": Settings(lam=0.1, steps=180, **ENCODER_START),
     "quantization": Settings(lam=1.0, steps=170, **ENCODER_START),
+}
+
+
+# The four objectives of the ablation (module docstring), as overrides of a task's
+# settings: restore(y, op, G, D, **ARMS["csgm"]). Where the search starts is the other
+# factor of the ablation (RANDOM_STARTS, the paper's and the authors'; or ENCODER_START).
+ARMS = {
+    "data": dict(lam=0.0),
+    "csgm": dict(use_D=False, latent="gauss"),
+    "paper": dict(use_D=True, latent="gauss"),
+    "authors": dict(use_D=True, latent="none", clip=1.0),
 }
 
 
@@ -189,10 +219,12 @@ def objective_terms(
     weights=None,
     use_D: bool = True,
     precision: str = "fp32",
+    latent: str = "gauss",
 ):
     """The three terms of f at z, each (B,), and G(z); B = len(z) = len(y).
 
-    ``use_D=False`` (an ablation: the latent prior alone) skips D; its term is 0.
+    ``use_D=False`` (an ablation: the latent prior alone) skips D; its term is 0;
+    ``latent``: "gauss" (||z||^2 / 2) or "none" (the term is 0).
     ``y``: (B, ...) observations; ``p``, ``weights``: as in ``data_term``;
     ``precision``: "fp32" or "bf16", the arithmetic of G and D (the terms and G(z)
     come back in z's dtype either way). With
@@ -216,7 +248,7 @@ def objective_terms(
         {
             "data": data_term(op.A(G_z) - y, p, weights),
             "prior_D": prior_D.to(z.dtype),
-            "prior_z": latent_prior(z),
+            "prior_z": latent_prior(z) if latent == "gauss" else z.new_zeros(len(z)),
         },
         G_z,
     )
@@ -297,14 +329,15 @@ def restore(
     optimizer = torch.optim.Adam([z], lr=s.lr)
     history = {name: [] for name in ("data", "prior_D", "prior_z", "total")}
 
-    # With lam = 0 the D term is multiplied by 0: skip D's forward and backward (its
-    # history is then recorded as 0, like use_D=False), half the cost of a step.
-    use_D = s.use_D and s.lam != 0
+    # With lam = 0 or lam_D = 0 the D term is multiplied by 0: skip D's forward and
+    # backward (its history is then recorded as 0, like use_D=False), half a step's cost.
+    use_D = s.use_D and s.lam != 0 and s.lam_D != 0
     for step in range(s.steps + 1):  # the last pass only evaluates the final z
         terms, G_z = objective_terms(
-            z, y_rep, op, G, D, s.p, weights, use_D, s.precision
+            z, y_rep, op, G, D, s.p, weights, use_D, s.precision, s.latent
         )
-        total = terms["data"] + s.lam * (terms["prior_D"] + terms["prior_z"])
+        prior = s.lam_D * terms["prior_D"] + terms["prior_z"]
+        total = terms["data"] + s.lam * prior
         for name, value in {**terms, "total": total}.items():
             history[name].append(value.detach())
         if callback is not None and (step % callback_every == 0 or step == s.steps):
