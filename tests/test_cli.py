@@ -261,3 +261,55 @@ def test_restore_with_an_unknown_task_names_the_tasks(tmp_path, face_png, capsys
     lines = [line for line in message.splitlines() if "deblur" in line]
     assert len(lines) == 1 and all(task in lines[0] for task in TASKS), message
     assert "Traceback" not in message and not out.exists()
+
+
+def test_calibrate_writes_a_D_for_the_shipped_G_and_refuses_to_overwrite(tmp_path):
+    """Two steps of `calibrate`: the file loads for the shipped G, its record holds the
+    command, the settings, the kept step and both Ds' margins; a second call stops."""
+    from tutorial_lib.models import load_discriminator, load_pretrained
+
+    faces = tmp_path / "faces.pt"
+    torch.save((load_sample_faces(16) * 255).round().to(torch.uint8), faces)
+    out = tmp_path / "d.pt"
+    command = ["calibrate", "--data", str(faces), "--valid-data", str(faces)]
+    command += ["--out", str(out), "--steps", "2", "--batch-size", "6"]
+    main([*command, "--device", "cpu"])
+    G, _ = load_pretrained("cpu")
+    load_discriminator(G, out)
+    meta = torch.load(out, weights_only=True)["meta"]
+    assert meta["calibration"]["steps"] == 2 and "calibrate" in meta["command"]
+    assert meta["chosen_step"] in (0, 2) and set(meta["margins"]) == {
+        "gan",
+        "calibrated",
+    }
+    before = out.read_bytes()
+    with pytest.raises(SystemExit, match=r"d\.pt exists; pass --force"):
+        main(command)
+    assert out.read_bytes() == before
+
+
+def test_restore_runs_an_arm_with_either_discriminator(tmp_path, face_png, monkeypatch):
+    """--arm sets the arm's switches, --lam on top; --discriminator picks the D."""
+    import tutorial_lib as tl
+
+    seen = []
+    restore = tl.restore
+
+    def spy(y, op, G, D, *args, **kwargs):
+        r = restore(y, op, G, D, *args, **kwargs)
+        seen.append((r.settings, D))
+        return r
+
+    monkeypatch.setattr(tl, "restore", spy)
+    options = ["--task", "denoising", "--corrupt", "--arm", "authors", "--lam", "0.1"]
+    _restore(face_png, tmp_path / "out.png", *options, "--discriminator", "calibrated")
+    settings, D = seen[-1]
+    assert (settings.latent, settings.clip, settings.use_D, settings.lam) == (
+        "none",
+        1.0,
+        True,
+        0.1,
+    )
+    calibrated = tl.load_pretrained("cpu", discriminator="calibrated")[1]
+    x = load_sample_faces(2)
+    assert torch.equal(D(x), calibrated(x))

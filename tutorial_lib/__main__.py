@@ -7,6 +7,7 @@ restore       restore a face image with the GAN prior (optionally corrupting it 
 table         the paper's table: every method on every task, ours beside the paper's
 dictionary    learn the patch dictionary of the sparse-coding baseline (K-SVD)
 encoder       train the encoder that starts restore()'s search (init="encoder")
+calibrate     train D further against the final G: the D the prior's derivation assumes
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from pathlib import Path
 
 import torch
 
+from .calibrate import CalibrationConfig
 from .data import load_faces
 from .evaluate import METHODS
+from .models import DISCRIMINATORS
 from .operators import TASKS
+from .solver import ARMS
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
@@ -187,6 +191,64 @@ def cmd_encoder(args) -> None:
     )
 
 
+def cmd_calibrate(args) -> None:
+    from .calibrate import CalibrationConfig, calibrate
+    from .models import load_pretrained, save_discriminator
+    from .precision import resolve_precision
+    from .quality import discriminator_margins
+
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    G, D = load_pretrained(device=args.device, path=args.weights)
+    device = next(G.parameters()).device
+    faces = load_faces(args.data, "train")
+    if (
+        faces.dtype != torch.uint8
+    ):  # a CelebA folder gives floats; store as prepare does
+        faces = (faces * 255).round().to(torch.uint8)
+    valid = load_faces(args.valid_data, "valid")
+    # the first half picks the step (held-out log loss); the second half, never used
+    # for any choice, gives the margins recorded with the weights
+    pick, check = valid[: len(valid) // 2], valid[len(valid) // 2 :]
+    config = CalibrationConfig(
+        steps=args.steps,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        beta=args.beta,
+        gamma=args.gamma,
+        seed=args.seed,
+        precision=resolve_precision(args.precision, device),
+    )
+    D_cal, log = calibrate(G, D, faces, pick, config)
+    margins = {
+        name: discriminator_margins(net, check.to(device))
+        for name, net in (("gan", D), ("calibrated", D_cal))
+    }
+    best = min(log, key=lambda entry: entry["log_loss"])
+    save_discriminator(
+        D_cal,
+        G,
+        out,
+        command=args.invocation,
+        calibration=asdict(config),
+        chosen_step=best["step"],
+        log=log,
+        margins=margins,
+        device=str(device),
+        threads=torch.get_num_threads(),
+        torch=str(torch.__version__),
+    )
+    print(
+        f"wrote {out}: step {best['step']} of {config.steps}, held-out log loss "
+        f"{log[0]['log_loss']:.3f} -> {best['log_loss']:.3f}, accuracy "
+        f"{best['accuracy']:.3f}; margins on {len(check)} other validation faces:"
+    )
+    for name, values in margins.items():
+        print(f"  {name:10s} " + ", ".join(f"{k} {v:+.2f}" for k, v in values.items()))
+
+
 def cmd_restore(args) -> None:
     import tutorial_lib as tl
     from tutorial_lib.data import crop_square, prepare_face, to_png
@@ -217,16 +279,23 @@ def cmd_restore(args) -> None:
         y = op.corrupt(truth, seed=args.seed)
     else:  # already an observation of this task, at its size
         y = _observation(photo, op, args)
-    G, D = tl.load_pretrained(device=args.device)
+    G, D = tl.load_pretrained(device=args.device, discriminator=args.discriminator)
     device = next(G.parameters()).device
-    given = dict(lam=args.lam, p=args.p, steps=args.steps, restarts=args.restarts)
+    given = dict(
+        lam=args.lam,
+        lam_D=args.lam_D,
+        p=args.p,
+        steps=args.steps,
+        restarts=args.restarts,
+    )
+    arm = tl.ARMS[args.arm] if args.arm else {}
     r = tl.restore(
         y.to(device),
         op,
         G,
         D,
         seed=args.seed,
-        **{k: v for k, v in given.items() if v is not None},
+        **arm | {k: v for k, v in given.items() if v is not None},
     )
     panels = ([truth] if clean else []) + [op.naive_inverse(y), r.x_hat.cpu()]
     out.write_bytes(to_png(panels, scale=4))  # 64x64 faces are too small to look at
@@ -428,6 +497,26 @@ def main(argv=None) -> None:
     p.add_argument("--force", action="store_true", help="overwrite --out")
     p.set_defaults(run=cmd_encoder)
 
+    p = sub.add_parser("calibrate", help="train D further against the final G")
+    p.add_argument("--data", required=True, help="training faces: CelebA folder or .pt")
+    p.add_argument(
+        "--valid-data", required=True, help="validation faces: CelebA folder or .pt"
+    )
+    p.add_argument("--out", default="data/weights/discriminator_calibrated.pt")
+    p.add_argument("--weights", default=None, help="the DCGAN (default: the shipped)")
+    defaults = CalibrationConfig()
+    for name in ("steps", "batch_size"):
+        flag = "--" + name.replace("_", "-")
+        p.add_argument(flag, type=int, default=getattr(defaults, name))
+    for name in ("lr", "beta", "gamma"):
+        p.add_argument(f"--{name}", type=float, default=getattr(defaults, name))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default=None, help="cpu, cuda, ... (default: best)")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
+    p.add_argument("--force", action="store_true", help="overwrite --out")
+    p.set_defaults(run=cmd_calibrate)
+
     p = sub.add_parser("restore", help="restore one face image with the GAN prior")
     p.add_argument(
         "image",
@@ -443,8 +532,21 @@ def main(argv=None) -> None:
         help="an ordinary photo: find the face, crop it like CelebA, corrupt it",
     )
     p.add_argument("--out", required=True, help="PNG: [truth |] input | restored")
-    for name in ("lam", "p"):
-        p.add_argument(f"--{name}", type=float, default=None)
+    p.add_argument(
+        "--arm",
+        choices=list(ARMS),
+        default=None,
+        help="the objective's terms (solver.ARMS; default: the task's tuned ones)",
+    )
+    p.add_argument(
+        "--discriminator",
+        choices=list(DISCRIMINATORS),
+        default="gan",
+        help="the GAN's own D or the one calibrated to G (models.load_pretrained)",
+    )
+    for name in ("lam", "lam_D", "p"):
+        flag = "--" + name.replace("_", "-")
+        p.add_argument(flag, type=float, default=None, dest=name)
     for name in ("steps", "restarts"):
         p.add_argument(f"--{name}", type=int, default=None)
     p.add_argument("--seed", type=int, default=0)

@@ -16,6 +16,7 @@ Introduced in notebook 02; trained by tutorial_lib.train (notebook 11).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -25,6 +26,13 @@ from torch import nn
 from .data import DATA_DIR
 
 WEIGHTS_FILE = DATA_DIR / "weights" / "dcgan_celeba64.pt"
+# D calibrated to the shipped G (tutorial_lib.calibrate; data/README.md has its record)
+CALIBRATED_D_FILE = DATA_DIR / "weights" / "discriminator_calibrated.pt"
+CALIBRATE_COMMAND = (
+    "python -m tutorial_lib calibrate --data runs/faces_train.pt "
+    "--valid-data runs/faces_valid.pt"
+)
+DISCRIMINATORS = ("gan", "calibrated")
 TRAIN_COMMAND = (
     "python -m tutorial_lib train --data /path/to/celeba --valid-data /path/to/celeba "
     "--epochs 100 --snapshot-every 5"
@@ -247,12 +255,100 @@ def save_weights(G: Generator, D: Discriminator, path: str | Path, **meta) -> No
     )
 
 
-def load_pretrained(device=None, path: str | Path | None = None):
+def generator_fingerprint(G: nn.Module) -> str:
+    """SHA-256 of G's weights (names, shapes, float32 values): which G a file belongs to.
+
+    A D calibrated to one G (tutorial_lib.calibrate) estimates that G's density ratio
+    only; its file records this fingerprint and loading checks it. The layout in
+    memory (channels_last) and the device do not change it:
+
+    >>> G, _ = make_dcgan(DCGANConfig(ngf=8, ndf=8), seed=0)
+    >>> fp = generator_fingerprint(G)
+    >>> fp == generator_fingerprint(G.to(memory_format=torch.channels_last)), len(fp)
+    (True, 64)
+    >>> fp == generator_fingerprint(make_dcgan(DCGANConfig(ngf=8, ndf=8), seed=1)[0])
+    False
+    """
+    digest = hashlib.sha256()
+    for name, tensor in G.state_dict().items():
+        digest.update(f"{name}{tuple(tensor.shape)}".encode())
+        digest.update(tensor.detach().float().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()
+
+
+def save_discriminator(
+    D: Discriminator, G: Generator, path: str | Path, **meta
+) -> None:
+    """D alone, stored in float16 (half the bytes), with G's fingerprint and ``meta``.
+
+    float16 keeps 11 bits of each weight; data/README.md gives the largest change of
+    the logit this makes on validation faces.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    weights = {k: v.detach().cpu().contiguous() for k, v in D.state_dict().items()}
+    half = {k: v.half() if v.is_floating_point() else v for k, v in weights.items()}
+    torch.save(
+        {
+            "config": asdict(D.config),
+            "discriminator": half,
+            "generator_sha256": generator_fingerprint(G),
+            "meta": meta,
+        },
+        path,
+    )
+
+
+def load_discriminator(G: Generator, path: str | Path | None = None) -> Discriminator:
+    """A D saved by save_discriminator for exactly this G, frozen, on G's device.
+
+    ``path`` defaults to the shipped calibrated D. A D made for another G is refused:
+    its logit would estimate another generator's density ratio.
+    """
+    path = Path(path) if path is not None else CALIBRATED_D_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"discriminator weights not found at {path}; they are made by "
+            f"`{CALIBRATE_COMMAND}`"
+        )
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        D = Discriminator(DCGANConfig(**state["config"]))
+        D.load_state_dict(
+            {
+                k: v.float() if v.is_floating_point() else v
+                for k, v in state["discriminator"].items()
+            }
+        )
+        made_for = state["generator_sha256"]
+    except Exception as error:
+        raise ValueError(
+            f"{path} is not a usable discriminator file (expected a dict with 'config', "
+            f"'discriminator' and 'generator_sha256' as written by save_discriminator): "
+            f"{error}"
+        ) from error
+    if made_for != generator_fingerprint(G):
+        raise ValueError(
+            f"{path} holds a discriminator calibrated for another generator "
+            f"(fingerprint {made_for[:12]}..., this G's {generator_fingerprint(G)[:12]}...); "
+            f"calibrate one for this G with `{CALIBRATE_COMMAND} --weights YOUR_GAN.pt`"
+        )
+    param = next(G.parameters())
+    D = D.to(param.device, memory_format=torch.channels_last)
+    freeze(D)
+    return D
+
+
+def load_pretrained(
+    device=None, path: str | Path | None = None, discriminator: str = "gan"
+):
     """The shipped DCGAN (G, D), in eval mode with frozen parameters.
 
     ``device`` None picks the best available (see default_device); ``path`` defaults to
     data/weights/dcgan_celeba64.pt, made by ``python -m tutorial_lib train`` (data/README.md
-    records the run).
+    records the run). ``discriminator``: "gan", the D of the GAN's own training (notebooks
+    02 and 11), or "calibrated", that D trained further against the final G in eval mode
+    (tutorial_lib.calibrate; shipped for the shipped G only).
 
     >>> G, D = load_pretrained("cpu")
     >>> G.training, G.config.nz, any(p.requires_grad for p in D.parameters())
@@ -260,6 +356,11 @@ def load_pretrained(device=None, path: str | Path | None = None):
     >>> G(torch.zeros(1, 100)).shape  # z = 0, the mode of p_Z: a face
     torch.Size([1, 3, 64, 64])
     """
+    if discriminator not in DISCRIMINATORS:
+        raise ValueError(
+            f"discriminator must be one of {', '.join(DISCRIMINATORS)}, "
+            f"got {discriminator!r}"
+        )
     path = Path(path) if path is not None else WEIGHTS_FILE
     if not path.is_file():
         raise FileNotFoundError(
@@ -281,4 +382,6 @@ def load_pretrained(device=None, path: str | Path | None = None):
     # the solver (benchmarks/solver_speed.py), with the same results up to rounding
     G, D = (net.to(device, memory_format=torch.channels_last) for net in (G, D))
     freeze(G, D)
+    if discriminator == "calibrated":
+        D = load_discriminator(G)
     return G, D
