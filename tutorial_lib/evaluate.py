@@ -64,6 +64,7 @@ def evaluate_method(
     batch_size: int = 16,
     device=None,
     progress: bool = False,
+    keep_images: bool = False,
     **params,
 ) -> dict[str, torch.Tensor]:
     """Per-image PSNR and SSIM (N,) of one method on one task, and seconds per batch.
@@ -72,7 +73,8 @@ def evaluate_method(
     ``device`` (default: G's, else x's); each batch is corrupted and restored with seed
     + its first index, so the numbers are reproducible for a given (seed, batch_size)
     on a given device and do not depend on the method. Returns keys psnr, ssim (N,)
-    and seconds (one entry per batch), all on the CPU. ``progress`` shows tqdm;
+    and seconds (one entry per batch), all on the CPU, and with ``keep_images`` the
+    restorations themselves, x_hat (N, 3, 64, 64). ``progress`` shows tqdm;
     ``params`` go to the method (see ``restore_with``).
 
     Gaussian noise of standard deviation 0.1 has an MSE of 0.01, a PSNR of
@@ -91,6 +93,8 @@ def evaluate_method(
     if device is None:
         device = next(G.parameters()).device if G is not None else x.device
     scores: dict[str, list[torch.Tensor]] = {"psnr": [], "ssim": [], "seconds": []}
+    if keep_images:
+        scores["x_hat"] = []
     starts = range(0, len(x), batch_size)
     if progress:
         from tqdm.auto import tqdm
@@ -106,6 +110,8 @@ def evaluate_method(
         scores["seconds"].append(torch.tensor([time.perf_counter() - began]))
         scores["psnr"].append(psnr(x_hat, truth).cpu())
         scores["ssim"].append(ssim(x_hat, truth).cpu())
+        if keep_images:
+            scores["x_hat"].append(x_hat.cpu())
     return {key: torch.cat(values) for key, values in scores.items()}
 
 

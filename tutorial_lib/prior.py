@@ -49,3 +49,47 @@ def latent_prior(z: torch.Tensor) -> torch.Tensor:
     50
     """
     return 0.5 * (z**2).sum(dim=1)
+
+
+def latent_energy(z: torch.Tensor, G, D, lam_D: float = 1.0) -> torch.Tensor:
+    """E(z) = ||z||^2 / 2 - lam_D l(G(z)) per row (N,): the prior of the objective.
+
+    exp(-E) is, with lam_D = 1 and D = D*, the density of the codes whose images follow
+    p_X (notebook 03): p_Z(z) p_X(G(z)) / p_G(G(z)). Che et al. (NeurIPS 2020) sample
+    from it to improve a GAN's samples ("discriminator driven latent sampling").
+    """
+    return latent_prior(z) + lam_D * discriminator_prior(D, G(z))
+
+
+def langevin_latent_samples(
+    G,
+    D,
+    n: int,
+    steps: int = 50,
+    step_size: float = 0.01,
+    lam_D: float = 1.0,
+    seed: int = 0,
+) -> torch.Tensor:
+    """n codes (n, nz) drawn by Langevin dynamics on latent_energy, from z ~ N(0, I).
+
+        z <- z - (step_size / 2) grad E(z) + sqrt(step_size) xi,   xi ~ N(0, I)
+
+    With lam_D = 0, E = ||z||^2 / 2 and N(0, I) is already its stationary law: the
+    steps leave the samples' distribution unchanged, and any change with lam_D > 0 is
+    D's doing. The noise and the starts are drawn on the CPU from ``seed``:
+
+    >>> from tutorial_lib.models import make_dcgan, freeze
+    >>> G, D = make_dcgan(seed=0)
+    >>> freeze(G, D)
+    >>> langevin_latent_samples(G, D, 2, steps=2).shape
+    torch.Size([2, 100])
+    """
+    device = next(G.parameters()).device
+    generator = torch.Generator().manual_seed(seed)
+    z = torch.randn(n, G.config.nz, generator=generator).to(device)
+    for _ in range(steps):
+        z.requires_grad_(True)
+        (grad,) = torch.autograd.grad(latent_energy(z, G, D, lam_D).sum(), z)
+        noise = torch.randn(z.shape, generator=generator).to(device)
+        z = (z - step_size / 2 * grad + step_size**0.5 * noise).detach()
+    return z

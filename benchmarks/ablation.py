@@ -1,0 +1,229 @@
+"""What does each term of the objective add? Four arms, two starts, two discriminators.
+
+    python benchmarks/ablation.py --data runs/faces_valid.pt --threads 2 \\
+        --out data/results/ablation_valid64
+
+Validation faces only, in three disjoint sets:
+    [0, n)                       scored: PSNR and SSIM per face, realism per set
+    [n, n + tune_n)              each arm's lambda, tuned: the best mean PSNR
+    [n + tune_n, 2 n + tune_n)   the real faces that the realism measures compare with
+Arms (tutorial_lib.solver.ARMS): data (lam = 0), csgm (+ ||z||^2 / 2), paper (+ D's
+term), authors (D's term and a box on z); starts: random (2 x 300 steps, as the paper)
+and encoder (the task's tuned start and steps); discriminators: the GAN's own ("gan")
+and the one calibrated to G ("calibrated", tutorial_lib.calibrate). The arms without
+D run once per start. Everything else is the task's tuned setting.
+
+Realism (tutorial_lib.realism): SWD to the real set (bootstrap, paired between arms)
+and a classifier two-sample test (held-out accuracy; 0.5 = indistinguishable).
+
+Every run is cached under --cache, so an interrupted run goes on where it stopped.
+Writes OUT.csv (one row per face and configuration, at the tuned lambda) and OUT.md
+(means, the tuning, realism, and the paired differences that isolate each term:
+csgm - data is the latent term, paper - csgm is D's term, authors - csgm the authors'
+box and D against the latent term).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import sys
+import time
+from pathlib import Path
+
+import torch
+from _cli import add_machine_options, parse_on_machine
+
+import tutorial_lib as tl
+from tutorial_lib.data import load_faces
+from tutorial_lib.evaluate import evaluate_method
+from tutorial_lib.metrics import mean_and_error
+from tutorial_lib.realism import classifier_two_sample_test, swd_bootstrap
+from tutorial_lib.solver import RANDOM_STARTS
+
+STARTS = {"random": RANDOM_STARTS, "encoder": {}}  # encoder: the task's tuned search
+LAMBDAS = {  # the grid of each arm; the authors' lam weighs D alone
+    "csgm": (0.01, 0.1, 1.0, 10.0),
+    "paper": (0.01, 0.1, 1.0, 10.0),
+    "authors": (0.001, 0.01, 0.1, 1.0),
+}
+# (the arm, the discriminator it needs, or None)
+CONFIGS = [("data", None), ("csgm", None)] + [
+    (arm, d) for arm in ("paper", "authors") for d in ("calibrated", "gan")
+]
+DIFFERENCES = [  # (minuend, subtrahend, what the difference isolates)
+    ("csgm", "data", "the latent term ||z||^2 / 2"),
+    ("paper/calibrated", "csgm", "D's term (calibrated D) over the latent term"),
+    ("paper/gan", "csgm", "D's term (the GAN's D) over the latent term"),
+    ("authors/calibrated", "csgm", "D and the box (calibrated D) against the latent"),
+    ("authors/gan", "csgm", "D and the box (the GAN's D) against the latent"),
+]
+
+
+def _name(arm: str, d: str | None) -> str:
+    return arm if d is None else f"{arm}/{d}"
+
+
+def _run(cache: Path, key: str, x, task, G, D, batch_size, **settings) -> dict:
+    """evaluate_method, cached in cache/key.pt (x_hat kept as uint8)."""
+    path = cache / f"{key}.pt"
+    if path.exists():
+        return torch.load(path, weights_only=True)
+    began = time.perf_counter()
+    r = evaluate_method(
+        x, task, "gan", G, D, batch_size=batch_size, keep_images=True, **settings
+    )
+    result = {
+        "psnr": r["psnr"],
+        "ssim": r["ssim"],
+        "x_hat": (r["x_hat"] * 255).round().to(torch.uint8),
+        "seconds": time.perf_counter() - began,
+    }
+    torch.save(result, path)
+    print(
+        f"  {key}: PSNR {r['psnr'].mean():.2f}, {result['seconds']:.0f} s", flush=True
+    )
+    return result
+
+
+def _cell(values: torch.Tensor, digits: int = 2) -> str:
+    mean, error = mean_and_error(values)
+    return f"{mean:+.{digits}f} ± {error:.{digits}f}"
+
+
+def run_task_start(task, start, faces, Ds, G, args):
+    """Tune and score every configuration of one (task, start); returns name -> result."""
+    x, tune, _ = faces
+    cache = Path(args.cache)
+    results = {}
+    for arm, d in CONFIGS:
+        D = Ds[d or "gan"]  # an arm without D never calls it
+        base = {**STARTS[start], **tl.ARMS[arm]}
+        lam, tuning = tl.TUNED_SETTINGS[task].lam, {}
+        if arm in LAMBDAS:
+            for value in LAMBDAS[arm]:
+                key = f"{task}-{start}-{_name(arm, d).replace('/', '-')}-lam{value:g}-tune"
+                r = _run(
+                    cache, key, tune, task, G, D, args.batch_size, **base, lam=value
+                )
+                tuning[value] = r["psnr"].mean().item()
+            lam = max(tuning, key=tuning.get)
+        key = f"{task}-{start}-{_name(arm, d).replace('/', '-')}-lam{lam:g}"
+        r = _run(cache, key, x, task, G, D, args.batch_size, **base, lam=lam)
+        results[_name(arm, d)] = r | {
+            "lam": lam if arm != "data" else 0.0,
+            "tuning": tuning,
+        }
+    return results
+
+
+def realism(results: dict, real: torch.Tensor, boots: int) -> dict:
+    """SWD (bootstrap resamples, paired) and the two-sample test of each configuration."""
+    names = list(results)
+    images = [results[n]["x_hat"].float() / 255 for n in names]
+    swd = swd_bootstrap(images, real, boots=boots)
+    out = {}
+    for k, name in enumerate(names):
+        c2st = classifier_two_sample_test(images[k], real)
+        out[name] = {"swd": swd[k], "c2st": c2st}
+    return out
+
+
+def report(task, start, results, real_scores) -> list[str]:
+    lines = [f"\n### {task}, {start} start\n"]
+    lines.append(
+        "| configuration | lambda (tuning PSNR per lambda) | PSNR dB | SSIM | "
+        "SWD x 1000 | two-sample accuracy |\n| --- | --- | --- | --- | --- | --- |"
+    )
+    for name, r in results.items():
+        tuning = ", ".join(f"{k:g}: {v:.2f}" for k, v in r["tuning"].items())
+        s, c = real_scores[name]["swd"], real_scores[name]["c2st"]
+        lines.append(
+            f"| {name} | {r['lam']:g} ({tuning or '-'}) | {_cell(r['psnr'])[1:]} | "
+            f"{_cell(r['ssim'], 4)[1:]} | {s.mean():.1f} ± {s.std():.1f} | "
+            f"{c[0]:.2f} ± {c[1]:.2f} |"
+        )
+    lines.append(
+        "\n| difference | isolates | PSNR dB | SSIM | SWD x 1000 | two-sample accuracy "
+        "|\n| --- | --- | --- | --- | --- | --- |"
+    )
+    for a, b, what in DIFFERENCES:
+        ra, rb = results[a], results[b]
+        swd = real_scores[a]["swd"] - real_scores[b]["swd"]
+        (ca, sa), (cb, sb) = real_scores[a]["c2st"], real_scores[b]["c2st"]
+        lines.append(
+            f"| {a} - {b} | {what} | {_cell(ra['psnr'] - rb['psnr'])} | "
+            f"{_cell(ra['ssim'] - rb['ssim'], 4)} | {swd.mean():+.1f} ± {swd.std():.1f}"
+            f" | {ca - cb:+.2f} ± {(sa**2 + sb**2) ** 0.5:.2f} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="CelebA folder or validation .pt")
+    parser.add_argument("--n", type=int, default=64, help="faces scored")
+    parser.add_argument(
+        "--tune-n", type=int, default=16, help="faces lambda is tuned on"
+    )
+    parser.add_argument("--tasks", nargs="+", default=list(tl.TASKS))
+    parser.add_argument(
+        "--starts", nargs="+", default=list(STARTS), choices=list(STARTS)
+    )
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--boots", type=int, default=20, help="SWD bootstrap resamples")
+    parser.add_argument("--cache", default="runs/ablation")
+    parser.add_argument("--out", default="data/results/ablation_valid64")
+    add_machine_options(parser, device=None)
+    args = parse_on_machine(parser)
+    Path(args.cache).mkdir(parents=True, exist_ok=True)
+    valid = load_faces(args.data, "valid", 2 * args.n + args.tune_n)
+    faces = (
+        valid[: args.n],
+        valid[args.n : args.n + args.tune_n],
+        valid[args.n + args.tune_n :],
+    )
+    G, D_gan = tl.load_pretrained(device=args.device)
+    Ds = {
+        "gan": D_gan,
+        "calibrated": tl.load_pretrained(args.device, discriminator="calibrated")[1],
+    }
+    rows, lines = (
+        [],
+        [
+            f"command: python benchmarks/ablation.py {' '.join(sys.argv[1:])}",
+            f"\n{args.n} validation faces scored, {args.tune_n} others for lambda, "
+            f"{args.n} others as the real set; mean ± standard error (paired for the "
+            "differences; SWD: over bootstrap resamples)",
+        ],
+    )
+    for start, task in itertools.product(args.starts, args.tasks):
+        print(f"{task}, {start} start", flush=True)
+        results = run_task_start(task, start, faces, Ds, G, args)
+        real_scores = realism(results, faces[2], args.boots)
+        lines += report(task, start, results, real_scores)
+        for name, r in results.items():
+            for i in range(args.n):
+                rows.append(
+                    {
+                        "task": task,
+                        "start": start,
+                        "configuration": name,
+                        "lam": r["lam"],
+                        "image": f"valid#{i}",
+                        "psnr": f"{r['psnr'][i]:.4f}",
+                        "ssim": f"{r['ssim'][i]:.5f}",
+                    }
+                )
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{args.out}.csv", "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        Path(f"{args.out}.md").write_text("\n".join(lines) + "\n")
+        print("\n".join(lines[-(len(results) + len(DIFFERENCES) + 6) :]), flush=True)
+
+
+if __name__ == "__main__":
+    main()
