@@ -114,3 +114,24 @@ def test_optimal_discriminator_logit_is_the_log_density_ratio():
     assert target.std() > 1.5  # a wide range of ratios, so correlation means something
     assert torch.corrcoef(torch.stack([D(x)[both], target]))[0, 1] > 0.9
     assert (D(x)[both] - target).abs().median() < 1.0  # same scale, not only correlated
+
+
+def test_restore_2d_latent_term_is_the_gaussian_map():
+    """G = identity, latent term only, lam = 1: f = (y - x_1)^2 / (2 s^2) + ||x||^2 / 2
+    has its minimum at x_1 = y / (1 + s^2), x_2 = 0 (a known answer)."""
+    y, s = torch.tensor([1.0, -0.5]), 0.5
+    x = toy2d.restore_2d(y, torch.nn.Identity(), None, s, use_D=False, steps=600)
+    assert torch.allclose(x[:, 0], y / (1 + s**2), atol=1e-3)
+    assert torch.allclose(x[:, 1], torch.zeros(2), atol=1e-3)
+
+
+def test_restore_2d_D_term_pulls_towards_high_logits():
+    """A D whose logit is 2 x_2 adds -2 lam x_2: with G = identity and lam = 1 the
+    minimum moves from x_2 = 0 to x_2 = 2; keep_path starts at z_0 and ends at x."""
+    D = lambda x: 2 * x[:, 1]  # noqa: E731
+    y = torch.tensor([0.3])
+    x, path = toy2d.restore_2d(
+        y, torch.nn.Identity(), D, 0.5, steps=800, keep_path=True
+    )
+    assert torch.allclose(x[0], torch.tensor([0.3 / 1.25, 2.0]), atol=1e-3)
+    assert path.shape == (801, 1, 2) and torch.equal(path[-1], x)

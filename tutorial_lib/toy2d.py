@@ -212,3 +212,69 @@ def fit_discriminator(
         _d_step(D, opt, sample_data(batch_size, g), fake)
         decay.step()
     return D.eval().requires_grad_(False)
+
+
+def restore_2d(
+    y: torch.Tensor,
+    G: nn.Module,
+    D: nn.Module,
+    sigma: float,
+    lam: float = 1.0,
+    use_D: bool = True,
+    latent: bool = True,
+    steps: int = 300,
+    lr: float = 0.05,
+    seed: int = 0,
+    keep_path: bool = False,
+):
+    """The restoration objective in the plane: observe x_1 with noise, search z.
+
+        f(z) = (y - G(z)_1)^2 / (2 sigma^2) + lam (-l(G(z)) [use_D] + ||z||^2 / 2 [latent])
+
+    The data term is the exact negative log-likelihood of y = x_1 + N(0, sigma^2), so
+    lam = 1 with both prior terms is MAP over x, up to G's Jacobian (notebook 03);
+    latent alone is MAP over z (CSGM). Adam from z ~ N(0, I) drawn from ``seed``.
+    Returns the answers G(z_hat) (n, 2), or with ``keep_path`` also the path of
+    G(z_t), (steps + 1, n, 2). A G that is the identity and no prior give x_1 = y:
+
+    >>> ident = nn.Identity()
+    >>> y = torch.tensor([0.5, -1.0])
+    >>> x = restore_2d(y, ident, None, 0.1, use_D=False, latent=False, steps=400)
+    >>> torch.allclose(x[:, 0], y, atol=1e-3)
+    True
+    """
+    z = torch.randn(len(y), NZ, generator=torch.Generator().manual_seed(seed))
+    z.requires_grad_(True)
+    optimizer = torch.optim.Adam([z], lr=lr)
+    path = []
+    for step in range(steps + 1):
+        x = G(z)
+        path.append(x.detach())
+        if step == steps:
+            break
+        f = (y - x[:, 0]) ** 2 / (2 * sigma**2)
+        if use_D:
+            f = f - lam * D(x)
+        if latent:
+            f = f + lam * 0.5 * (z**2).sum(dim=1)
+        optimizer.zero_grad()
+        f.sum().backward()
+        optimizer.step()
+    return (path[-1], torch.stack(path)) if keep_path else path[-1]
+
+
+def posterior_modes(y: torch.Tensor, sigma: float, n: int = 241) -> torch.Tensor:
+    """The exact MAP of x given y = x_1 + N(0, sigma^2), on a grid: (len(y), 2).
+
+    log p(x | y) = log p_X(x) - (y - x_1)^2 / (2 sigma^2) + const. p_X is symmetric
+    under x_2 -> -x_2, so the mirror image of each returned mode is a mode too.
+
+    >>> modes = posterior_modes(torch.tensor([2.0]), 0.1)
+    >>> modes.tolist()  # y = 2: the mode on the x_1 axis, (2, 0)
+    [[2.0, 0.0]]
+    """
+    _, _, points = plane_grid(n)
+    log_post = log_density(points)[None] - (y[:, None] - points[None, :, 0]) ** 2 / (
+        2 * sigma**2
+    )
+    return points[log_post.argmax(dim=1)]
