@@ -721,3 +721,72 @@ print(
     "close to 1 that float32 keeps few correct digits of 1 - σ(ℓ), then rounds σ(ℓ) "
     "to 1 and log(1 - D) to -inf, while for negative ℓ σ(ℓ) is small but representable."
 )
+
+# %% [markdown]
+# ### Exercise 4: how far from D* is the GAN's own D?
+#
+# Fit ℓ ≈ a log p_X + b log p̂_G + c for the 2-D GAN's own discriminator `D_toy`, on
+# the points `x_both` of the KDE check (`log_p_X`, `log_p_G` hold their
+# log-densities), as we did for the D trained against a known p_G. Compare a, b and the
+# mean error in nats with D*'s (`D_star`). Which half of the identity does the GAN's D
+# miss?
+
+# %% tags=["starter"]
+# regressors = torch.stack([log_p_X, log_p_G, torch.ones_like(log_p_X)], dim=1)
+# For each of D_toy and D_star:
+#     logit = ...(x_both)
+#     a, b, c = torch.linalg.lstsq(regressors, logit[:, None]).solution.flatten()
+#     error = (logit - (log_p_X - log_p_G)).abs().mean()
+# ...
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+regressors = torch.stack([log_p_X, log_p_G, torch.ones_like(log_p_X)], dim=1)
+fit_2d = {}
+for name, D_fit in {"GAN's own D": D_toy, "D*": D_star}.items():
+    logit = D_fit(x_both)
+    a, b, c = torch.linalg.lstsq(regressors, logit[:, None]).solution.flatten()
+    error = (logit - (log_p_X - log_p_G)).abs().mean()
+    fit_2d[name] = {"a": a.item(), "b": b.item(), "error": error.item()}
+own, star = fit_2d["GAN's own D"], fit_2d["D*"]
+assert own["error"] > star["error"]  # the GAN's D is the farther from the log ratio
+print(
+    f"The GAN's own D: a = {own['a']:.2f}, b = {own['b']:.2f}, off the log ratio by "
+    f"{own['error']:.2f} nats on average; D*: a = {star['a']:.2f}, b = "
+    f"{star['b']:.2f}, {star['error']:.2f} nats. The identity asks a = 1, b = -1: the "
+    f"GAN's D misses the {'- log p_G' if abs(own['b'] + 1) > abs(own['a'] - 1) else '+ log p_X'} "
+    "half the more, since it was trained against a generator that kept moving."
+)
+
+# %% [markdown]
+# ### Exercise 5: switch D off, with the GAN's own D
+#
+# Repeat the restoration in the plane with the GAN's own discriminator `D_toy` in
+# place of D*: restore `y_2d` with `toy2d.restore_2d(..., use_D=True)` and with
+# `use_D=False`, from the same starts, and give the paired difference of the share of
+# answers on a mode (`on_mode`), with its standard error. Does the GAN's own D help
+# too?
+
+# %% tags=["starter"]
+# with_D = toy2d.restore_2d(y_2d, G_toy, D_toy, sigma_y, lam=1.0, use_D=True)
+# without_D = ... (use_D=False)
+# gain_own = on_mode(with_D) - on_mode(without_D)  # paired: same y, same starts
+# gain_own.mean(), gain_own.std() / len(gain_own) ** 0.5
+# ...
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+with_D = toy2d.restore_2d(y_2d, G_toy, D_toy, sigma_y, lam=1.0, use_D=True)
+without_D = toy2d.restore_2d(y_2d, G_toy, D_toy, sigma_y, lam=1.0, use_D=False)
+gain_own = on_mode(with_D) - on_mode(without_D)
+mean_own, error_own = gain_own.mean().item(), gain_own.std().item() / 512**0.5
+assert torch.equal(without_D, answers_2d["+ latent (CSGM)"])  # D unused: the same run
+print(
+    f"With the GAN's own D, {mean_own:+.3f} ± {error_own:.3f} of the answers move onto "
+    f"a mode (D*: {d_effect[0]:+.3f} ± {d_effect[1]:.3f}); "
+    + (
+        "it helps too, "
+        if mean_own > 2 * error_own
+        else "no effect beyond two standard errors, "
+    )
+    + "although its logit is far from the log ratio (exercise 4): to move an answer "
+    "off a bridge, D only has to score the bridges below the modes."
+)
