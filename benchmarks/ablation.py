@@ -53,7 +53,7 @@ CONFIGS = [("data", None), ("csgm", None)] + [
     (arm, d) for arm in ("paper", "authors") for d in ("calibrated", "gan")
 ]
 DIFFERENCES = [  # (minuend, subtrahend, what the difference isolates)
-    ("csgm", "data", "the latent term ||z||^2 / 2"),
+    ("csgm", "data", "the latent term ‖z‖² / 2"),
     ("paper/calibrated", "csgm", "D's term (calibrated D) over the latent term"),
     ("paper/gan", "csgm", "D's term (the GAN's D) over the latent term"),
     ("authors/calibrated", "csgm", "D and the box (calibrated D) against the latent"),
@@ -100,21 +100,28 @@ def run_task_start(task, start, faces, Ds, G, args):
     for arm, d in CONFIGS:
         D = Ds[d or "gan"]  # an arm without D never calls it
         base = {**STARTS[start], **tl.ARMS[arm]}
-        lam, tuning = tl.TUNED_SETTINGS[task].lam, {}
+        lam, tuning = base.get("lam", tl.TUNED_SETTINGS[task].lam), {}
+        stem = f"{task}-{start}-{_name(arm, d).replace('/', '-')}"
         if arm in LAMBDAS:
             for value in LAMBDAS[arm]:
-                key = f"{task}-{start}-{_name(arm, d).replace('/', '-')}-lam{value:g}-tune"
+                settings = base | {"lam": value}
                 r = _run(
-                    cache, key, tune, task, G, D, args.batch_size, **base, lam=value
+                    cache,
+                    f"{stem}-lam{value:g}-tune",
+                    tune,
+                    task,
+                    G,
+                    D,
+                    args.batch_size,
+                    **settings,
                 )
                 tuning[value] = r["psnr"].mean().item()
             lam = max(tuning, key=tuning.get)
-        key = f"{task}-{start}-{_name(arm, d).replace('/', '-')}-lam{lam:g}"
-        r = _run(cache, key, x, task, G, D, args.batch_size, **base, lam=lam)
-        results[_name(arm, d)] = r | {
-            "lam": lam if arm != "data" else 0.0,
-            "tuning": tuning,
-        }
+        settings = base | {"lam": lam}
+        r = _run(
+            cache, f"{stem}-lam{lam:g}", x, task, G, D, args.batch_size, **settings
+        )
+        results[_name(arm, d)] = r | {"lam": lam, "tuning": tuning}
     return results
 
 

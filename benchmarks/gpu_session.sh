@@ -3,6 +3,7 @@
 #
 #   bash benchmarks/gpu_session.sh pack       # here, once: runs/gpu/ (~4 MB) from ../shared
 #   bash benchmarks/gpu_session.sh run        # there: what the device tool launches
+#   bash benchmarks/gpu_session.sh ablation   # there, a second call: the D ablation
 #   DEVICE=cpu N=8 SIZES="1 4" PYTHON=.venv/bin/python bash benchmarks/gpu_session.sh run
 #                                             # the dry run on a CPU
 #
@@ -13,6 +14,10 @@
 #   1. the CUDA tests: every test on the `device` fixture, CUDA included;
 #   2. benchmarks/solver_speed.py on the device, float32 and bfloat16 side by side;
 #   3. the paper's table on the N test faces (default 460), every method and task.
+# `ablation` runs benchmarks/ablation.py (4 arms x 2 starts x 2 discriminators, lambda
+# tuned per arm) on the validation faces that `pack` stores as runs/gpu/faces_valid.pt
+# (9.6 MB), writing ablation_valid64.csv and .md to $OUT (ABLATION_ARGS: more options,
+# e.g. "--n 2 --tune-n 2 --tasks inpainting --starts encoder" for the CPU dry run).
 # The device image has torch and the scientific stack but not ipywidgets, nbval or
 # jupytext, so the widget, notebook and browser tests stay on the CPU, and pytest runs
 # without the project's addopts (they name nbval's options). Training (issue [1/5])
@@ -34,6 +39,8 @@ pack)
     awk '$2 == 2' "$shared/list_eval_partition.txt" >runs/gpu/celeba/list_eval_partition.txt
     awk '{print $1}' runs/gpu/celeba/list_eval_partition.txt |
         while read -r name; do cp "$shared/img_align_celeba/$name" runs/gpu/celeba/img_align_celeba/; done
+    [ -f runs/gpu/faces_valid.pt ] || ${PYTHON:-python3} -m tutorial_lib prepare \
+        --data "$shared" --split valid --out runs/gpu/faces_valid.pt
     echo "packed $(wc -l <runs/gpu/celeba/list_eval_partition.txt) test photos," \
         "$(du -sh runs/gpu | cut -f1) in runs/gpu/"
     ;;
@@ -55,8 +62,16 @@ run)
         --batch-size 256 --out "$OUT/table_test$N.csv" --force 2>"$OUT/table.err" |
         tee "$OUT/table.log"
     ;;
+ablation)
+    mkdir -p "$OUT"
+    echo "== the ablation of the prior's terms, validation faces"
+    timeout 560 $PY benchmarks/ablation.py --data runs/gpu/faces_valid.pt \
+        --device "$DEVICE" --cache "$OUT/cache" --out "$OUT/ablation_valid64" \
+        ${ABLATION_ARGS:-} 2>&1 | tail -80 | tee "$OUT/ablation.log"
+    rm -rf "$OUT/cache"  # hundreds of files: only the tables come back
+    ;;
 *)
-    echo "usage: bash benchmarks/gpu_session.sh pack|run" >&2
+    echo "usage: bash benchmarks/gpu_session.sh pack|run|ablation" >&2
     exit 2
     ;;
 esac
