@@ -572,14 +572,17 @@ plt.show()
 # validation faces per task with every λ of the grid and picks the λ with the best mean
 # validation PSNR (where 10 won, 30 and 100 were tried too).
 #
-# How much does the prior buy? The tuning searched from 2 random starts x 300 steps;
-# there the tuned λ beat λ = 0 by 0.84 dB on inpainting and 2.66 dB on colorization,
-# and by 0.18 dB or less on the other three tasks (paired over the same 32 validation
-# faces, `benchmarks/prior_effect.py`; data/README.md has the table). From the
-# encoder's start with the per-task steps, the difference is no longer measurable on
-# any task (within two standard errors of 0). We think the encoder has taken over the
-# prior's job: trained on G's own samples, it lands on a typical z, and a short search
-# stays near it. The λ sweeps of notebooks 05-09 show what a wrong λ still does.
+# How much does the prior buy, and which of its two terms? The tuning searched from 2
+# random starts x 300 steps; there the tuned λ beat λ = 0 by 0.84 dB on inpainting and
+# 2.66 dB on colorization, and by 0.18 dB or less on the other three tasks (paired over
+# the same 32 validation faces, `benchmarks/prior_effect.py`; data/README.md has the
+# table). Most of that is the **latent term** ½‖z‖², CSGM's regulariser: switching D's
+# term off (`use_D=False`) and keeping the latent term costs only 0.08 ± 0.10 dB on
+# inpainting and 0.55 ± 0.20 dB on colorization, 0.07 dB or less elsewhere. From the
+# encoder's start with the per-task steps, neither difference is measurable on any
+# task (within two standard errors of 0). We think the encoder has taken over the
+# latent term's job: trained on G's own samples, it lands on a typical z, and a short
+# search stays near it. The λ sweeps of notebooks 05-09 show what a wrong λ still does.
 
 # %%
 fields = ["lam", "p", "steps", "lr", "restarts", "init", "blend"]
