@@ -140,7 +140,12 @@ psnr_gan = tl.psnr(r.x_hat, x)  # over the whole image, for the exercises below
 # of the restoration and of the input. A move during a run stops it and starts the
 # new setting; **Stop** ends a run. Because each run starts from the last ẑ, the face
 # you see depends on the order of your moves, not only on the sliders' values:
-# **New start** forgets ẑ and starts from a fresh random z. Each re-run is 30 Adam
+# **New start** forgets ẑ and starts from a fresh random z, with the random starts'
+# budget of 300 steps (20 in fast mode). The **start** chooser picks where the first
+# search begins: the encoder's guess (the default) or a random z, as the paper
+# searches. The **D's term** checkbox switches -λ ℓ(G(z)) off and on, leaving ½‖z‖²,
+# and the caption shows D's logit on G(ẑ) and ‖ẑ‖ (about 10 for a typical z of 100
+# numbers), so you can watch what each term does to them. Each re-run is 30 Adam
 # steps from the last ẑ, under a second on one CPU core (`explorer_latency.py` in
 # benchmarks/ measures it); in fast mode 10.
 

@@ -208,3 +208,36 @@ def test_rejects_a_batch(dcgan):
     G, D = dcgan
     with pytest.raises(ValueError, match=r"face must be one image \(1, 3, 64, 64\)"):
         RestorationExplorer(torch.rand(2, 3, 64, 64), "denoising", G, D)
+
+
+def test_the_D_checkbox_switches_D_off_and_the_caption_shows_D_and_z(explorer):
+    assert (
+        "D's logit l(G(z))" in explorer.caption.value
+        and "||z||" in explorer.caption.value
+    )
+    assert explorer.runs[-1]["use_D"] and explorer.result.settings.use_D
+    logit = explorer.D(explorer.result.x_gan).item()
+    assert explorer.runs[-1]["logit"] == pytest.approx(logit, abs=1e-4)
+    assert explorer.runs[-1]["z_norm"] == pytest.approx(explorer.result.z.norm().item())
+    explorer.d_checkbox.value = False
+    explorer.wait(30)
+    assert explorer.runs[-1]["start"] == "warm" and not explorer.result.settings.use_D
+    assert torch.all(explorer.result.history["prior_D"] == 0)  # D's term is gone
+    assert "D's term off" in explorer.caption.value
+
+
+def test_the_start_chooser_restarts_from_its_origin_with_its_budget(dcgan):
+    explorer = _explorer(dcgan)
+    assert explorer.runs[0]["init"] == "encoder" and explorer.runs[0]["steps"] == 20
+    explorer.random_steps = 7  # the random starts' budget (300 for a student)
+    explorer.start_chooser.value = "random"
+    explorer.wait(30)
+    run = explorer.runs[-1]
+    assert (run["start"], run["init"], run["steps"]) == ("fresh", "random", 7)
+    assert explorer.result.settings.init == "random"
+    explorer.start_chooser.value = "encoder"  # back: the encoder's guess again
+    explorer.wait(30)
+    assert explorer.runs[-1]["init"] == "encoder" and explorer.runs[-1]["steps"] == 20
+    explorer.new_start_button.click()  # New start: a fresh random z, whatever the chooser
+    explorer.wait(30)
+    assert explorer.runs[-1]["init"] == "random" and explorer.runs[-1]["steps"] == 7

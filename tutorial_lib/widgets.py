@@ -1,13 +1,16 @@
 """Explorers for the notebooks: move lambda and p, watch the restoration re-run.
 
 A ``RestorationExplorer`` shows one face as  truth | observation | restoration,  with a
-lambda slider (log scale), a p slider, Stop and New start buttons, a progress bar, and
-PSNR / SSIM under the images. Moving a slider calls ``restore`` (the same function the
-tests cover) with the new value; the preview is redrawn while Adam runs, and each run
-starts from the encoder's guess (the tasks' defaults, tutorial_lib.encoder) and each
-later one from the previous z (a warm start), so a face settles in a few seconds on a
-CPU. A warm start makes the result depend on the sliders' history: New start forgets
-it and draws a fresh random z.
+lambda slider (log scale), a p slider, a checkbox for D's term, a start chooser, Stop
+and New start buttons, a progress bar, and PSNR / SSIM, D's logit l(G(z)) and ||z||
+under the images. Moving a control calls ``restore`` (the same function the tests
+cover) with the new value; the preview is redrawn while Adam runs. The first run starts
+where the chooser says: the encoder's guess (the tasks' defaults, tutorial_lib.encoder)
+with the task's steps, or a random z with the random-start budget (300 steps, as the
+paper searches); each later one from the previous z (a warm start), so a face settles
+in a few seconds on a CPU. A warm start makes the result depend on the sliders'
+history: New start forgets it and draws a fresh random z (with the random-start
+budget), and a new choice of start starts again from the chosen origin.
 
 Runs after the first go on in a background thread, so that the notebook keeps taking
 slider moves while Adam runs: a move made during a run stops it after its current step
@@ -35,7 +38,7 @@ from .config import fast_or
 from .data import to_png
 from .metrics import psnr, ssim
 from .operators import Operator, make_operator
-from .solver import TUNED_SETTINGS, restore
+from .solver import RANDOM_STARTS, TUNED_SETTINGS, restore
 
 RERUN_NOTE = (
     "The explorer below lives in the running kernel: in a reopened notebook, run this "
@@ -54,8 +57,10 @@ class RestorationExplorer:
     operator (``make_operator("inpainting", top_left=(8, 8))``) for other options.
     ``steps``: Adam steps of each re-run (default 30, enough from a warm start; 10 in
     fast mode);
-    ``first_steps``: of the first run (default: the task's tuned number, since that run
-    starts from random z; 20 in fast mode);
+    ``first_steps``: of the first run and of New starts from the encoder's guess
+    (default: the task's tuned number; 20 in fast mode); ``random_steps``: of runs from
+    a random z (default 300, the random starts' budget; 20 in fast mode); ``start``:
+    the chooser's first value, "encoder" or "random";
     ``preview_every``: redraw the preview every so many steps (and after the first
     step, so that a move shows at once); a newer request is looked for after every
     step. ``restarts``, ``seed``: as in restore (the seed also draws y's noise; New
@@ -86,6 +91,8 @@ class RestorationExplorer:
         preview_every: int = 3,
         warm_start: bool = True,
         first_steps: int | None = None,
+        random_steps: int | None = None,
+        start: str = "encoder",
     ):
         if face.ndim != 4 or len(face) != 1:
             raise ValueError(
@@ -96,6 +103,8 @@ class RestorationExplorer:
         self.face, self.G, self.D = face, G, D
         self.y = self.op.corrupt(face, seed=seed)
         self.steps = steps if steps is not None else fast_or(30, 10)
+        self.first_steps = first_steps or fast_or(TUNED_SETTINGS[task].steps, 20)
+        self.random_steps = random_steps or fast_or(RANDOM_STARTS["steps"], 20)
         self.restarts, self.seed = restarts, seed
         self.preview_every, self.warm_start = preview_every, warm_start
         self.result = None
@@ -106,6 +115,7 @@ class RestorationExplorer:
         self._lock = threading.Lock()  # guards the fields below
         self._wanted = False  # a request not yet started
         self._fresh_pending = False  # New start pressed, no fresh run finished since
+        self._fresh_origin = "random"  # where that fresh run starts
         self._busy = False  # a worker thread is serving requests
         self._stop = threading.Event()  # set: the run in progress ends after its step
         self._idle = threading.Event()
@@ -131,6 +141,15 @@ class RestorationExplorer:
             description="p",
             continuous_update=False,
         )
+        self.d_checkbox = widgets.Checkbox(
+            value=True, description="D's term", tooltip="-lam l(G(z)) in the objective"
+        )
+        self.start_chooser = widgets.ToggleButtons(
+            options=["encoder", "random"],
+            value=start,
+            description="start",
+            tooltips=["the encoder's guess", "a random z, 300 steps as the paper"],
+        )
         self.stop_button = widgets.Button(description="Stop", tooltip="end this run")
         self.new_start_button = widgets.Button(
             description="New start", tooltip="forget z: restart from a fresh random z"
@@ -140,6 +159,10 @@ class RestorationExplorer:
         self.caption = widgets.HTML()
         self.lam_slider.observe(lambda _: self.request(), names="value")
         self.p_slider.observe(lambda _: self.request(), names="value")
+        self.d_checkbox.observe(lambda _: self.request(), names="value")
+        self.start_chooser.observe(
+            lambda change: self.request(fresh=True, origin=change["new"]), names="value"
+        )
         self.stop_button.on_click(lambda _: self.stop())
         self.new_start_button.on_click(lambda _: self.request(fresh=True))
         self.widget = widgets.VBox(
@@ -148,26 +171,29 @@ class RestorationExplorer:
                 self.image,
                 self.caption,
                 widgets.HBox([self.lam_slider, self.p_slider]),
+                widgets.HBox([self.d_checkbox, self.start_chooser]),
                 widgets.HBox([self.progress, self.stop_button, self.new_start_button]),
             ]
         )
         self._observed = self.op.naive_inverse(self.y)
         self.naive_scores = self._scores(self._observed)
-        self._run(steps=first_steps or fast_or(defaults.steps, 20))
+        self._run()
 
     # --- requests, served one at a time by a background thread ---------------------
 
-    def request(self, fresh: bool = False) -> None:
+    def request(self, fresh: bool = False, origin: str = "random") -> None:
         """Run with the sliders' current values as soon as possible.
 
         A run in progress stops after its current step; requests made meanwhile are
         coalesced into one. ``fresh`` (New start): the next run that finishes starts
-        from a new random z (seed + number of New starts), whatever stops it before.
+        afresh, whatever stops it before, from ``origin``: a new random z (seed +
+        number of New starts) or the encoder's guess (a new choice of start).
         """
         with self._lock:
             if fresh:
                 self.fresh_starts += 1
                 self._fresh_pending = True
+                self._fresh_origin = origin
             self._wanted = True
             self._stop.set()
             if self._busy:
@@ -230,22 +256,29 @@ class RestorationExplorer:
         return self._run(steps)
 
     def _run(self, steps: int | None = None):
-        steps = steps or self.steps
-        lam, p = self.lam_slider.value, self.p_slider.value
+        lam, p, use_D = (
+            self.lam_slider.value,
+            self.p_slider.value,
+            self.d_checkbox.value,
+        )
         fresh_starts, fresh = self.fresh_starts, self._fresh_pending
         warm = self.warm_start and self.result is not None and not fresh
         start = "warm" if warm else ("fresh" if fresh else "first")
-        # the first run starts where the task's defaults say (the encoder's guess),
-        # then from the last z (a warm start), or from a random z after New start
-        init = TUNED_SETTINGS[self.op.name].init if start == "first" else "random"
+        # a warm start from the last z; else the chooser's origin, with its budget
+        first = self.start_chooser.value
+        init = "random" if warm else (self._fresh_origin if fresh else first)
+        if steps is None:
+            by_origin = {"encoder": self.first_steps, "random": self.random_steps}
+            steps = self.steps if warm else by_origin[init]
         origin = "the last z (warm start)" if warm else "a random z"
         origin = "the encoder's guess" if init == "encoder" else origin
         record = {"lam": lam, "p": p, "steps": steps, "start": start, "stopped": False}
+        record |= {"use_D": use_D, "init": init}
         self.runs.append(record)
         self.progress.max, self.progress.value = steps, 0
         self.caption.value = (
-            f"<i>running</i>: lambda {lam:.3g}, p {p:g}, {steps} Adam steps from "
-            + origin
+            f"<i>running</i>: lambda {lam:.3g}, p {p:g}, D's term "
+            f"{'on' if use_D else 'off'}, {steps} Adam steps from " + origin
         )
         try:
             self.result = restore(
@@ -259,6 +292,7 @@ class RestorationExplorer:
                 restarts=self.restarts,
                 seed=self.seed + fresh_starts,
                 init=init,
+                use_D=use_D,
                 z_init=self.result.z if warm else None,
                 callback=self._preview,
                 callback_every=1,  # _preview picks the steps it draws
@@ -279,10 +313,16 @@ class RestorationExplorer:
         record.update(self.scores)
         self.image.value = to_png([self.face, self._observed, x])
         naive = self.naive_scores
+        with torch.no_grad():  # what D thinks of G(z_hat), and how typical z_hat is
+            logit = self.D(self.result.x_gan).float().item()
+        norm = self.result.z.norm().item()
+        record |= {"logit": logit, "z_norm": norm}
         self.caption.value = (
             f"restoration: PSNR {self.scores['psnr']:.2f} dB, SSIM {self.scores['ssim']:.3f}"
             f" &nbsp;|&nbsp; observation: PSNR {naive['psnr']:.2f} dB, "
-            f"SSIM {naive['ssim']:.3f} &nbsp;|&nbsp; lambda {lam:.3g}, p {p:g}, "
+            f"SSIM {naive['ssim']:.3f}<br>D's logit l(G(z)) {logit:+.2f}, ||z|| "
+            f"{norm:.1f} (typical: 10) &nbsp;|&nbsp; lambda {lam:.3g}, p {p:g}, D's term "
+            f"{'on' if use_D else 'off'}, "
             + ("warm start" if warm else f"start {fresh_starts} ({origin})")
         )
         return self.result
