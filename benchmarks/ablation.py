@@ -43,26 +43,33 @@ from tutorial_lib.realism import classifier_two_sample_test, swd_bootstrap
 from tutorial_lib.solver import RANDOM_STARTS
 
 STARTS = {"random": RANDOM_STARTS, "encoder": {}}  # encoder: the task's tuned search
-LAMBDAS = {  # the grid of each arm; the authors' lam weighs D alone
-    "csgm": (0.01, 0.1, 1.0, 10.0),
-    "paper": (0.01, 0.1, 1.0, 10.0),
-    "authors": (0.001, 0.01, 0.1, 1.0),
-}
-# (the arm, the discriminator it needs, or None)
-CONFIGS = [("data", None), ("csgm", None)] + [
-    (arm, d) for arm in ("paper", "authors") for d in ("calibrated", "gan")
+# Each configuration: (name, arm, discriminator or None, the setting tuned, its grid).
+# "strong D" keeps the latent term at CSGM's tuned lambda and tunes D's weight lam_D
+# on top, up to 30 times the derivation's: does D help at any strength?
+LAMBDAS = (0.01, 0.1, 1.0, 10.0)
+CONFIGS = [
+    ("data", "data", None, None, ()),
+    ("csgm", "csgm", None, "lam", LAMBDAS),
+    *[(f"paper/{d}", "paper", d, "lam", LAMBDAS) for d in ("calibrated", "gan")],
+    *[
+        (f"strong D/{d}", "paper", d, "lam_D", (1.0, 3.0, 10.0, 30.0))
+        for d in ("calibrated", "gan")
+    ],
+    # the authors' lam weighs D alone: smaller values
+    *[
+        (f"authors/{d}", "authors", d, "lam", (0.001, 0.01, 0.1, 1.0))
+        for d in ("calibrated", "gan")
+    ],
 ]
 DIFFERENCES = [  # (minuend, subtrahend, what the difference isolates)
     ("csgm", "data", "the latent term ‖z‖² / 2"),
     ("paper/calibrated", "csgm", "D's term (calibrated D) over the latent term"),
     ("paper/gan", "csgm", "D's term (the GAN's D) over the latent term"),
+    ("strong D/calibrated", "csgm", "D's term at its best weight (calibrated D)"),
+    ("strong D/gan", "csgm", "D's term at its best weight (the GAN's D)"),
     ("authors/calibrated", "csgm", "D and the box (calibrated D) against the latent"),
     ("authors/gan", "csgm", "D and the box (the GAN's D) against the latent"),
 ]
-
-
-def _name(arm: str, d: str | None) -> str:
-    return arm if d is None else f"{arm}/{d}"
 
 
 def _run(cache: Path, key: str, x, task, G, D, batch_size, **settings) -> dict:
@@ -97,31 +104,38 @@ def run_task_start(task, start, faces, Ds, G, args):
     x, tune, _ = faces
     cache = Path(args.cache)
     results = {}
-    for arm, d in CONFIGS:
+    for name, arm, d, knob, grid in CONFIGS:
         D = Ds[d or "gan"]  # an arm without D never calls it
-        base = {**STARTS[start], **tl.ARMS[arm]}
-        lam, tuning = base.get("lam", tl.TUNED_SETTINGS[task].lam), {}
-        stem = f"{task}-{start}-{_name(arm, d).replace('/', '-')}"
-        if arm in LAMBDAS:
-            for value in LAMBDAS[arm]:
-                settings = base | {"lam": value}
-                r = _run(
-                    cache,
-                    f"{stem}-lam{value:g}-tune",
-                    tune,
-                    task,
-                    G,
-                    D,
-                    args.batch_size,
-                    **settings,
-                )
-                tuning[value] = r["psnr"].mean().item()
-            lam = max(tuning, key=tuning.get)
-        settings = base | {"lam": lam}
+        settings = {**STARTS[start], **tl.ARMS[arm]}
+        if knob == "lam_D":  # the latent term as CSGM tuned it, D's weight tuned
+            settings["lam"] = results["csgm"]["lam"]
+        stem = f"{task}-{start}-{name.replace('/', '-').replace(' ', '-')}"
+        tuning = {}
+        for value in grid:
+            r = _run(
+                cache,
+                f"{stem}-{knob}{value:g}-tune",
+                tune,
+                task,
+                G,
+                D,
+                args.batch_size,
+                **settings | {knob: value},
+            )
+            tuning[value] = r["psnr"].mean().item()
+        if knob:
+            settings[knob] = max(tuning, key=tuning.get)
+        settings.setdefault("lam", tl.TUNED_SETTINGS[task].lam)
+        value = settings[knob] if knob else 0
         r = _run(
-            cache, f"{stem}-lam{lam:g}", x, task, G, D, args.batch_size, **settings
+            cache, f"{stem}-{knob}{value:g}", x, task, G, D, args.batch_size, **settings
         )
-        results[_name(arm, d)] = r | {"lam": lam, "tuning": tuning}
+        results[name] = r | {
+            "lam": settings["lam"],
+            "lam_D": settings.get("lam_D", 1.0),
+            "tuned": knob,
+            "tuning": tuning,
+        }
     return results
 
 
@@ -140,14 +154,15 @@ def realism(results: dict, real: torch.Tensor, boots: int) -> dict:
 def report(task, start, results, real_scores) -> list[str]:
     lines = [f"\n### {task}, {start} start\n"]
     lines.append(
-        "| configuration | lambda (tuning PSNR per lambda) | PSNR dB | SSIM | "
+        "| configuration | lambda, lam_D (tuning PSNR per value) | PSNR dB | SSIM | "
         "SWD x 1000 | two-sample accuracy |\n| --- | --- | --- | --- | --- | --- |"
     )
     for name, r in results.items():
         tuning = ", ".join(f"{k:g}: {v:.2f}" for k, v in r["tuning"].items())
+        tuning = f"{r['tuned']} " + tuning if tuning else "-"
         s, c = real_scores[name]["swd"], real_scores[name]["c2st"]
         lines.append(
-            f"| {name} | {r['lam']:g} ({tuning or '-'}) | {_cell(r['psnr'])[1:]} | "
+            f"| {name} | {r['lam']:g}, {r['lam_D']:g} ({tuning}) | {_cell(r['psnr'])[1:]} | "
             f"{_cell(r['ssim'], 4)[1:]} | {s.mean():.1f} ± {s.std():.1f} | "
             f"{c[0]:.2f} ± {c[1]:.2f} |"
         )
@@ -218,6 +233,7 @@ def main() -> None:
                         "start": start,
                         "configuration": name,
                         "lam": r["lam"],
+                        "lam_D": r["lam_D"],
                         "image": f"valid#{i}",
                         "psnr": f"{r['psnr'][i]:.4f}",
                         "ssim": f"{r['ssim'][i]:.5f}",
