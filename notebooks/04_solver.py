@@ -12,6 +12,8 @@
 # In this notebook we build the restoration solver `tl.restore` from its parts and then
 # learn to drive it. On inpainting faces we
 # - compute each term of the objective by hand and check it against the library;
+# - switch each term on and off (`tl.ARMS`: data alone, CSGM's latent term, the
+#   paper's D term, the authors' box) and see what each does to D's score and to ‖z‖;
 # - minimise it over z with a small Adam loop written by hand, and show that
 #   `tl.restore` takes exactly the same path;
 # - run `tl.restore` with the tuned defaults, watch each term during the descent and
@@ -111,6 +113,65 @@ assert torch.allclose(terms["data"], data) and torch.allclose(terms["prior_D"], 
 assert torch.allclose(terms["prior_z"], prior_z)
 total = data + lam * (prior_D + prior_z)
 total
+
+# %% [markdown]
+# ## Each term its own switch
+#
+# A claim that a term helps needs the run that turns it off, with everything else
+# the same. `restore` has a switch per term (`use_D`, `latent`, `clip`, and `lam_D`,
+# D's weight relative to the latent term), and `tl.ARMS` names the four objectives this
+# course compares: the data term alone; CSGM's (Bora et al., 2017), the latent term
+# without D; the paper's, as derived in notebook 03; and the authors' public code, D's
+# term with z kept in the box [-1, 1]¹⁰⁰ (the uniform p_Z of notebook 03's exercise 2).
+
+# %%
+switch_names = ("lam", "use_D", "latent", "clip")  # "-": the task's setting stays
+Markdown(
+    markdown_table(
+        {arm: {k: sw.get(k, "-") for k in switch_names} for arm, sw in tl.ARMS.items()}
+    )
+)
+
+# %% [markdown]
+# We restore the same faces with each arm from the same random starts and watch the two
+# quantities the prior terms act on: D's logit ℓ(G(z)) (higher: D finds the face more
+# real) and ‖z‖ (about 10 for a typical z of 100 numbers).
+
+# %%
+# inpainting's tuned lambda, 10; random starts, as the paper searches
+search = dict(lam=10.0, init="random", restarts=1, steps=tl.fast_or(150, 60), seed=4)
+arm_runs = {  # the arm's switches win: "data" keeps lam = 0
+    arm: tl.restore(y, op, G, D, **search | switches)
+    for arm, switches in tl.ARMS.items()
+}
+with torch.no_grad():
+    arm_logit = {arm: D(r.x_gan).float().mean().item() for arm, r in arm_runs.items()}
+arm_norm = {arm: r.z.norm(dim=1).mean().item() for arm, r in arm_runs.items()}
+{arm: (round(arm_logit[arm], 2), round(arm_norm[arm], 1)) for arm in tl.ARMS}
+
+# %%
+# measured (real / fast): logit data -2.40 / -3.03, csgm -2.36 / -1.88, paper -0.74 /
+# -0.85, authors -0.43 / -0.85; ||z|| 11.9 / 10.5, 4.4 / 3.8, 4.6 / 4.0, 7.1 / 6.6
+assert arm_logit["paper"] > arm_logit["csgm"] + 0.5  # D's term raises D's score
+assert arm_norm["csgm"] < arm_norm["data"] - 2  # the latent term pulls z in
+assert arm_runs["authors"].z.abs().max() <= 1  # the box
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), layout="constrained")
+axes[0].bar(list(arm_logit), list(arm_logit.values()))
+axes[0].set(ylabel="mean ℓ(G(ẑ))", title="D's score of the answer, per arm")
+axes[1].bar(list(arm_norm), list(arm_norm.values()), color="tab:orange")
+axes[1].axhline(nz**0.5, color="k", ls="--", lw=1, label="typical ‖z‖ = √100")
+axes[1].set(ylabel="mean ‖ẑ‖", title="How far the answer's z went, per arm")
+axes[1].legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# Each term acts on what it measures. The data term alone lets ‖ẑ‖ drift above the
+# typical 10. The latent term pulls it in, at λ = 10 far below 10: ½‖z‖² is smallest
+# at z = 0, the mode of p_Z, where G draws an average face, although almost no z drawn
+# from p_Z lies that close to 0. D's term raises D's own score of the answer, by more
+# than a nat here. Whether a higher score of D means a better face is another
+# question: what each arm does to PSNR and to realism, with λ tuned per arm on
+# validation faces, is measured by `benchmarks/ablation.py` (data/README.md).
 
 # %% [markdown]
 # ## Minimising over z with Adam, by hand
