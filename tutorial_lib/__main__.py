@@ -33,6 +33,16 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
         sys.exit(f"error: {path} exists; pass --force to overwrite it")
 
 
+def _begin(args, out: str | Path) -> Path:
+    """The start of a command that writes ``out``: refuse to overwrite it without
+    --force, then apply --threads before any work."""
+    out = Path(out)
+    _refuse_overwrite(out, args.force)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    return out
+
+
 def cmd_prepare(args) -> None:
     from .data import load_celeba
 
@@ -59,10 +69,7 @@ def cmd_train(args) -> None:
     from .precision import resolve_precision
     from .train import TrainConfig, load_snapshot, pick_snapshot, train
 
-    weights = Path(args.weights)
-    _refuse_overwrite(weights, args.force)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    weights = _begin(args, args.weights)
     faces = load_faces(args.data, "train")
     valid_source = args.valid_data or (None if args.data.endswith(".pt") else args.data)
     valid = load_faces(valid_source, "valid", n=args.valid_n) if valid_source else None
@@ -117,10 +124,7 @@ def cmd_dictionary(args) -> None:
     from .baselines.dictionary import learn_dictionary
     from .baselines.sparse import save_dictionary
 
-    out = Path(args.out)
-    _refuse_overwrite(out, args.force)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    out = _begin(args, args.out)
     faces = load_faces(args.data, "train")
     settings = dict(
         atoms=args.atoms,
@@ -158,10 +162,7 @@ def cmd_encoder(args) -> None:
     from .models import WEIGHTS_FILE, load_pretrained
     from .precision import resolve_precision
 
-    out = Path(args.out)
-    _refuse_overwrite(out, args.force)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    out = _begin(args, args.out)
     G, _ = load_pretrained(device=args.device, path=args.weights)
     device = next(G.parameters()).device
     config = EncoderConfig(
@@ -197,16 +198,11 @@ def cmd_calibrate(args) -> None:
     from .precision import resolve_precision
     from .quality import discriminator_margins
 
-    out = Path(args.out)
-    _refuse_overwrite(out, args.force)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    out = _begin(args, args.out)
     G, D = load_pretrained(device=args.device, path=args.weights)
     device = next(G.parameters()).device
     faces = load_faces(args.data, "train")
-    if (
-        faces.dtype != torch.uint8
-    ):  # a CelebA folder gives floats; store as prepare does
+    if faces.dtype != torch.uint8:  # a CelebA folder gives floats: as prepare stores
         faces = (faces * 255).round().to(torch.uint8)
     valid = load_faces(args.valid_data, "valid")
     # the first half picks the step (held-out log loss); the second half, never used
