@@ -421,9 +421,17 @@ round(corr_own, 3), round(corr["l vs log ratio"], 3)
 #
 # whose data term is the exact negative log-likelihood of y. So **λ = 1 is the value
 # that corresponds to the noise level**: with λ = 1 and both prior terms, f is
-# -log p(G(z) | y) up to G's Jacobian. We compare three arms from the same random
-# starts, each term switched on in turn: the data term alone; + ½‖z‖² (MAP over z, which
-# is CSGM's objective); + -ℓ as well (the paper's, with D* fitted to this G above).
+# -log p(G(z) | y) up to G's Jacobian. Two MAP problems hide in f:
+# - **MAP over z**, the data term + ½‖z‖²: the most probable *code* given y. This is
+#   CSGM's objective (Bora et al., 2017), which has no D.
+# - **MAP over x** = G(z), the most probable *image*: -log p_X(G(z)) = -ℓ*(G(z)) +
+#   ½‖z‖² + log |det J_G| + const, so it adds -ℓ and the Jacobian term (dropped here).
+#   With a perfect G, p_G = p_X and ℓ* = 0: D's term is exactly the correction for
+#   what G got wrong, and the better G, the less it can add.
+#
+# We compare three arms from the same random starts, each term switched on in turn:
+# the data term alone; + ½‖z‖² (MAP over z, CSGM); + -ℓ as well (the paper's, with D*
+# fitted to this G above).
 
 # %%
 sigma_y = 0.1
