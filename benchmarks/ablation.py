@@ -16,7 +16,9 @@ D run once per start. Everything else is the task's tuned setting.
 Realism (tutorial_lib.realism): SWD to the real set (bootstrap, paired between arms)
 and a classifier two-sample test (held-out accuracy; 0.5 = indistinguishable).
 
-Every run is cached under --cache, so an interrupted run goes on where it stopped.
+Every run is cached under --cache (a folder per face set and batch size; a run's file
+names its task, start, configuration and setting), so an interrupted run goes on where
+it stopped.
 Writes OUT.csv (one row per face and configuration, at the tuned lambda) and OUT.md
 (means, the tuning, realism, and the paired differences that isolate each term:
 csgm - data is the latent term, paper - csgm is D's term, authors - csgm the authors'
@@ -107,9 +109,10 @@ def run_task_start(task, start, faces, Ds, G, args):
     for name, arm, d, knob, grid in CONFIGS:
         D = Ds[d or "gan"]  # an arm without D never calls it
         settings = {**STARTS[start], **tl.ARMS[arm]}
+        stem = f"{task}-{start}-{name.replace('/', '-').replace(' ', '-')}"
         if knob == "lam_D":  # the latent term as CSGM tuned it, D's weight tuned
             settings["lam"] = results["csgm"]["lam"]
-        stem = f"{task}-{start}-{name.replace('/', '-').replace(' ', '-')}"
+            stem += f"-lam{settings['lam']:g}"
         tuning = {}
         for value in grid:
             r = _run(
@@ -125,7 +128,6 @@ def run_task_start(task, start, faces, Ds, G, args):
             tuning[value] = r["psnr"].mean().item()
         if knob:
             settings[knob] = max(tuning, key=tuning.get)
-        settings.setdefault("lam", tl.TUNED_SETTINGS[task].lam)
         value = settings[knob] if knob else 0
         r = _run(
             cache, f"{stem}-{knob}{value:g}", x, task, G, D, args.batch_size, **settings
@@ -199,6 +201,12 @@ def main() -> None:
     parser.add_argument("--out", default="data/results/ablation_valid64")
     add_machine_options(parser, device=None)
     args = parse_on_machine(parser)
+    # one cache folder per set of faces and batching (a batch's noise seed is its first
+    # index): runs with other --data, --n, --tune-n or --batch-size never mix
+    args.cache = str(
+        Path(args.cache)
+        / f"{Path(args.data).stem}-n{args.n}-t{args.tune_n}-b{args.batch_size}"
+    )
     Path(args.cache).mkdir(parents=True, exist_ok=True)
     valid = load_faces(args.data, "valid", 2 * args.n + args.tune_n)
     faces = (

@@ -16,7 +16,8 @@
 #   3. the paper's table on the N test faces (default 460), every method and task.
 # `ablation` runs benchmarks/ablation.py (4 arms x 2 starts x 2 discriminators, lambda
 # tuned per arm) on the validation faces that `pack` stores as runs/gpu/faces_valid.pt
-# (9.6 MB), writing ablation_valid64.csv and .md to $OUT (ABLATION_ARGS: more options,
+# (9.6 MB), writing ablation_valid64.csv and .md to $OUT; call it again on the warm
+# machine to go on where the time limit stopped it (ABLATION_ARGS: more options,
 # e.g. "--n 2 --tune-n 2 --tasks inpainting --starts encoder" for the CPU dry run).
 # The device image has torch and the scientific stack but not ipywidgets, nbval or
 # jupytext, so the widget, notebook and browser tests stay on the CPU, and pytest runs
@@ -65,10 +66,11 @@ run)
 ablation)
     mkdir -p "$OUT"
     echo "== the ablation of the prior's terms, validation faces"
+    # the cache stays on the machine (runs/ survives between calls while it is warm),
+    # so a second call goes on where the first stopped; only the tables come back
     timeout 560 $PY benchmarks/ablation.py --data runs/gpu/faces_valid.pt \
-        --device "$DEVICE" --cache "$OUT/cache" --out "$OUT/ablation_valid64" \
+        --device "$DEVICE" --cache runs/ablation-gpu --out "$OUT/ablation_valid64" \
         ${ABLATION_ARGS:-} 2>&1 | tail -80 | tee "$OUT/ablation.log"
-    rm -rf "$OUT/cache"  # hundreds of files: only the tables come back
     ;;
 *)
     echo "usage: bash benchmarks/gpu_session.sh pack|run|ablation" >&2

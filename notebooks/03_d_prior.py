@@ -553,7 +553,7 @@ plt.show()
 # the effect, and both carry over to faces. Most answers are on a mode already
 # (the generator is good, so ℓ has little to correct), and the search is local: from a
 # start near the wrong mode, no prior term moves it to the other one, which is why
-# fewer than half of the answers of any arm reach the MAP. **The better G, the less D
+# only about half of the answers of any arm, or fewer, reach the MAP. **The better G, the less D
 # can add**: with a perfect G, ℓ would be 0 everywhere and the two arms would agree.
 #
 # ## What two dimensions hide
@@ -571,7 +571,9 @@ plt.show()
 # and keeps the step with the lowest log loss on held-out faces
 # (`tutorial_lib/calibrate.py`); the package ships the result beside the GAN's own D,
 # `tl.load_pretrained(discriminator="calibrated")`, with its record. The record: on
-# validation faces it never saw, against fresh samples of G, after 600 steps.
+# 390 validation faces, never trained on, against fresh samples of G (these faces also
+# chose the step kept, so its numbers are a little optimistic; the other 390 give the
+# margins in data/README.md).
 
 # %%
 record = torch.load(CALIBRATED_D_FILE, weights_only=True)["meta"]["log"]
@@ -585,8 +587,8 @@ calibration = {
 Markdown(markdown_table(calibration))
 
 # %% [markdown]
-# Step 0 is the GAN's own D: it calls 31% of the held-out faces wrongly, and real faces
-# score below 0 on average. Within a few hundred steps the D that the derivation asks
+# Step 0 is the GAN's own D: it gets 31% of the held-out images (real faces and G's
+# samples) wrong, and real faces score below 0 on average. Within a few hundred steps the D that the derivation asks
 # for, D* of the final G, is all but reached, and it is a near-perfect separator: it
 # tells *every* held-out real face from G's samples. On the shipped faces and fresh
 # samples, the same picture:

@@ -41,6 +41,29 @@ def test_held_out_scores_of_a_constant_logit_by_hand():
     assert s["accuracy"] == 0.5 and s["logit_real"] == pytest.approx(c)
 
 
+def test_ece_weighs_each_bin_by_its_share():
+    """Real images get D = 0.9 (bin 9, all real: off by 0.1), generated ones D = 0.25
+    (bin 2, none real: off by 0.25); 6 real and 2 generated images weigh the bins 3/4
+    and 1/4, so ECE = 0.75 * 0.1 + 0.25 * 0.25 = 0.1375 (an unweighted mean: 0.175)."""
+
+    def D(x):
+        bright = x.mean(dim=(1, 2, 3)) > 0.5
+        return torch.where(bright, math.log(0.9 / 0.1), math.log(0.25 / 0.75))
+
+    real, fake = torch.full((6, 3, 4, 4), 0.8), torch.full((2, 3, 4, 4), 0.2)
+    assert held_out_scores(D, real, fake)["ece"] == pytest.approx(0.1375, abs=1e-6)
+
+
+def test_calibrate_refuses_faces_on_the_wrong_scale():
+    G, D = calibrated_dcgan(config=TINY)
+    faces = rand(8, 3, 64, 64)  # floats, not the uint8 faces of `prepare`
+    with pytest.raises(ValueError, match="faces must be a uint8 tensor"):
+        calibrate(G, D, faces, faces, progress=False)
+    as_bytes = (faces * 255).to(torch.uint8)
+    with pytest.raises(ValueError, match=r"valid_faces must be a float tensor"):
+        calibrate(G, D, as_bytes, as_bytes, progress=False)
+
+
 def test_a_perfect_separator_scores_accuracy_one_and_low_loss():
     bright = lambda x: 20 * (x.mean(dim=(1, 2, 3)) - 0.5)  # noqa: E731
     s = held_out_scores(bright, torch.full((4, 3, 8, 8), 0.9), torch.zeros(4, 3, 8, 8))

@@ -227,7 +227,7 @@ def test_the_D_checkbox_switches_D_off_and_the_caption_shows_D_and_z(explorer):
 
 
 def test_the_start_chooser_restarts_from_its_origin_with_its_budget(dcgan):
-    explorer = _explorer(dcgan)
+    explorer = _explorer(dcgan, steps=5)  # warm re-runs 5 steps, the encoder's 20
     assert explorer.runs[0]["init"] == "encoder" and explorer.runs[0]["steps"] == 20
     explorer.random_steps = 7  # the random starts' budget (300 for a student)
     explorer.start_chooser.value = "random"
@@ -241,3 +241,9 @@ def test_the_start_chooser_restarts_from_its_origin_with_its_budget(dcgan):
     explorer.new_start_button.click()  # New start: a fresh random z, whatever the chooser
     explorer.wait(30)
     assert explorer.runs[-1]["init"] == "random" and explorer.runs[-1]["steps"] == 7
+
+
+def test_a_start_other_than_encoder_or_random_is_refused(dcgan):
+    G, D = dcgan
+    with pytest.raises(ValueError, match='start must be "encoder" or "random", got'):
+        RestorationExplorer(tl.load_sample_faces(1), "denoising", G, D, start="zero")

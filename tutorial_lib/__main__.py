@@ -202,8 +202,9 @@ def cmd_calibrate(args) -> None:
     G, D = load_pretrained(device=args.device, path=args.weights)
     device = next(G.parameters()).device
     faces = load_faces(args.data, "train")
-    if faces.dtype != torch.uint8:  # a CelebA folder gives floats: as prepare stores
-        faces = (faces * 255).round().to(torch.uint8)
+    # load_faces gives float32 in [0, 1]; calibrate keeps the training faces as 8-bit
+    # numbers, as prepare stores them (a quarter of the memory)
+    faces = (faces * 255).round().to(torch.uint8)
     valid = load_faces(args.valid_data, "valid")
     # the first half picks the step (held-out log loss); the second half, never used
     # for any choice, gives the margins recorded with the weights

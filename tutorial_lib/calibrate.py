@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from .checks import check_images
 from .models import freeze
 from .precision import autocast, resolve_precision
 from .quality import corrupted_versions
@@ -163,6 +164,14 @@ def calibrate(
     evaluation (step, the mean training terms since the last one, held_out_scores,
     seconds); step 0 is D as it came.
     """
+    if not isinstance(faces, torch.Tensor) or faces.dtype != torch.uint8:
+        raise ValueError(
+            "faces must be a uint8 tensor (N, 3, 64, 64) as `prepare` writes, got "
+            f"{getattr(faces, 'dtype', type(faces).__name__)}"
+        )
+    check_images(valid_faces, "valid_faces")
+    if config.eval_every < 1:
+        raise ValueError(f"eval_every must be >= 1, got {config.eval_every}")
     device = next(G.parameters()).device
     precision = resolve_precision(config.precision, device)
     D = copy.deepcopy(D).to(device)

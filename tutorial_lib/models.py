@@ -281,8 +281,8 @@ def save_discriminator(
 ) -> None:
     """D alone, stored in float16 (half the bytes), with G's fingerprint and ``meta``.
 
-    float16 keeps 11 bits of each weight; data/README.md gives the largest change of
-    the logit this makes on validation faces.
+    float16 keeps 11 bits of each weight; data/README.md gives the change of the logit
+    that this rounding makes to the GAN's own D on validation faces.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -331,7 +331,8 @@ def load_discriminator(G: Generator, path: str | Path | None = None) -> Discrimi
         raise ValueError(
             f"{path} holds a discriminator calibrated for another generator "
             f"(fingerprint {made_for[:12]}..., this G's {generator_fingerprint(G)[:12]}...); "
-            f"calibrate one for this G with `{CALIBRATE_COMMAND} --weights YOUR_GAN.pt`"
+            f"calibrate one for this G with `{CALIBRATE_COMMAND} --weights YOUR_GAN.pt "
+            "--out YOUR_D.pt` and load it with load_discriminator(G, 'YOUR_D.pt')"
         )
     param = next(G.parameters())
     D = D.to(param.device, memory_format=torch.channels_last)

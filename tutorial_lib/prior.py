@@ -75,8 +75,10 @@ def langevin_latent_samples(
         z <- z - (step_size / 2) grad E(z) + sqrt(step_size) xi,   xi ~ N(0, I)
 
     With lam_D = 0, E = ||z||^2 / 2 and N(0, I) is already its stationary law: the
-    steps leave the samples' distribution unchanged, and any change with lam_D > 0 is
-    D's doing. The noise and the starts are drawn on the CPU from ``seed``:
+    steps leave the samples' distribution unchanged (up to the discretisation, whose
+    stationary variance is 1 / (1 - step_size / 4)), and any change with lam_D > 0 is
+    D's doing. The chain relaxes over a time of about 2 (steps x step_size): shorter
+    chains show only part of D's tilt. The noise and the starts are drawn on the CPU from ``seed``:
 
     >>> from tutorial_lib.models import make_dcgan, freeze
     >>> G, D = make_dcgan(seed=0)

@@ -17,7 +17,7 @@ sets of images against held-out real faces (never the restored faces' own truths
 The classifier is small and trained on a few dozen faces, so it sees only what is
 plain (blur, noise, blocks, colour casts), which is what a viewer sees first.
 
-Introduced in notebook 10; benchmarks/ablation.py scores every arm with both.
+benchmarks/ablation.py scores every arm of the objective with both.
 """
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ def swd_bootstrap(
     between two sets' rows are paired, and their spread is the standard error of the
     difference. ``sets``: restorations (N, 3, 64, 64) of the same N faces, in order.
     """
+    if any(len(s) != len(sets[0]) for s in sets):
+        raise ValueError(
+            f"sets must hold the same faces, got sizes {[len(s) for s in sets]}"
+        )
     values = torch.empty(len(sets), boots)
     for b in range(boots):
         generator = torch.Generator().manual_seed(seed + b)
@@ -110,15 +114,16 @@ def classifier_two_sample_test(
     """
     check_images(fake, "fake")
     check_images(real, "real")
-    x = torch.cat([fake, real]).float()
+    x = torch.cat([fake, real]).float().cpu()  # small: the CPU is quick enough
     labels = torch.cat([torch.zeros(len(fake)), torch.ones(len(real))])
     generator = torch.Generator().manual_seed(seed)
     fold_of = torch.randperm(len(x), generator=generator) % folds
     correct = torch.zeros(len(x))
     for k in range(folds):
         train, test = fold_of != k, fold_of == k
-        torch.manual_seed(seed + k)  # nn.init draws from the global generator
-        net = _classifier()
+        with torch.random.fork_rng(devices=[]):  # nn.init draws from the global RNG
+            torch.manual_seed(seed + k)
+            net = _classifier()
         optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
         x_train, y_train = x[train], labels[train]
         for _ in range(steps):

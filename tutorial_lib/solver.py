@@ -13,8 +13,9 @@ objectives that matter for the paper:
     "data"     lam = 0: the data term alone; G's range is the only prior
     "csgm"     use_D=False: + ||z||^2 / 2, the regulariser of CSGM (Bora et al. 2017)
     "paper"    + D's term as well: the objective as derived (notebook 03)
-    "authors"  D's term and a box on z (latent="none", clip=1): the authors' public
-               code (from random starts), whose uniform p_Z is constant in the box
+    "authors"  D's term and a box on z (latent="none", clip=1), as in the authors'
+               public code, whose uniform p_Z is constant in the box (our random
+               starts are N(0, I), clamped after the first step)
 
 ``lam_D`` weighs D's term against the latent term (1 is the derivation; at a tuned
 lambda D's term is a few units where ||z||^2 / 2 is about 50, so a larger lam_D asks
@@ -72,8 +73,8 @@ class Settings:
     lr: float = 0.1  # Adam's learning rate on z (entries of z are ~N(0, 1))
     restarts: int = 2  # random starts per image, the best one kept (CPU-friendly)
     blend: bool = False  # blend G(z) with y (inpainting, colorization)
-    # False drops -l(G(z)) from the prior, keeping ||z||^2 / 2 alone; with lam = 0 D is
-    # skipped either way (its term weighs nothing), and history["prior_D"] reads 0
+    # False drops -l(G(z)) from the prior, keeping the latent term alone; with lam = 0 or
+    # lam_D = 0 D is skipped either way (its term weighs nothing): history["prior_D"] 0
     use_D: bool = True
     clip: float | None = (
         None  # clamp z to [-clip, clip] after each step (a uniform p_Z)
@@ -132,8 +133,10 @@ TUNED_SETTINGS = {
 
 
 # The four objectives of the ablation (module docstring), as overrides of a task's
-# settings: restore(y, op, G, D, **ARMS["csgm"]). Where the search starts is the other
-# factor of the ablation (RANDOM_STARTS, the paper's and the authors'; or ENCODER_START).
+# settings: restore(y, op, G, D, **ARMS["csgm"]). An override of None is ignored
+# (resolve_settings), so the arms without a box rely on the task's settings having
+# none (TUNED_SETTINGS have clip=None). Where the search starts is the other factor of
+# the ablation (RANDOM_STARTS, the paper's and the authors'; or ENCODER_START).
 ARMS = {
     "data": dict(lam=0.0),
     "csgm": dict(use_D=False, latent="gauss"),
@@ -240,6 +243,8 @@ def objective_terms(
     >>> terms["prior_D"].tolist()
     [0.0, 0.0]
     """
+    if latent not in ("gauss", "none"):
+        raise ValueError(f'latent must be "gauss" or "none", got {latent!r}')
     with autocast(precision, z.device):
         G_z = G(z)
         prior_D = discriminator_prior(D, G_z) if use_D else G_z.new_zeros(len(z))

@@ -243,7 +243,7 @@ def restore_2d(
     >>> torch.allclose(x[:, 0], y, atol=1e-3)
     True
     """
-    z = torch.randn(len(y), NZ, generator=torch.Generator().manual_seed(seed))
+    z = torch.randn(len(y), NZ, generator=torch.Generator().manual_seed(seed)).to(y)
     z.requires_grad_(True)
     optimizer = torch.optim.Adam([z], lr=lr)
     path = []
@@ -258,7 +258,7 @@ def restore_2d(
         if latent:
             f = f + lam * 0.5 * (z**2).sum(dim=1)
         optimizer.zero_grad()
-        f.sum().backward()
+        f.sum().backward(inputs=[z])  # gradients for z only, never into G or D
         optimizer.step()
     return (path[-1], torch.stack(path)) if keep_path else path[-1]
 
@@ -274,6 +274,7 @@ def posterior_modes(y: torch.Tensor, sigma: float, n: int = 241) -> torch.Tensor
     [[2.0, 0.0]]
     """
     _, _, points = plane_grid(n)
+    points = points.to(y)
     log_post = log_density(points)[None] - (y[:, None] - points[None, :, 0]) ** 2 / (
         2 * sigma**2
     )

@@ -57,15 +57,15 @@ class RestorationExplorer:
     operator (``make_operator("inpainting", top_left=(8, 8))``) for other options.
     ``steps``: Adam steps of each re-run (default 30, enough from a warm start; 10 in
     fast mode);
-    ``first_steps``: of the first run and of New starts from the encoder's guess
-    (default: the task's tuned number; 20 in fast mode); ``random_steps``: of runs from
-    a random z (default 300, the random starts' budget; 20 in fast mode); ``start``:
-    the chooser's first value, "encoder" or "random";
+    ``first_steps``: of runs from the encoder's guess (the first, and after choosing
+    "encoder"; default: the task's tuned number; 20 in fast mode); ``random_steps``: of
+    runs from a random z (default 300, the random starts' budget; 20 in fast mode);
+    ``start``: the chooser's first value, "encoder" or "random";
     ``preview_every``: redraw the preview every so many steps (and after the first
     step, so that a move shows at once); a newer request is looked for after every
-    step. ``restarts``, ``seed``: as in restore (the seed also draws y's noise; New
-    start number k uses seed + k); ``warm_start``: start each re-run from the previous
-    z. The first run happens before the constructor returns; later ones in the
+    step. ``restarts``, ``seed``: as in restore (the seed also draws y's noise; fresh
+    start number k, by New start or a change of start, uses seed + k);
+    ``warm_start``: start each re-run from the previous z. The first run happens before the constructor returns; later ones in the
     background:
 
     >>> import tutorial_lib as tl
@@ -94,6 +94,8 @@ class RestorationExplorer:
         random_steps: int | None = None,
         start: str = "encoder",
     ):
+        if start not in ("encoder", "random"):
+            raise ValueError(f'start must be "encoder" or "random", got {start!r}')
         if face.ndim != 4 or len(face) != 1:
             raise ValueError(
                 f"face must be one image (1, 3, 64, 64), got {tuple(face.shape)}"
@@ -111,7 +113,9 @@ class RestorationExplorer:
         self.error = None  # the exception that ended the last background run, if any
         # lam, p, steps, start ("first", "warm", "fresh"), stopped, psnr, ssim per run
         self.runs: list[dict] = []
-        self.fresh_starts = 0  # New start presses so far
+        self.fresh_starts = (
+            0  # fresh starts asked so far (New start, a new start choice)
+        )
         self._lock = threading.Lock()  # guards the fields below
         self._wanted = False  # a request not yet started
         self._fresh_pending = False  # New start pressed, no fresh run finished since
@@ -250,7 +254,8 @@ class RestorationExplorer:
         """Restore with the sliders' values, here and now, once the background is idle.
 
         Warm-started from the last z when ``warm_start`` and there is one, unless a
-        New start is pending: then from a new random z (seed + number of New starts).
+        fresh start is pending: then from its origin (a new random z, seed + number of
+        fresh starts, or the encoder's guess).
         """
         self.wait()
         return self._run(steps)
@@ -261,12 +266,14 @@ class RestorationExplorer:
             self.p_slider.value,
             self.d_checkbox.value,
         )
-        fresh_starts, fresh = self.fresh_starts, self._fresh_pending
+        with self._lock:  # one consistent snapshot of the pending fresh start
+            fresh_starts, fresh = self.fresh_starts, self._fresh_pending
+            fresh_origin = self._fresh_origin
         warm = self.warm_start and self.result is not None and not fresh
         start = "warm" if warm else ("fresh" if fresh else "first")
         # a warm start from the last z; else the chooser's origin, with its budget
         first = self.start_chooser.value
-        init = "random" if warm else (self._fresh_origin if fresh else first)
+        init = "random" if warm else (fresh_origin if fresh else first)
         if steps is None:
             by_origin = {"encoder": self.first_steps, "random": self.random_steps}
             steps = self.steps if warm else by_origin[init]
