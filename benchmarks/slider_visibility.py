@@ -24,19 +24,22 @@ from tutorial_lib.data import load_faces
 LAMBDAS = [10 ** (k / 4) for k in range(-12, 9)]  # the slider's 21 positions
 
 
-def sweep(x, task, G, D, use_D: bool, steps: int = 30):
-    """x_hat (len(LAMBDAS), N, 3, 64, 64) of warm re-runs from the tuned result."""
+def sweep(x, task, G, D, steps: int = 30) -> dict[bool, torch.Tensor]:
+    """use_D -> x_hat (len(LAMBDAS), N, 3, 64, 64): warm re-runs from the tuned result."""
     op = tl.make_operator(task)
     y = op.corrupt(x, seed=0)
     tuned = tl.restore(y, op, G, D)
-    return y, torch.stack(
-        [
-            tl.restore(
-                y, op, G, D, lam=lam, steps=steps, use_D=use_D, z_init=tuned.z
-            ).x_hat
-            for lam in LAMBDAS
-        ]
-    )
+    return {
+        use_D: torch.stack(
+            [
+                tl.restore(
+                    y, op, G, D, lam=lam, steps=steps, use_D=use_D, z_init=tuned.z
+                ).x_hat
+                for lam in LAMBDAS
+            ]
+        )
+        for use_D in (True, False)
+    }
 
 
 def main() -> None:
@@ -56,7 +59,7 @@ def main() -> None:
     header = " | ".join(f"{lam:.3g}" for lam in LAMBDAS)
     print(f"| task | D's term | {header} |\n|" + " --- |" * (len(LAMBDAS) + 2))
     for task in args.tasks:
-        x_hat = {use_D: sweep(x, task, G, D, use_D)[1] for use_D in (True, False)}
+        x_hat = sweep(x, task, G, D)
         for use_D, images in x_hat.items():
             change = 255 * (images[1:] - images[:-1]).abs().mean(dim=(1, 2, 3, 4))
             psnr = torch.stack([tl.psnr(im, x).mean() for im in images])
