@@ -54,10 +54,10 @@ class CalibrationConfig:
     batch_size: int = 64  # real faces per step; as many samples of G
     lr: float = 1e-4  # Adam on D's weights, betas (0.5, 0.999) as in training
     beta: float = 1.0  # weight of the corrupted faces (one third of each kind per step)
-    # R1 weight. Tried on the shipped G, 300 steps (data/README.md): 0 separates
-    # held-out real faces from G's perfectly (log loss 0.002, logits +-9: the
-    # Arjovsky-Bottou D*, whose logit is a step along G's range); 0.1 leaves real faces
-    # at +1.4 and blurred ones 4 below; 0.01 keeps l finite (real +3.0, margins 7-15).
+    # R1 weight, chosen among three on the shipped G (data/README.md): 0 separates
+    # held-out real faces from G's perfectly (log loss 0.002, real faces at +8.4: the
+    # Arjovsky-Bottou D*, a step function along G's range); 0.1 leaves the blur margin
+    # at 3.9, below 5; 0.01 keeps l finite and every margin above 8.
     gamma: float = 0.01
     eval_every: int = 50  # held-out measures; the best log loss is kept
     seed: int = 0
