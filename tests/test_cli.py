@@ -319,3 +319,14 @@ def test_restore_runs_an_arm_with_either_discriminator(tmp_path, face_png, monke
     calibrated = tl.load_pretrained("cpu", discriminator="calibrated")[1]
     x = load_sample_faces(2)
     assert torch.equal(D(x), calibrated(x))
+
+
+def test_sample_faces_of_the_validation_split_refuse_to_overwrite(
+    tmp_path, monkeypatch
+):
+    target = tmp_path / "validation_faces.png"
+    monkeypatch.setattr(tutorial_lib.data, "VALIDATION_FACES", target)
+    target.write_bytes(b"the shipped validation faces")
+    with pytest.raises(SystemExit, match=r"validation_faces\.png exists; pass --force"):
+        main(["sample-faces", "--data", str(tmp_path / "celeba"), "--split", "valid"])
+    assert target.read_bytes() == b"the shipped validation faces"

@@ -99,3 +99,26 @@ def test_grid_round_trip():
     grid = to_grid(x, ncols=4)
     assert grid.shape == (3, 24, 32)
     assert torch.equal(grid[:, 8:16, 0:8], x[4])
+
+
+def test_the_shipped_validation_faces_are_the_first_64_of_their_split():
+    """data/validation_faces.txt names the first 64 validation-partition ids (162771
+    to 182637 by CelebA's rule), and the faces differ from the test faces."""
+    import tutorial_lib as tl
+    from tutorial_lib.data import VALIDATION_FACES
+
+    ids = VALIDATION_FACES.with_suffix(".txt").read_text().split()
+    assert len(ids) == 64 and ids == sorted(ids)
+    assert all(162771 <= int(name[:6]) <= 182637 for name in ids)
+    valid = tl.load_sample_faces(64, split="valid")
+    assert valid.shape == (64, 3, 64, 64)
+    assert (valid - tl.load_sample_faces(64)).abs().mean() > 0.1
+
+
+def test_an_unknown_split_of_shipped_faces_is_named():
+    import tutorial_lib as tl
+
+    with pytest.raises(
+        ValueError, match='split must be "test" or "valid", got \'train\''
+    ):
+        tl.load_sample_faces(4, split="train")

@@ -1,7 +1,7 @@
 """Command line: ``python -m tutorial_lib COMMAND ...``; ``--help`` lists the commands.
 
 prepare       CelebA split -> one .pt file of 64x64 faces (uint8), for fast reloads
-sample-faces  write data/sample_faces.png from the first 64 test faces
+sample-faces  write data/sample_faces.png from the first 64 test faces (or --split valid)
 train         train the DCGAN (tutorial_lib.train) and export the weights
 restore       restore a face image with the GAN prior (optionally corrupting it first)
 table         the paper's table: every method on every task, ours beside the paper's
@@ -54,14 +54,15 @@ def cmd_prepare(args) -> None:
 
 
 def cmd_sample_faces(args) -> None:
-    from .data import SAMPLE_FACES, celeba_files, load_celeba, save_png
+    from .data import celeba_files, load_celeba, save_png, shipped_faces_file
 
-    _refuse_overwrite(SAMPLE_FACES, args.force)
-    faces = load_celeba(args.data, "test", n=64)
-    save_png(faces, SAMPLE_FACES)
-    ids = [path.name for path in celeba_files(args.data, "test")[:64]]
-    SAMPLE_FACES.with_suffix(".txt").write_text("\n".join(ids) + "\n")
-    print(f"wrote {SAMPLE_FACES} ({ids[0]} .. {ids[-1]})")
+    target = shipped_faces_file(args.split)
+    _refuse_overwrite(target, args.force)
+    faces = load_celeba(args.data, args.split, n=64)
+    save_png(faces, target)
+    ids = [path.name for path in celeba_files(args.data, args.split)[:64]]
+    target.with_suffix(".txt").write_text("\n".join(ids) + "\n")
+    print(f"wrote {target} ({ids[0]} .. {ids[-1]})")
 
 
 def cmd_train(args) -> None:
@@ -414,8 +415,16 @@ def main(argv=None) -> None:
     p.add_argument("--force", action="store_true", help="overwrite --out")
     p.set_defaults(run=cmd_prepare)
 
-    p = sub.add_parser("sample-faces", help="write data/sample_faces.png")
+    p = sub.add_parser(
+        "sample-faces", help="write data/sample_faces.png (or validation_faces.png)"
+    )
     p.add_argument("--data", required=True, help="CelebA folder (official layout)")
+    p.add_argument(
+        "--split",
+        default="test",
+        choices=["test", "valid"],
+        help="test: data/sample_faces.png; valid: data/validation_faces.png",
+    )
     p.add_argument("--force", action="store_true")
     p.set_defaults(run=cmd_sample_faces)
 

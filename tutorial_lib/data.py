@@ -28,7 +28,22 @@ SPLITS = {"train": 0, "valid": 1, "test": 2}
 
 # data/ sits beside the package in the repository (the package is installed editable).
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-SAMPLE_FACES = DATA_DIR / "sample_faces.png"
+SAMPLE_FACES = DATA_DIR / "sample_faces.png"  # 64 test faces: demonstrations, the table
+# 64 validation faces: for measurements a student repeats (the package's own paired
+# measurements use the validation split; test faces are kept for the final table)
+VALIDATION_FACES = DATA_DIR / "validation_faces.png"
+
+
+def shipped_faces_file(split: str = "test") -> Path:
+    """The PNG grid of the 64 shipped faces of ``split`` ("test" or "valid").
+
+    >>> shipped_faces_file("valid").name
+    'validation_faces.png'
+    """
+    files = {"test": SAMPLE_FACES, "valid": VALIDATION_FACES}
+    if split not in files:
+        raise ValueError(f'split must be "test" or "valid", got {split!r}')
+    return files[split]
 
 
 def prepare_face(image: Image.Image, size: int = IMAGE_SIZE) -> torch.Tensor:
@@ -193,26 +208,31 @@ def to_png(images: list[torch.Tensor], scale: int = 3) -> bytes:
     return buffer.getvalue()
 
 
-def load_sample_faces(n: int = 16) -> torch.Tensor:
-    """The first n of the 64 shipped test faces: float32 (n, 3, 64, 64) in [0, 1].
+def load_sample_faces(n: int = 16, split: str = "test") -> torch.Tensor:
+    """The first n of the 64 shipped faces of a split: float32 (n, 3, 64, 64) in [0, 1].
 
-    They are CelebA test-partition faces (data/README.md says which and how they were
-    made), stored as one lossless 8x8 PNG grid, data/sample_faces.png.
+    ``split``: "test" (data/sample_faces.png; demonstrations and the table) or "valid"
+    (data/validation_faces.png; for paired measurements, which this course makes on
+    validation faces only). They are CelebA faces (data/README.md says which and how
+    they were made), each split stored as one lossless 8x8 PNG grid.
 
     >>> x = load_sample_faces(2)
     >>> x.shape, x.dtype, bool(x.min() >= 0 and x.max() <= 1)
     (torch.Size([2, 3, 64, 64]), torch.float32, True)
     >>> torch.equal(load_sample_faces(64)[:2], x)  # always the same faces, in order
     True
+    >>> torch.equal(load_sample_faces(2, split="valid"), x)  # other faces
+    False
     """
+    path = shipped_faces_file(split)
     if not 1 <= n <= 64:
         raise ValueError(f"n must be between 1 and 64 (64 faces are shipped), got {n}")
-    if not SAMPLE_FACES.is_file():
+    if not path.is_file():
         raise FileNotFoundError(
-            f"{SAMPLE_FACES} is missing; it is made by "
-            "`python -m tutorial_lib sample-faces --data /path/to/celeba`"
+            f"{path} is missing; it is made by "
+            f"`python -m tutorial_lib sample-faces --data /path/to/celeba --split {split}`"
         )
-    with Image.open(SAMPLE_FACES) as image:
+    with Image.open(path) as image:
         grid = torch.from_numpy(np.asarray(image.convert("RGB")).copy())
     grid = grid.permute(2, 0, 1).float() / 255  # (3, 8 * 64, 8 * 64)
     C, S = 3, IMAGE_SIZE
