@@ -439,7 +439,7 @@ g = torch.Generator().manual_seed(11)
 x_true = toy2d.sample_data(512, g)
 y_2d = x_true[:, 0] + sigma_y * torch.randn(512, generator=g)
 arms_2d = {
-    "data term alone": dict(use_D=False, latent=False),
+    "data term alone": dict(use_D=False, use_latent=False),
     "+ latent (CSGM)": dict(use_D=False),
     "+ latent + D (paper)": dict(use_D=True),
 }

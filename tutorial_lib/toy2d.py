@@ -221,7 +221,7 @@ def restore_2d(
     sigma: float,
     lam: float = 1.0,
     use_D: bool = True,
-    latent: bool = True,
+    use_latent: bool = True,
     steps: int = 300,
     lr: float = 0.05,
     seed: int = 0,
@@ -229,7 +229,9 @@ def restore_2d(
 ):
     """The restoration objective in the plane: observe x_1 with noise, search z.
 
-        f(z) = (y - G(z)_1)^2 / (2 sigma^2) + lam (-l(G(z)) [use_D] + ||z||^2 / 2 [latent])
+        f(z) = (y - G(z)_1)^2 / (2 sigma^2) + lam (-l(G(z)) + ||z||^2 / 2)
+
+    with D's term switched by ``use_D`` and the latent term by ``use_latent``.
 
     The data term is the exact negative log-likelihood of y = x_1 + N(0, sigma^2), so
     lam = 1 with both prior terms is MAP over x, up to G's Jacobian (notebook 03);
@@ -239,7 +241,7 @@ def restore_2d(
 
     >>> ident = nn.Identity()
     >>> y = torch.tensor([0.5, -1.0])
-    >>> x = restore_2d(y, ident, None, 0.1, use_D=False, latent=False, steps=400)
+    >>> x = restore_2d(y, ident, None, 0.1, use_D=False, use_latent=False, steps=400)
     >>> torch.allclose(x[:, 0], y, atol=1e-3)
     True
     """
@@ -255,7 +257,7 @@ def restore_2d(
         f = (y - x[:, 0]) ** 2 / (2 * sigma**2)
         if use_D:
             f = f - lam * D(x)
-        if latent:
+        if use_latent:
             f = f + lam * 0.5 * (z**2).sum(dim=1)
         optimizer.zero_grad()
         f.sum().backward(inputs=[z])  # gradients for z only, never into G or D
