@@ -19,10 +19,12 @@ and a classifier two-sample test (held-out accuracy; 0.5 = indistinguishable).
 Every run is cached under --cache (a folder per face set and batch size; a run's file
 names its task, start, configuration and setting), so an interrupted run goes on where
 it stopped.
-Writes OUT.csv (one row per face and configuration, at the tuned lambda) and OUT.md
+Writes OUT.csv (one row per face and configuration, at the tuned lambda),
+OUT_differences.csv (each paired difference, mean and error per measure) and OUT.md
 (means, the tuning, realism, and the paired differences that isolate each term:
-csgm - data is the latent term, paper - csgm is D's term, authors - csgm the authors'
-box and D against the latent term).
+csgm - data is the latent term, paper - csgm is D's term (each at its tuned lambda),
+paper - csgm@D the same at the paper's lambda, authors - csgm the authors' box and D
+against the latent term).
 """
 
 from __future__ import annotations
@@ -57,6 +59,9 @@ CONFIGS = [
         (f"strong D/{d}", "paper", d, "lam_D", (1.0, 3.0, 10.0, 30.0))
         for d in ("calibrated", "gan")
     ],
+    # CSGM at the lambda the paper's objective tuned with that D: D's term at equal
+    # lambda (a retuned lambda also changes the latent term's weight)
+    *[(f"csgm@{d}", "csgm", None, None, ()) for d in ("calibrated", "gan")],
     # the authors' lam weighs D alone: smaller values
     *[
         (f"authors/{d}", "authors", d, "lam", (0.001, 0.01, 0.1, 1.0))
@@ -67,6 +72,8 @@ DIFFERENCES = [  # (minuend, subtrahend, what the difference isolates)
     ("csgm", "data", "the latent term ‖z‖² / 2"),
     ("paper/calibrated", "csgm", "D's term (calibrated D) over the latent term"),
     ("paper/gan", "csgm", "D's term (the GAN's D) over the latent term"),
+    ("paper/calibrated", "csgm@calibrated", "D's term (calibrated D), the same lambda"),
+    ("paper/gan", "csgm@gan", "D's term (the GAN's D), the same lambda"),
     ("strong D/calibrated", "csgm", "D's term at its best weight (calibrated D)"),
     ("strong D/gan", "csgm", "D's term at its best weight (the GAN's D)"),
     ("authors/calibrated", "csgm", "D and the box (calibrated D) against the latent"),
@@ -78,7 +85,7 @@ def _run(cache: Path, key: str, x, task, G, D, batch_size, **settings) -> dict:
     """evaluate_method, cached in cache/key.pt (x_hat kept as uint8)."""
     path = cache / f"{key}.pt"
     if path.exists():
-        return torch.load(path, weights_only=True)
+        return torch.load(path, weights_only=True) | {"key": key}
     began = time.perf_counter()
     r = evaluate_method(
         x, task, "gan", G, D, batch_size=batch_size, keep_images=True, **settings
@@ -90,6 +97,7 @@ def _run(cache: Path, key: str, x, task, G, D, batch_size, **settings) -> dict:
         "seconds": time.perf_counter() - began,
     }
     torch.save(result, path)
+    result["key"] = key
     print(
         f"  {key}: PSNR {r['psnr'].mean():.2f}, {result['seconds']:.0f} s", flush=True
     )
@@ -112,6 +120,9 @@ def run_task_start(task, start, faces, Ds, G, args):
         stem = f"{task}-{start}-{name.replace('/', '-').replace(' ', '-')}"
         if knob == "lam_D":  # the latent term as CSGM tuned it, D's weight tuned
             settings["lam"] = results["csgm"]["lam"]
+            stem += f"-lam{settings['lam']:g}"
+        if name.startswith("csgm@"):  # the paper's tuned lambda with this D
+            settings["lam"] = results[f"paper/{name.removeprefix('csgm@')}"]["lam"]
             stem += f"-lam{settings['lam']:g}"
         tuning = {}
         for value in grid:
@@ -144,16 +155,52 @@ def run_task_start(task, start, faces, Ds, G, args):
     return results
 
 
-def realism(results: dict, real: torch.Tensor, boots: int) -> dict:
-    """SWD (bootstrap resamples, paired) and the two-sample test of each configuration."""
-    names = list(results)
-    images = [results[n]["x_hat"].float() / 255 for n in names]
-    swd = swd_bootstrap(images, real, boots=boots)
+def realism(results: dict, real: torch.Tensor, boots: int, cache: Path) -> dict:
+    """SWD (bootstrap resamples) and the two-sample test of each configuration.
+
+    Each run's scores are cached beside it (a run shared by two configurations is
+    scored once). The SWD resamples of every run use the same seeds, hence the same
+    faces, patches and directions: differences between runs are paired."""
     out = {}
-    for k, name in enumerate(names):
-        c2st = classifier_two_sample_test(images[k], real)
-        out[name] = {"swd": swd[k], "c2st": c2st}
+    for name, r in results.items():
+        path = cache / f"{r['key']}-realism-boots{boots}.pt"
+        if not path.exists():
+            images = r["x_hat"].float() / 255
+            scores = {
+                "swd": swd_bootstrap([images], real, boots=boots)[0],
+                "c2st": classifier_two_sample_test(images, real),
+            }
+            torch.save(scores, path)
+        out[name] = torch.load(path, weights_only=False)
     return out
+
+
+def differences(task, start, results, real_scores) -> list[dict]:
+    """The paired differences of DIFFERENCES: mean and standard error per measure."""
+    rows = []
+    for a, b, what in DIFFERENCES:
+        ra, rb = results[a], results[b]
+        swd = real_scores[a]["swd"] - real_scores[b]["swd"]  # paired bootstrap
+        (ca, sa), (cb, sb) = real_scores[a]["c2st"], real_scores[b]["c2st"]
+        psnr, psnr_se = mean_and_error(ra["psnr"] - rb["psnr"])
+        ssim, ssim_se = mean_and_error(ra["ssim"] - rb["ssim"])
+        rows.append(
+            {
+                "task": task,
+                "start": start,
+                "difference": f"{a} - {b}",
+                "isolates": what,
+                "psnr": f"{psnr:.4f}",
+                "psnr_se": f"{psnr_se:.4f}",
+                "ssim": f"{ssim:.5f}",
+                "ssim_se": f"{ssim_se:.5f}",
+                "swd_x1000": f"{swd.mean():.3f}",
+                "swd_x1000_sd": f"{swd.std():.3f}",
+                "two_sample_accuracy": f"{ca - cb:.4f}",
+                "two_sample_accuracy_se": f"{(sa**2 + sb**2) ** 0.5:.4f}",
+            }
+        )
+    return rows
 
 
 def report(task, start, results, real_scores) -> list[str]:
@@ -175,16 +222,27 @@ def report(task, start, results, real_scores) -> list[str]:
         "\n| difference | isolates | PSNR dB | SSIM | SWD x 1000 | two-sample accuracy "
         "|\n| --- | --- | --- | --- | --- | --- |"
     )
-    for a, b, what in DIFFERENCES:
-        ra, rb = results[a], results[b]
-        swd = real_scores[a]["swd"] - real_scores[b]["swd"]
-        (ca, sa), (cb, sb) = real_scores[a]["c2st"], real_scores[b]["c2st"]
+    for d in differences(task, start, results, real_scores):
+        cells = [
+            f"{float(d[k]):+.{digits}f} ± {float(d[k + se]):.{digits}f}"
+            for k, se, digits in [
+                ("psnr", "_se", 2),
+                ("ssim", "_se", 4),
+                ("swd_x1000", "_sd", 1),
+                ("two_sample_accuracy", "_se", 2),
+            ]
+        ]
         lines.append(
-            f"| {a} - {b} | {what} | {_cell(ra['psnr'] - rb['psnr'])} | "
-            f"{_cell(ra['ssim'] - rb['ssim'], 4)} | {swd.mean():+.1f} ± {swd.std():.1f}"
-            f" | {ca - cb:+.2f} ± {(sa**2 + sb**2) ** 0.5:.2f} |"
+            f"| {d['difference']} | {d['isolates']} | " + " | ".join(cells) + " |"
         )
     return lines
+
+
+def _write_csv(path: str, rows: list[dict]) -> None:
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def main() -> None:
@@ -222,7 +280,8 @@ def main() -> None:
         "gan": D_gan,
         "calibrated": tl.load_pretrained(args.device, discriminator="calibrated")[1],
     }
-    rows, lines = (
+    rows, difference_rows, lines = (
+        [],
         [],
         [
             f"command: python benchmarks/ablation.py {' '.join(sys.argv[1:])}",
@@ -234,8 +293,9 @@ def main() -> None:
     for start, task in itertools.product(args.starts, args.tasks):
         print(f"{task}, {start} start", flush=True)
         results = run_task_start(task, start, faces, Ds, G, args)
-        real_scores = realism(results, faces[2], args.boots)
+        real_scores = realism(results, faces[2], args.boots, Path(args.cache))
         lines += report(task, start, results, real_scores)
+        difference_rows += differences(task, start, results, real_scores)
         for name, r in results.items():
             for i in range(args.n):
                 rows.append(
@@ -251,10 +311,8 @@ def main() -> None:
                     }
                 )
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        with open(f"{args.out}.csv", "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        _write_csv(f"{args.out}.csv", rows)
+        _write_csv(f"{args.out}_differences.csv", difference_rows)
         Path(f"{args.out}.md").write_text("\n".join(lines) + "\n")
         print("\n".join(lines[-(len(results) + len(DIFFERENCES) + 6) :]), flush=True)
 

@@ -86,11 +86,14 @@ tuple(y.shape)
 # ## Restoring with the GAN prior
 #
 # The data term compares A(G(z)), the gray image of the generated face, with y: G(ẑ)
-# must have the right brightness, and the prior picks plausible colors. Colorization
-# blends (notebook 04): `r.x_hat` keeps G(ẑ)'s chroma (Cb, Cr) and y's luminance, so its
-# gray image is y; `r.x_gan` is the raw G(ẑ). The naive answer copies y into R, G and
-# B. `run_task` uses the tuned defaults `tl.TUNED_SETTINGS["colorization"]`; in fast mode we
-# cut the steps and restarts.
+# must have the right brightness, and its colors are those G draws with that
+# brightness: G's range, the faces it can draw, supplies them, and the latent term
+# ½‖z‖² leans them towards the average face's (notebook 04 measures what each term
+# of the objective adds, on validation faces). Colorization blends (notebook 04):
+# `r.x_hat` keeps G(ẑ)'s chroma (Cb, Cr) and y's luminance, so its gray image is y;
+# `r.x_gan` is the raw G(ẑ). The naive answer copies y into R, G and B. `run_task`
+# uses the tuned defaults `tl.TUNED_SETTINGS["colorization"]`; in fast mode we cut the
+# steps and restarts.
 
 # %%
 task_run = run_task("colorization", x, G, D, **fast)

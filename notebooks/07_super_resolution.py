@@ -96,7 +96,9 @@ tuple(y.shape)
 # ## Restoring with the GAN prior
 #
 # The data term compares A(G(z)) with y: the 4x4 block averages of the generated face
-# must match the observed ones, and the prior fills in the detail. The naive answer is
+# must match the observed ones, and G draws the detail: every G(z) is a face, so the
+# answer has a face's detail at every scale, whatever y leaves open (notebook 04
+# measures what the prior's two terms add to that). The naive answer is
 # bicubic upsampling. `run_task` uses the tuned defaults
 # `tl.TUNED_SETTINGS["super_resolution"]`; in fast mode we cut the steps and restarts.
 
