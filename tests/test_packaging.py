@@ -16,17 +16,34 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~ ;\[]", requirement.strip(), maxsplit=1)[0].lower()
 
 
-def test_pyproject_and_environment_list_the_same_packages():
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    pip_names = {_name(r) for r in pyproject["project"]["dependencies"]}
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def _conda_names() -> set[str]:
     text = (ROOT / "environment.yml").read_text()
     section = text.split("dependencies:", 1)[1]  # after the channels
-    conda = []
+    conda = set()
     for line in section.splitlines():
         match = re.match(r"^  - ([A-Za-z][\w.-]*)", line)  # top-level entries only
         if match and match.group(1) not in ("python", "pip"):
-            conda.append(CONDA_NAMES.get(match.group(1), match.group(1)).lower())
-    assert set(conda) == pip_names
+            conda.add(CONDA_NAMES.get(match.group(1), match.group(1)).lower())
+    return conda
+
+
+def test_pyproject_and_environment_list_the_same_packages():
+    assert _conda_names() == {_name(r) for r in _pyproject()["dependencies"]}
+
+
+def test_the_test_tools_are_an_extra_that_binder_leaves_out():
+    """A student's install and Binder's build carry no test tools; make test adds them."""
+    test_tools = {_name(r) for r in _pyproject()["optional-dependencies"]["test"]}
+    assert {"pytest", "nbval", "ruff", "playwright"} <= test_tools
+    assert not test_tools & {_name(r) for r in _pyproject()["dependencies"]}
+    assert not test_tools & _conda_names()
+    makefile = (ROOT / "Makefile").read_text()
+    assert 'pip install --quiet -e ".[test]"' in makefile
+    assert re.search(r"^test: install-test", makefile, re.M)
 
 
 def test_readme_test_command_is_what_ci_runs():
