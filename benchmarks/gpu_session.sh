@@ -3,7 +3,8 @@
 #
 #   bash benchmarks/gpu_session.sh pack       # here, once: runs/gpu/ (~4 MB) from ../shared
 #   bash benchmarks/gpu_session.sh run        # there: what the device tool launches
-#   bash benchmarks/gpu_session.sh ablation   # there, a second call: the D ablation
+#   bash benchmarks/gpu_session.sh sampler    # there, a second call: the latent sampler
+#   bash benchmarks/gpu_session.sh ablation   # there: the D ablation (done on the CPU)
 #   DEVICE=cpu N=8 SIZES="1 4" PYTHON=.venv/bin/python bash benchmarks/gpu_session.sh run
 #                                             # the dry run on a CPU
 #
@@ -19,6 +20,9 @@
 # (9.6 MB), writing ablation_valid64.csv and .md to $OUT; call it again on the warm
 # machine to go on where the time limit stopped it (ABLATION_ARGS: more options,
 # e.g. "--n 2 --tune-n 2 --tasks inpainting --starts encoder" for the CPU dry run).
+# `sampler` runs benchmarks/latent_sampling.py with the chain the CPU could not afford
+# (200 Langevin steps of 0.05, about the chain's relaxation time; the CPU run's 40 of
+# 0.01 took 250 s per seed and D on 2 cores), the open test of issue [1/4].
 # The device image has torch and the scientific stack but not ipywidgets, nbval or
 # jupytext, so the widget, notebook and browser tests stay on the CPU, and pytest runs
 # without the project's addopts (they name nbval's options). Training (issue [1/5])
@@ -63,6 +67,13 @@ run)
         --batch-size 256 --out "$OUT/table_test$N.csv" --force 2>"$OUT/table.err" |
         tee "$OUT/table.log"
     ;;
+sampler)
+    mkdir -p "$OUT"
+    echo "== the latent sampler: Langevin ${STEPS:-200} steps of 0.05, validation faces"
+    timeout 560 $PY benchmarks/latent_sampling.py --data runs/gpu/faces_valid.pt \
+        --device "$DEVICE" --steps "${STEPS:-200}" --step-size 0.05 ${SAMPLER_ARGS:-} \
+        2>&1 | tail -40 | tee "$OUT/latent_sampling.log"
+    ;;
 ablation)
     mkdir -p "$OUT"
     echo "== the ablation of the prior's terms, validation faces"
@@ -73,7 +84,7 @@ ablation)
         ${ABLATION_ARGS:-} 2>&1 | tail -80 | tee "$OUT/ablation.log"
     ;;
 *)
-    echo "usage: bash benchmarks/gpu_session.sh pack|run|ablation" >&2
+    echo "usage: bash benchmarks/gpu_session.sh pack|run|sampler|ablation" >&2
     exit 2
     ;;
 esac
