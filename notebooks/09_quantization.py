@@ -16,7 +16,8 @@
 # - restore a few test faces with `tl.restore` and its tuned defaults, and compare them
 #   with the quantized input;
 # - face an uncomfortable fact of the paper's table: the quantized input itself wins
-#   on PSNR and SSIM, and see what the GAN restoration wins instead (smooth shading);
+#   on PSNR (and on SSIM over the 460 test faces of notebook 10; on the three faces here
+#   the two are level), and see what the GAN restoration wins instead (smooth shading);
 # - move λ and p with an explorer widget;
 # - check that even λ ≈ 0 does not bring the bands back, and how much of each
 #   restoration lies where y says the truth must be.

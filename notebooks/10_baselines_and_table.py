@@ -271,7 +271,7 @@ plt.show()
 # ## Is that the full story?
 #
 # "Other than inpainting, our method seems to perform poorly under these metrics. But
-# is that the full story?" Four experiments on the faces above, each about something
+# is that the full story?" Five experiments on the faces above, each about something
 # the table's two numbers leave out.
 #
 # ### 1. The ceiling: how close can G come to the truth?
