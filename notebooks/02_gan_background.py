@@ -48,8 +48,11 @@ device
 # $$\min_G \max_D \; V(G, D) = \mathbb{E}_{x \sim p_X} \log D(x)
 #   + \mathbb{E}_{z \sim p_Z} \log\big(1 - D(G(z))\big).$$
 #
-# D's half is ordinary logistic regression: label real samples 1 and fakes 0 and
-# minimise the binary cross-entropy. G's half wants its samples to be called real.
+# (The paper's slide 6 prints the second term as $\mathbb{E}_z[1 - D(G(z))]$, without
+# the log; Goodfellow et al.'s value function, written here, has it, and with it D's
+# best response is the D* of notebook 03.) D's half is ordinary logistic regression:
+# label real samples 1 and fakes 0 and minimise the binary cross-entropy. G's half
+# wants its samples to be called real.
 #
 # **The non-saturating loss.** Early in training the fakes are poor, D(G(z)) ≈ 0, and
 # $\log(1 - D)$ is flat there: G gets almost no gradient. So in practice G minimises
@@ -303,6 +306,7 @@ real, fake, noisy = logits.values()
 assert real.mean() > noisy.mean() + 5  # noise: rejected by far (15 in both modes)
 assert real.mean() > fake.mean() + 1  # G's faces: rejected on average (1.8 / 1.9)
 assert fake.max() > real.min()  # ... but some of them score above some real faces
+assert real.mean() < 0  # and on average D calls even the real faces fake
 assert noisy.max() < real.min()  # every noisy face below every real one
 fig, ax = plt.subplots(figsize=(6, 3.2))
 bins = torch.linspace(
@@ -326,8 +330,17 @@ plt.show()
 # outscore some real ones. The noisy faces lie far below both, every one below the
 # lowest real face (the asserts). D was only ever shown clean faces and G's faces, so
 # what it knows about noise it learnt indirectly, as a thing no real face has. How
-# wide each gap is depends on the shipped weights. Here are the images with the
-# highest and the lowest logits, over all three groups.
+# wide each gap is depends on the shipped weights.
+#
+# Note the sign of the real faces' mean: −0.88, below 0, so on average D calls these
+# held-out real faces fake. It ranks well (real above G's above noisy) but is not
+# calibrated. Two causes are likely, neither isolated here: D was trained on separate
+# real and fake batches with each batch's own normalisation statistics, and here runs
+# in eval mode with running averages over both, as the prior uses it (notebook 04);
+# and it never saw these test faces. Notebook 03 meets a D trained further in eval
+# mode against the finished G, whose held-out real faces score well above 0 (+3.91 on
+# average on 390 validation faces, data/README.md).
+# Here are the images with the highest and the lowest logits, over all three groups.
 
 # %%
 pool = torch.cat(list(groups.values()))  # (3 n_faces, 3, 64, 64)
