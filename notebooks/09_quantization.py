@@ -63,9 +63,14 @@ N, fast
 # $$y = q(x^*) = \frac{\operatorname{round}\big((L - 1)\, x^*\big)}{L - 1},
 # \qquad |y - x^*| \le \frac{1}{2 (L - 1)} = \frac18 .$$
 #
-# q is a step function: its gradient is 0 almost everywhere, so it cannot sit inside
-# the objective (Adam would get no signal). The solver uses A = identity and compares
-# G(z) with y directly; the rounding lives in `op.corrupt` only.
+# q is a step function: its gradient is 0 almost everywhere, so q(G(z)) cannot sit
+# inside the objective (Adam would get no signal). The solver uses A = identity and
+# compares G(z) with y directly; the rounding lives in `op.corrupt` only. What y
+# tells us can still enter the objective another way: x* lies within 1/8 of y in every
+# pixel, so a *dead-zone* data term $\sum_i \max(0, |G(z)_i - y_i| - 1/8)^p$ is zero
+# for every face consistent with y and grows outside, with a gradient there. This
+# package keeps the plain term, as the paper does; exercise 1 below projects onto that
+# box after the search instead.
 
 # %%
 op = tl.make_operator("quantization")
