@@ -30,7 +30,8 @@ import matplotlib.pyplot as plt
 import torch
 
 import tutorial_lib as tl
-from tutorial_lib.metrics import chroma_error, score_images
+from tutorial_lib.ablation import is_measured
+from tutorial_lib.metrics import chroma_error, mean_and_error, score_images
 from tutorial_lib.pitfalls import sweep
 from tutorial_lib.plots import show_faces
 from tutorial_lib.showcase import run_task, show_against_truth
@@ -187,21 +188,49 @@ plt.show()
 {name: f"{(op.A(v) - y[:1]).abs().mean().item():.4f}" for name, v in panels.items()}
 
 # %% [markdown]
-# What a wrong λ can still spoil is the colors. The check scores them with the chroma
-# error (`tutorial_lib.metrics.chroma_error`: the root mean square difference of the
-# two color-difference channels Cb and Cr, blind to brightness) against the truth:
-# with the real settings both ends of λ give worse colors than the tuned λ, by about
-# 15% (λ = 0.001) and 10% (λ = 100).
+# What a wrong λ could still spoil is the colors. We score them with the chroma error
+# (`tutorial_lib.metrics.chroma_error`: the root mean square difference of the two
+# color-difference channels Cb and Cr, blind to brightness) against the truth, on 8
+# test faces, with the tuned λ and both ends, the same search for all three (one start,
+# 200 steps; 40 in fast mode), paired face by face.
 
 # %%
-chroma = {name: chroma_error(v, x[:1]).item() for name, v in by_lam.images().items()}
-chroma["tuned"] = chroma_error(r.x_hat[:1], x[:1]).item()
-# measured, real / fast: tuned 0.0241 in both (20 steps), lam=0.001 0.0279 / 0.0293,
-# lam=100 0.0264 / 0.0225, 1.10x / 0.93x the tuned error (20 Adam steps in fast mode
-# do not take lam=100 far from the encoder's start, so its colors stay close to it)
-print({name: f"{v:.4f}" for name, v in chroma.items()})  # shown even if a check fails
-assert chroma["lam=0.001"] > 1.1 * chroma["tuned"]
-assert chroma["lam=100"] > tl.fast_or(1.05, 0.9) * chroma["tuned"]
+x8 = tl.load_sample_faces(8).to(device)
+y8 = op.corrupt(x8, seed=0)
+lam_tuned = tl.TUNED_SETTINGS["colorization"].lam
+by_lam8 = sweep(
+    y8, op, G, D, "lam", (1e-3, lam_tuned, 100.0), restarts=1, steps=tl.fast_or(200, 40)
+)
+chroma = {lam: chroma_error(r.x_hat, x8) for lam, r in by_lam8.results.items()}
+worse = {  # chroma error minus the tuned lambda's, face by face: mean, error, faces worse
+    lam: (
+        *mean_and_error(chroma[lam] - chroma[lam_tuned]),
+        (chroma[lam] > chroma[lam_tuned]).sum().item(),
+    )
+    for lam in (1e-3, 100.0)
+}
+worse
+
+# %% [markdown]
+# On average both ends give worse colors than the tuned λ, by about a fifth of its
+# error (0.037 with the real settings), but face by face it varies (6 and 4 faces of 8
+# worse) and with the real settings neither difference reaches two standard errors
+# (the 40-step searches of fast mode differ more at λ = 0.001). On these faces a wrong λ
+# shifts the colors without spoiling them reliably; λ was tuned on PSNR over 32
+# validation faces, where small differences add up. The checks say exactly that.
+
+# %%
+# measured (mean, error, faces worse), real: lam=0.001 +0.0071 +- 0.0052, 6;
+# lam=100 +0.0083 +- 0.0053, 4; fast (40 steps): +0.0040 +- 0.0017, 7; +0.0071 +- 0.0047, 4
+assert all(mean > 0 for mean, _, _ in worse.values())  # worse on average ...
+assert not all(n == len(x8) for _, _, n in worse.values())  # ... not on every face
+measured = {lam: is_measured((m, e)) for lam, (m, e, _) in worse.items()}
+# two errors from 0 nowhere with the real settings; in fast mode, at lambda = 0.001
+assert measured == tl.fast_or({1e-3: False, 100.0: False}, {1e-3: True, 100.0: False})
+{
+    lam: f"{m:+.4f} ± {e:.4f}, {n} of {len(x8)} faces worse"
+    for lam, (m, e, n) in worse.items()
+}
 
 # %% [markdown]
 # ## Summary
@@ -211,7 +240,8 @@ assert chroma["lam=100"] > tl.fast_or(1.05, 0.9) * chroma["tuned"]
 # - colorized test faces with the tuned defaults and seen the blended result beat the
 #   gray copy on PSNR, while SSIM, blind to color levels, ranks the gray copy high;
 # - moved λ and p in an explorer, seen that at either end of λ the blend keeps y's
-#   brightness, and measured that a wrong λ spoils the colors (a larger chroma error).
+#   brightness, and measured that a wrong λ shifts the colors, worse on average but
+#   not reliably face by face (8 faces, paired).
 
 # %% [markdown]
 # ## Exercises
