@@ -346,13 +346,17 @@ psnr_y = {5: table["quantized y"]["PSNR"], 3: tl.psnr(y_3, x).mean().item()}
 psnr_gan = {5: table["GAN x_hat"]["PSNR"], 3: tl.psnr(r_3.x_hat, x).mean().item()}
 assert psnr_y[3] < psnr_y[5]  # errors up to 1/4 instead of 1/8
 loss = {"y": psnr_y[5] - psnr_y[3], "gan": psnr_gan[5] - psnr_gan[3]}
-why = (
-    "loses less than the input: it is a face G can draw, and G draws no bands"
-    if loss["gan"] < loss["y"]
-    else "loses as much as the input or more: G(ẑ) follows the coarser bands of y"
-)
+# measured (dB lost, input / restoration): 5.76 / 3.49 (real), 5.76 / 2.45 (fast)
+assert 1 < loss["gan"] < loss["y"]  # the restoration loses less, but still a lot
+# less, because G draws no bands: its answer keeps gentle shading, y has none
+assert gentle(r_3.x_hat).mean() > 0.5 and gentle(y_3).max() == 0
 print(
-    f"With 3 levels the input falls from {psnr_y[5]:.2f} to {psnr_y[3]:.2f} dB, its "
-    f"errors now up to 1/4, and the restoration changes by {-loss['gan']:+.2f} dB "
-    f"({psnr_gan[5]:.2f} → {psnr_gan[3]:.2f} dB). The restoration {why}."
+    f"With 3 levels the input falls from {psnr_y[5]:.2f} to {psnr_y[3]:.2f} dB (its "
+    f"errors now up to 1/4) and the restoration from {psnr_gan[5]:.2f} to "
+    f"{psnr_gan[3]:.2f} dB: it loses less, {loss['gan']:.2f} against "
+    f"{loss['y']:.2f} dB, but still a lot. Less, because G draws no bands: a share "
+    f"{gentle(r_3.x_hat).mean():.2f} of its neighbour steps are gentle, against 0 for "
+    f"y and {gentle(x).mean():.2f} for the truth. Still a lot, because the data term "
+    "compares G(z) with a y whose errors are twice as large, so the face that fits it "
+    "best lies further from the truth."
 )
