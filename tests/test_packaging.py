@@ -49,7 +49,9 @@ def test_the_test_tools_are_an_extra_that_binder_leaves_out():
 def test_readme_test_command_is_what_ci_runs():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme
-    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci
+    assert "bash benchmarks/binder_check.sh" in ci  # the course on Binder's set alone
 
 
 def test_readme_maps_every_notebook_and_binder_opens_the_first():
