@@ -171,7 +171,7 @@ def realism(results: dict, real: torch.Tensor, boots: int, cache: Path) -> dict:
                 "c2st": classifier_two_sample_test(images, real),
             }
             torch.save(scores, path)
-        out[name] = torch.load(path, weights_only=False)
+        out[name] = torch.load(path, weights_only=True)
     return out
 
 
