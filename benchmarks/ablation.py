@@ -40,6 +40,7 @@ import torch
 from _cli import add_machine_options, parse_on_machine
 
 import tutorial_lib as tl
+from tutorial_lib.ablation import MEASURES
 from tutorial_lib.data import load_faces
 from tutorial_lib.evaluate import evaluate_method
 from tutorial_lib.metrics import mean_and_error
@@ -175,31 +176,35 @@ def realism(results: dict, real: torch.Tensor, boots: int, cache: Path) -> dict:
     return out
 
 
+CSV_DIGITS = {"psnr": 4, "ssim": 5, "swd_x1000": 3, "two_sample_accuracy": 4}
+
+
 def differences(task, start, results, real_scores) -> list[dict]:
-    """The paired differences of DIFFERENCES: mean and standard error per measure."""
+    """The paired differences of DIFFERENCES: a row of tutorial_lib.ablation.COLUMNS,
+    mean and error per measure (SWD: over the paired bootstrap resamples)."""
     rows = []
     for a, b, what in DIFFERENCES:
         ra, rb = results[a], results[b]
-        swd = real_scores[a]["swd"] - real_scores[b]["swd"]  # paired bootstrap
+        swd = real_scores[a]["swd"] - real_scores[b]["swd"]
         (ca, sa), (cb, sb) = real_scores[a]["c2st"], real_scores[b]["c2st"]
-        psnr, psnr_se = mean_and_error(ra["psnr"] - rb["psnr"])
-        ssim, ssim_se = mean_and_error(ra["ssim"] - rb["ssim"])
-        rows.append(
-            {
-                "task": task,
-                "start": start,
-                "difference": f"{a} - {b}",
-                "isolates": what,
-                "psnr": f"{psnr:.4f}",
-                "psnr_se": f"{psnr_se:.4f}",
-                "ssim": f"{ssim:.5f}",
-                "ssim_se": f"{ssim_se:.5f}",
-                "swd_x1000": f"{swd.mean():.3f}",
-                "swd_x1000_sd": f"{swd.std():.3f}",
-                "two_sample_accuracy": f"{ca - cb:.4f}",
-                "two_sample_accuracy_se": f"{(sa**2 + sb**2) ** 0.5:.4f}",
-            }
-        )
+        effects = {
+            "psnr": mean_and_error(ra["psnr"] - rb["psnr"]),
+            "ssim": mean_and_error(ra["ssim"] - rb["ssim"]),
+            "swd_x1000": (swd.mean().item(), swd.std().item()),
+            "two_sample_accuracy": (ca - cb, (sa**2 + sb**2) ** 0.5),
+        }
+        row = {
+            "task": task,
+            "start": start,
+            "difference": f"{a} - {b}",
+            "isolates": what,
+        }
+        for measure, (error_column, _) in MEASURES.items():
+            mean, error = effects[measure]
+            row[measure], row[error_column] = (
+                f"{v:.{CSV_DIGITS[measure]}f}" for v in (mean, error)
+            )
+        rows.append(row)
     return rows
 
 
@@ -222,15 +227,11 @@ def report(task, start, results, real_scores) -> list[str]:
         "\n| difference | isolates | PSNR dB | SSIM | SWD x 1000 | two-sample accuracy "
         "|\n| --- | --- | --- | --- | --- | --- |"
     )
+    digits = {"psnr": 2, "ssim": 4, "swd_x1000": 1, "two_sample_accuracy": 2}
     for d in differences(task, start, results, real_scores):
         cells = [
-            f"{float(d[k]):+.{digits}f} ± {float(d[k + se]):.{digits}f}"
-            for k, se, digits in [
-                ("psnr", "_se", 2),
-                ("ssim", "_se", 4),
-                ("swd_x1000", "_sd", 1),
-                ("two_sample_accuracy", "_se", 2),
-            ]
+            f"{float(d[m]):+.{digits[m]}f} ± {float(d[error]):.{digits[m]}f}"
+            for m, (error, _) in MEASURES.items()
         ]
         lines.append(
             f"| {d['difference']} | {d['isolates']} | " + " | ".join(cells) + " |"

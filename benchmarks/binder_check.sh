@@ -7,8 +7,8 @@
 # Binder builds environment.yml with conda; this machine has no conda, so the check
 # uses its pip twin, pyproject.toml's dependencies (tests/test_packaging.py checks that
 # the two lists agree), in a fresh venv: CPU PyTorch first, then `pip install -e .`
-# (environment.yml's own last line) without the [test] extra. It fails if a test tool came along, prints the install's
-# time and size, then runs notebooks 01 and 05 top to bottom in that venv's kernel
+# (environment.yml's own last line) without the [test] extra. It fails if a test tool
+# came along, prints the install's time and size, then runs notebooks 01 and 05 top to bottom in that venv's kernel
 # (benchmarks/notebook_times.py: seconds and each kernel's peak memory, against
 # Binder's usual 2 GB). The venv is thrown away at the end.
 set -euo pipefail

@@ -50,12 +50,11 @@ from IPython.display import Markdown
 import tutorial_lib as tl
 from tutorial_lib.ablation import (
     effects_rows,
-    is_measured,
     plot_effects,
     read_differences,
     read_faces,
 )
-from tutorial_lib.metrics import markdown_table, mean_and_error
+from tutorial_lib.metrics import is_measured, markdown_table, mean_and_error
 from tutorial_lib.plots import plot_history, show_faces
 from tutorial_lib.solver import RANDOM_STARTS, data_term, objective_terms
 

@@ -35,9 +35,9 @@ import torch
 from IPython.display import Markdown
 
 import tutorial_lib as tl
-from tutorial_lib.ablation import effects_rows, is_measured, read_differences
+from tutorial_lib.ablation import effects_rows, read_differences
 from tutorial_lib.baselines import restore_baseline
-from tutorial_lib.metrics import markdown_table, score_images
+from tutorial_lib.metrics import is_measured, markdown_table, score_images
 from tutorial_lib.pitfalls import hardest_face, project_on_G
 from tutorial_lib.plots import show_faces
 from tutorial_lib.showcase import run_task

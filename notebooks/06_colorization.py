@@ -30,8 +30,12 @@ import matplotlib.pyplot as plt
 import torch
 
 import tutorial_lib as tl
-from tutorial_lib.ablation import is_measured
-from tutorial_lib.metrics import chroma_error, mean_and_error, score_images
+from tutorial_lib.metrics import (
+    chroma_error,
+    is_measured,
+    mean_and_error,
+    score_images,
+)
 from tutorial_lib.pitfalls import sweep
 from tutorial_lib.plots import show_faces
 from tutorial_lib.showcase import run_task, show_against_truth

@@ -9,7 +9,6 @@ import pytest
 from tutorial_lib.ablation import (
     COLUMNS,
     effects_rows,
-    is_measured,
     plot_effects,
     read_differences,
     read_faces,
@@ -35,13 +34,6 @@ def _row(task, difference, psnr, psnr_se):
         "psnr": psnr,
         "psnr_se": psnr_se,
     }
-
-
-def test_is_measured_means_two_errors_from_zero():
-    assert is_measured((0.2, 0.1)) and is_measured((-0.2, 0.1))
-    assert not is_measured((0.19, 0.1))
-    assert not is_measured((0.0, 0.0))  # identical results are no effect
-    assert is_measured((0.31, 0.1), errors=3.0) and not is_measured((0.29, 0.1), 3.0)
 
 
 def test_read_differences_gives_numbers_and_rows_bold_what_is_measured(tmp_path):

@@ -13,6 +13,7 @@ from conftest import rand
 from tutorial_lib.data import load_sample_faces
 from tutorial_lib.metrics import (
     chroma_error,
+    is_measured,
     markdown_table,
     metric_table,
     psnr,
@@ -301,3 +302,10 @@ def test_chroma_error_sees_colors_and_ignores_brightness():
     assert torch.allclose(chroma_error(gray, x).double(), magnitude, atol=1e-6)
     with pytest.raises(ValueError, match="color images"):
         chroma_error(x[:, :1], x[:, :1])
+
+
+def test_is_measured_means_two_errors_from_zero():
+    assert is_measured((0.2, 0.1)) and is_measured((-0.2, 0.1))
+    assert not is_measured((0.19, 0.1))
+    assert not is_measured((0.0, 0.0))  # identical results are no effect
+    assert is_measured((0.31, 0.1), errors=3.0) and not is_measured((0.29, 0.1), 3.0)

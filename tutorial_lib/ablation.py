@@ -8,7 +8,8 @@ faces, and writes the paired differences that isolate one term each to
 mean and its error for PSNR, SSIM, SWD x 1000 and the two-sample accuracy (0.5:
 restorations and real faces indistinguishable; lower is more realistic).
 
-A difference a - b is *measured* when it lies at least two errors from 0:
+A difference a - b is *measured* (``metrics.is_measured``) when it lies at least two
+errors from 0:
 |mean| >= 2 error and mean != 0, about a 95% two-sided interval that excludes 0.
 
 >>> effect = (0.42, 0.13)  # colorization, D's term, mean and standard error (dB)
@@ -28,6 +29,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from .data import DATA_DIR
+from .metrics import is_measured
 
 ABLATION_DIFFERENCES = DATA_DIR / "results" / "ablation_valid64_differences.csv"
 # measure -> (its column of errors, a label for figures and tables)
@@ -86,12 +88,6 @@ def read_differences(
         }
         for r in rows
     }
-
-
-def is_measured(effect: Effect, errors: float = 2.0) -> bool:
-    """True when the mean lies at least ``errors`` errors from 0 (and is not 0)."""
-    mean, error = effect
-    return mean != 0 and abs(mean) >= errors * error
 
 
 def effects_rows(

@@ -245,6 +245,18 @@ def mean_and_error(values: torch.Tensor) -> tuple[float, float]:
     return values.mean().item(), (values.std() / len(values) ** 0.5).item()
 
 
+def is_measured(effect: tuple[float, float], errors: float = 2.0) -> bool:
+    """True when a paired effect (mean, standard error) lies at least ``errors`` errors
+    from 0, and is not 0 (identical results are no effect): the rule by which the
+    notebooks call an effect measured, about a 95% interval that excludes 0.
+
+    >>> is_measured((0.42, 0.13)), is_measured((-0.07, 0.05)), is_measured((0.0, 0.0))
+    (True, False, False)
+    """
+    mean, error = effect
+    return mean != 0 and abs(mean) >= errors * error
+
+
 def markdown_table(rows: dict[str, dict]) -> str:
     """A Markdown table of metric_table's rows (floats to 4 significant digits, anything
     else as it prints).
