@@ -17,6 +17,7 @@ The whole method in six lines, here with a small random DCGAN so that it runs an
 
 from .config import FAST, fast_or
 from .data import load_celeba, load_sample_faces
+from .exercises import check_answer
 from .metrics import psnr, ssim
 from .models import (
     DCGANConfig,
@@ -35,6 +36,7 @@ __all__ = [
     "fast_or",
     "load_celeba",
     "load_sample_faces",
+    "check_answer",
     "psnr",
     "ssim",
     "DCGANConfig",
