@@ -247,3 +247,31 @@ def test_a_start_other_than_encoder_or_random_is_refused(dcgan):
     G, D = dcgan
     with pytest.raises(ValueError, match='start must be "encoder" or "random", got'):
         RestorationExplorer(tl.load_sample_faces(1), "denoising", G, D, start="zero")
+
+
+def test_the_strip_shows_the_restoration_at_each_lambda_from_one_start(explorer):
+    """A rendered page's explorer: each frame is restore() with that λ, same start."""
+    lams = (0.01, 1.0)
+    figure = explorer.strip(lams)
+    titles = [ax.get_title() for ax in figure.axes]
+    assert titles == ["truth", "observation", "λ = 0.01", "λ = 1"]
+    init = explorer.start_chooser.value
+    steps = {"encoder": explorer.first_steps, "random": explorer.random_steps}[init]
+    again = tl.restore(explorer.y, explorer.op, explorer.G, explorer.D, lam=1.0,
+                       p=explorer.p_slider.value, steps=steps, init=init, seed=0)  # fmt: skip
+    shown = figure.axes[3].images[0].get_array()
+    expected = again.x_hat[0].permute(1, 2, 0).numpy()
+    assert abs(shown - expected).max() < 1e-6
+    assert figure.axes[0].get_xlabel() == ""  # no score for the truth against itself
+
+
+def test_on_a_static_page_the_explorer_draws_frames_not_sliders(explorer, monkeypatch):
+    shown = []
+    monkeypatch.setattr(tl.config, "STATIC", True)
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    explorer._ipython_display_()
+    assert [type(s).__name__ for s in shown] == ["HTML", "Figure"]
+    monkeypatch.setattr(tl.config, "STATIC", False)
+    shown.clear()
+    explorer._ipython_display_()
+    assert shown[-1] is explorer.widget

@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 
 FAST = os.environ.get("TUTORIAL_FAST", "0") not in ("", "0", "false", "False")
+# Set by the rendered site's build (docs/conf.py): no one can move a slider on a static
+# page, so the explorers draw a strip of frames there instead (tutorial_lib.widgets).
+STATIC = os.environ.get("TUTORIAL_STATIC", "0") not in ("", "0", "false", "False")
 
 
 def fast_or(real, fast):

@@ -32,17 +32,26 @@ from __future__ import annotations
 import threading
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 import torch
 
+from . import config
 from .config import fast_or
 from .data import to_png
 from .metrics import psnr, ssim
 from .operators import Operator, make_operator
+from .plots import show_faces
 from .solver import RANDOM_STARTS, TUNED_SETTINGS, restore
 
 RERUN_NOTE = (
     "The explorer below lives in the running kernel: in a reopened notebook, run this "
     "cell again to bring it back."
+)
+
+
+STATIC_NOTE = (
+    "On this rendered page the explorer cannot run: below are its restorations at "
+    "three values of λ. Open the notebook in JupyterLab (or Binder) to move the sliders."
 )
 
 
@@ -337,9 +346,47 @@ class RestorationExplorer:
     def _scores(self, x: torch.Tensor) -> dict[str, float]:
         return {"psnr": psnr(x, self.face).item(), "ssim": ssim(x, self.face).item()}
 
+    def strip(self, lams=None):
+        """The explorer as a strip of frames, for a page where no slider can move.
+
+        Columns: truth, observation, then the restoration at each of ``lams`` (default:
+        the slider's two ends and the task's tuned λ), each from the first run's start
+        (the chooser's origin, its steps, the same seed) with p and D's term as set,
+        PSNR / SSIM under each. Returns the matplotlib figure.
+        """
+        ends = (10.0**self.lam_slider.min, 10.0**self.lam_slider.max)
+        lams = lams or (ends[0], TUNED_SETTINGS[self.op.name].lam, ends[1])
+        init = self.start_chooser.value
+        steps = {"encoder": self.first_steps, "random": self.random_steps}[init]
+        columns = {"truth": self.face, "observation": self._observed}
+        for lam in lams:
+            r = restore(
+                self.y, self.op, self.G, self.D, lam=lam, p=self.p_slider.value,
+                steps=steps, restarts=self.restarts, seed=self.seed, init=init,
+                use_D=self.d_checkbox.value,
+            )  # fmt: skip
+            columns[f"λ = {lam:.3g}"] = r.x_hat
+        scores = {  # the truth against itself scores infinity: no caption there
+            k: (psnr(v, self.face), ssim(v, self.face))
+            for k, v in columns.items()
+            if k != "truth"
+        }
+        title = (
+            f"{self.op.name}: the explorer's restoration at {len(lams)} values of λ "
+            f"(p {self.p_slider.value:g}, {steps} steps from "
+            + {"encoder": "the encoder's guess)", "random": "a random z)"}[init]
+        )
+        return show_faces(columns, title, scores=scores)
+
     def _ipython_display_(self):
         from IPython.display import HTML, display
 
+        if config.STATIC:  # a rendered page: frames instead of sliders
+            display(HTML(f"<small>{STATIC_NOTE}</small>"))
+            figure = self.strip()
+            display(figure)
+            plt.close(figure)  # shown once: the inline backend would draw it again
+            return
         # A saved notebook keeps the widget's place but not the widget: reopened, the
         # output reads "model not found" until the cell runs again. Say so above it.
         display(HTML(f"<small>{RERUN_NOTE}</small>"))
