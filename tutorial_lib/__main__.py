@@ -8,6 +8,8 @@ table         the paper's table: every method on every task, ours beside the pap
 dictionary    learn the patch dictionary of the sparse-coding baseline (K-SVD)
 encoder       train the encoder that starts restore()'s search (init="encoder")
 calibrate     train D further against the final G: the D the prior's derivation assumes
+handout       student copies of the notebooks, without the solution cells
+slides        the lecture's figures at projector size and a reveal.js deck
 """
 
 from __future__ import annotations
@@ -400,6 +402,18 @@ def cmd_handout(args) -> None:
     print(f"wrote {len(written)} student notebooks (no solution cells) to {args.out}/")
 
 
+def cmd_slides(args) -> None:
+    from .slides import DECK, build_slides
+
+    try:
+        written = build_slides(
+            Path(args.out), force=args.force, reveal_url_prefix=args.reveal_url_prefix
+        )
+    except ValueError as error:  # a label too small for the projector
+        sys.exit(f"error: {error}")
+    print(f"wrote {len(written) - 1} figures and {DECK} to {args.out}/")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m tutorial_lib",
@@ -587,6 +601,16 @@ def main(argv=None) -> None:
     p.add_argument("--out", default="student", help="folder for the copies")
     p.add_argument("--force", action="store_true", help="replace existing copies")
     p.set_defaults(run=cmd_handout)
+
+    p = sub.add_parser("slides", help="projector figures and a reveal.js deck")
+    p.add_argument("--out", default="slides", help="folder for figures/ and the deck")
+    p.add_argument("--force", action="store_true", help="replace earlier output")
+    p.add_argument(
+        "--reveal-url-prefix",
+        default=None,
+        help="where the deck loads reveal.js from (default: nbconvert's CDN)",
+    )
+    p.set_defaults(run=cmd_slides)
 
     args = parser.parse_args(argv)
     # The records name the command that wrote them: the arguments given, not sys.argv
