@@ -12,7 +12,7 @@ TORCH ?= torch==2.13.0
 TORCH_INDEX ?= $(if $(filter Linux,$(shell uname -s)),https://download.pytorch.org/whl/cpu)
 BIN := $(VENV)/bin
 
-.PHONY: install install-test lab test test-real lint format sync student clean
+.PHONY: install install-test lab test test-real lint format sync student slides site clean
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -31,9 +31,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-# The test tools: pyproject's [test] extra
+# The test tools and the site's: pyproject's [test] and [docs] extras
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,docs]"
 	touch $@
 
 # As root (a container, a lab machine image) Jupyter refuses to start without --allow-root.
@@ -42,8 +42,22 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: install
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
+# The suite runs every notebook once (nbval, fast mode) and keeps what it ran; the
+# site is built from those copies and then opened in a browser (tests/test_site.py).
 test: install-test lint
-	TUTORIAL_FAST=1 $(BIN)/python -m pytest -p no:cacheprovider
+	rm -rf _build/executed
+	TUTORIAL_FAST=1 NOTEBOOKS_EXECUTED_OUT=_build/executed \
+		$(BIN)/python -m pytest -p no:cacheprovider -m "not site"
+	TUTORIAL_FAST=1 $(BIN)/python docs/build_site.py --executed _build/executed \
+		--out _build/site-fast
+	SITE_DIR=_build/site-fast $(BIN)/python -m pytest -p no:cacheprovider -m site \
+		tests/test_site.py
+
+# The rendered course with the real settings: every notebook run top to bottom (two at
+# a time; executions are cached, so a rebuild reruns only changed notebooks), then
+# _build/site/index.html. About as long as make test-real the first time.
+site: install-test
+	$(BIN)/python docs/build_site.py --out _build/site
 
 # Every notebook with its real settings (the numbers its prose quotes, the asserts'
 # real-mode thresholds), one notebook per core, each on one thread: 5 min on 2 cores
@@ -71,5 +85,10 @@ sync: install
 student: install
 	$(BIN)/python -m tutorial_lib handout --out student
 
+# The lecture's figures at projector size (labels of 14 pt or more, checked) and a
+# reveal.js deck of the notebooks' cells tagged "slide", in the git-ignored slides/.
+slides: install
+	$(BIN)/python -m tutorial_lib slides --out slides --force
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache _build

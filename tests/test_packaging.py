@@ -36,13 +36,15 @@ def test_pyproject_and_environment_list_the_same_packages():
 
 
 def test_the_test_tools_are_an_extra_that_binder_leaves_out():
-    """A student's install and Binder's build carry no test tools; make test adds them."""
-    test_tools = {_name(r) for r in _pyproject()["optional-dependencies"]["test"]}
-    assert {"pytest", "nbval", "ruff", "playwright"} <= test_tools
+    """A student's install and Binder's build carry no test or site tools; make test
+    adds them."""
+    extras = _pyproject()["optional-dependencies"]
+    test_tools = {_name(r) for r in extras["test"] + extras["docs"]}
+    assert {"pytest", "nbval", "ruff", "playwright", "sphinx", "myst-nb"} <= test_tools
     assert not test_tools & {_name(r) for r in _pyproject()["dependencies"]}
     assert not test_tools & _conda_names()
     makefile = (ROOT / "Makefile").read_text()
-    assert 'pip install --quiet -e ".[test]"' in makefile
+    assert 'pip install --quiet -e ".[test,docs]"' in makefile
     assert re.search(r"^test: install-test", makefile, re.M)
 
 

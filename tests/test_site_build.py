@@ -1,0 +1,44 @@
+"""docs/build_site.py refuses notebooks that were not all run, naming them."""
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location(
+    "build_site", ROOT / "docs" / "build_site.py"
+)
+build_site = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build_site)
+
+
+def _executed_copies(folder: Path) -> None:
+    """Every notebook, with one output in its first code cell (as if run)."""
+    folder.mkdir()
+    for name in build_site.notebook_names():
+        notebook = nbformat.read(build_site.NOTEBOOKS / name, as_version=4)
+        cell = next(c for c in notebook.cells if c.cell_type == "code")
+        cell.outputs = [nbformat.v4.new_output("stream", text="ran\n")]
+        nbformat.write(notebook, folder / name)
+
+
+def test_every_notebook_run_is_accepted(tmp_path):
+    _executed_copies(tmp_path / "executed")
+    build_site.check_executed(tmp_path / "executed")  # no error
+
+
+def test_a_missing_notebook_is_named(tmp_path):
+    _executed_copies(tmp_path / "executed")
+    (tmp_path / "executed" / "05_inpainting.ipynb").unlink()
+    with pytest.raises(ValueError, match="lacks 05_inpainting.ipynb"):
+        build_site.check_executed(tmp_path / "executed")
+
+
+def test_a_notebook_that_was_not_run_is_named(tmp_path):
+    _executed_copies(tmp_path / "executed")
+    shutil.copy(build_site.NOTEBOOKS / "03_d_prior.ipynb", tmp_path / "executed")
+    with pytest.raises(ValueError, match="03_d_prior.ipynb has no outputs"):
+        build_site.check_executed(tmp_path / "executed")
