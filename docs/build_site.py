@@ -61,7 +61,19 @@ def stage(source: Path, executed: Path | None) -> None:
     for page in DOCS.glob("*.md"):
         shutil.copy(page, source / "docs" / page.name)
     for name in notebook_names():
-        shutil.copy((executed or NOTEBOOKS) / name, source / "notebooks" / name)
+        notebook = nbformat.read((executed or NOTEBOOKS) / name, as_version=4)
+        nbformat.write(fold_answers(notebook), source / "notebooks" / name)
+
+
+def fold_answers(notebook):
+    """Solutions and checks folded on the page, as in JupyterLab: MyST-NB's
+    "hide-input" tag keeps the code behind a "Show code cell source" toggle, and the
+    output (the solution's answer, the check's verdict) in view."""
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        if {"solution", "check"} & set(tags) and "hide-input" not in tags:
+            cell.metadata["tags"] = [*tags, "hide-input"]
+    return notebook
 
 
 def build(out: Path, executed: Path | None = None, jobs: int = 2) -> Path:

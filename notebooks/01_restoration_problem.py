@@ -368,6 +368,7 @@ for task, op in ops.items():
 # and make a face with the same gray image as face 1 but different colors.
 
 # %% tags=["starter"]
+recolored = ...  # your answer: face 1 recolored, same gray image, (1, 3, 64, 64)
 # The gray conversion and its adjoint: col.A (3 channels -> 1), col.A_adjoint (1 -> 3).
 # col = ops["colorization"]
 # c = ...  # A A* g = (0.299² + 0.587² + 0.114²) g: c is that sum
@@ -399,20 +400,46 @@ print(
 )
 
 # %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% tags=["check"]
+tl.check_answer(
+    "01.1",
+    recolored,
+    [
+        ("one color face, shape (1, 3, 64, 64)", lambda r: r.shape == (1, 3, 64, 64)),
+        (
+            "the same gray image as face 1, within 1e-5",
+            lambda r: (ops["colorization"].A(r - x1)).abs().max() < 1e-5,
+        ),
+        (
+            "other colors than face 1: some value differs by more than 0.1",
+            lambda r: (r - x1).abs().max() > 0.1,
+        ),
+    ],
+    mistakes={
+        "face 1 itself": x1,
+        "face 1 plus face 2, not projected": x1 + 0.8 * v,
+        "P v without the division by c": x1
+        + 0.8 * (v - ops["colorization"].A_adjoint(ops["colorization"].A(v))),
+    },
+)
+
+# %% [markdown]
 # ### Exercise 2: a bound for quantization
 #
 # Quantization to 5 levels moves a value by at most 1/8. What is the lowest PSNR a
 # quantized face can have? Check the bound on our faces.
 
 # %% tags=["starter"]
+bound = ...  # your answer: the lowest PSNR a quantized face can have, in dB (a float)
 # Every error is at most 1/8, so the MSE is at most (1/8)² = 1/64, and
 # PSNR = 10 log10(1 / MSE).
-# bound = ...  # in dB, as a tensor: torch.log10(torch.tensor(...))
 # The PSNR of the quantized faces is already computed: scores["quantization"][0], (N,).
 # assert (scores["quantization"][0] >= bound).all()
 
 # %% jupyter={"source_hidden": true} tags=["solution"]
-bound = 10 * torch.log10(torch.tensor(64.0))  # |error| <= 1/8, so MSE <= 1/64
+bound = 10 * torch.log10(torch.tensor(64.0)).item()  # |error| <= 1/8, so MSE <= 1/64
 lowest = scores["quantization"][0].min().item()
 assert lowest >= bound
 print(
@@ -422,12 +449,35 @@ print(
 )
 
 # %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% tags=["check"]
+tl.check_answer(
+    "01.2",
+    bound,
+    [
+        ("a PSNR in dB, between 10 and 40", lambda b: 10 < b < 40),
+        (
+            "no higher than the PSNR of any quantized face",
+            lambda b: b <= scores["quantization"][0].min(),
+        ),
+        (
+            "reached, within 0.01 dB, where every value is off by exactly 1/8",
+            lambda b: abs(b - psnr_by_hand(x + 1 / 8, x)).max() < 0.01,
+        ),
+    ],
+    mistakes={"the MSE bound 1/64 itself": 1 / 64, "the 5 levels' 20 log10(5)": 13.98},
+)
+
+# %% [markdown]
 # ### Exercise 3: the PSNR of the noisy faces
 #
 # Noise of standard deviation 0.1 has a mean square of 0.01. What PSNR do you expect
 # for the noisy faces, and why is the measured value a little higher?
 
 # %% tags=["starter"]
+noise_db = ...  # your answer: {"expected": the PSNR you expect, in dB (a float),
+#   "unclipped": the PSNR of each face with y's noise but no clip, (N,)}
 # Expected: 10 log10(1 / 0.01). Measured: scores["denoising"][0], the PSNR of each y.
 # To see what clipping does, redraw the same noise without the clip: corrupt() is
 # op.sensor(op.noise(op.A(x), generator)), the generator seeded with seed=0.
@@ -450,9 +500,54 @@ assert torch.equal(op_n.sensor(unclipped), ys["denoising"])  # the same noise as
 unclipped_psnr = psnr_by_hand(unclipped, x)  # tl.psnr wants [0, 1]
 assert (noisy_psnr >= unclipped_psnr - 1e-4).all()  # a clip to [0, 1] never hurts
 share = (unclipped != ys["denoising"]).float().mean().item()
+noise_db = {
+    "expected": 10 * torch.log10(torch.tensor(1 / 0.01)).item(),  # MSE = 0.1^2
+    "unclipped": unclipped_psnr,
+}
 print(
     "About 10 log10(1 / 0.01) = 20 dB: the same noise without the clip scores "
     f"{unclipped_psnr.mean():.2f} dB, the noisy faces {noisy_psnr.mean():.2f} dB. "
     f"The clip to [0, 1] shortened the errors of the {share:.1%} of values that left "
     "the range, which lowers the MSE and raises the PSNR."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% tags=["check"]
+tl.check_answer(
+    "01.3",
+    noise_db,
+    [
+        (
+            "expected: what an error of 0.1 in every value scores, within 0.01 dB",
+            lambda a: abs(a["expected"] - psnr_by_hand(x + 0.1, x)).max() < 0.01,
+        ),
+        (
+            "unclipped: one PSNR per face, shape (N,)",
+            lambda a: a["unclipped"].shape == (N,),
+        ),
+        (
+            "unclipped: every face within 0.2 dB of the expected PSNR",
+            lambda a: (a["unclipped"] - a["expected"]).abs().max() < 0.2,
+        ),
+        (
+            "unclipped: no higher than the measured PSNR of the same face",
+            lambda a: (a["unclipped"] <= scores["denoising"][0] + 1e-4).all(),
+        ),
+    ],
+    mistakes={
+        "expected: the MSE 0.01 itself": {
+            "expected": 0.01,
+            "unclipped": scores["denoising"][0],
+        },
+        "expected: 10 log10(1 / 0.1), the std in place of its square": {
+            "expected": 10.0,
+            "unclipped": scores["denoising"][0],
+        },
+        "unclipped: the measured PSNR of the clipped y": {
+            "expected": psnr_by_hand(x + 0.1, x)[0].item(),
+            "unclipped": scores["denoising"][0],
+        },
+    },
 )

@@ -158,7 +158,7 @@ for ax, snap in zip(axes, shown):
     ax.scatter(*x_real.T, s=2, c="lightgray", label="real")
     ax.scatter(*snap.fake.T, s=2, c="tab:blue", label="G(z)")
     ax.set(title=f"step {snap.step}", **plane)
-axes[0].set_ylabel("$x_2$"), axes[0].legend(loc="lower left", fontsize=7)
+axes[0].set_ylabel("$x_2$"), axes[0].legend(loc="lower left", fontsize=8)
 fig.suptitle("The generator's samples during training (same z in every panel)")
 plt.show()
 
@@ -354,7 +354,7 @@ for i, j in enumerate(picked.tolist()):
         64 * (i % 8) + 2,
         64 * (i // 8) + 61,
         f"{names[j].split()[0]} {scores[j]:.1f}",
-        fontsize=6,
+        fontsize=8,  # 8 pt fits a 1.2-inch tile; smaller is unreadable
         color="yellow",
         bbox=dict(facecolor="black", alpha=0.6, pad=1, linewidth=0),
     )
@@ -387,6 +387,7 @@ for i, j in enumerate(picked.tolist()):
 # G's parameter gradient under the saturating and the non-saturating loss.
 
 # %% tags=["starter"]
+grad_norms = ...  # your answer: {"saturating": ..., "non-saturating": ...}, two floats
 # G_fresh = toy2d.make_toy_gan(seed=0)[0]
 # z_toy = torch.randn(256, toy2d.NZ, generator=torch.Generator().manual_seed(3))
 # l_fake = D_toy(G_fresh(z_toy))  # D's logits for the fresh G's samples
@@ -401,21 +402,56 @@ for i, j in enumerate(picked.tolist()):
 G_fresh = toy2d.make_toy_gan(seed=0)[0]
 z_toy = torch.randn(256, toy2d.NZ, generator=torch.Generator().manual_seed(3))
 l_fake = D_toy(G_fresh(z_toy))  # very negative: D_toy knows the origin is fake
-norms = {}
+grad_norms = {}
 for name, loss in {
     "saturating": -F.softplus(l_fake).mean(),  # E log(1 - D)
     "non-saturating": F.softplus(-l_fake).mean(),  # E -log D
 }.items():
     grads = torch.autograd.grad(loss, list(G_fresh.parameters()), retain_graph=True)
-    norms[name] = torch.cat([g.flatten() for g in grads]).norm().item()
+    grad_norms[name] = torch.cat([g.flatten() for g in grads]).norm().item()
 assert l_fake.mean() < 0  # D calls the fresh G's samples fake
-assert norms["non-saturating"] > 10 * norms["saturating"]
-ratio = norms["non-saturating"] / norms["saturating"]
+assert grad_norms["non-saturating"] > 10 * grad_norms["saturating"]
+ratio = grad_norms["non-saturating"] / grad_norms["saturating"]
 print(
     "The non-saturating loss gives G a gradient of norm "
-    f"{norms['non-saturating']:.2e}, {ratio:.0f} times the saturating loss's "
-    f"{norms['saturating']:.2e}: D's mean logit on these samples is "
+    f"{grad_norms['non-saturating']:.2e}, {ratio:.0f} times the saturating loss's "
+    f"{grad_norms['saturating']:.2e}: D's mean logit on these samples is "
     f"{l_fake.mean():.1f}, where log(1 - D) is flat and -log D is steep."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% tags=["check"]
+tl.check_answer(
+    "02.1",
+    grad_norms,
+    [
+        (
+            "two positive floats, keys 'saturating' and 'non-saturating'",
+            lambda a: (
+                set(a) == {"saturating", "non-saturating"}
+                and all(float(v) > 0 for v in a.values())
+            ),
+        ),
+        (
+            "non-saturating / saturating within a factor 1.5 of e^-ℓ, the ratio of the "
+            "two losses' slopes at ℓ = D_toy's logit at the origin, where G_fresh's "
+            "samples lie",
+            lambda a: (
+                1 / 1.5
+                < a["non-saturating"]
+                / a["saturating"]
+                / math.exp(-D_toy(torch.zeros(1, 2)))
+                < 1.5
+            ),
+        ),
+    ],
+    mistakes={
+        "the two swapped": {"saturating": 1.0, "non-saturating": 1e-3},
+        "the two losses' values": {"saturating": -1e-4, "non-saturating": 9.2},
+        "the same loss twice": {"saturating": 1.0, "non-saturating": 1.0},
+    },
 )
 
 # %% [markdown]
@@ -427,6 +463,8 @@ print(
 # and compare the two rows of faces.
 
 # %% tags=["starter"]
+walk = ...  # your answer: {"midpoint": the norm of the line's midpoint (a float),
+#   "slerp": the 8 codes of the slerp path, (8, 100)}
 # z0, z1 = z[0], z[1]  # the two ends of the straight path z_path above
 # The midpoint's norm: (z0 + z1) / 2 ... .norm(), against z0.norm() and z1.norm().
 # slerp with the same t as z_path (a column of 8 values from 0 to 1):
@@ -447,21 +485,99 @@ assert ends.min() - 1e-3 < norms["slerp"].min()
 assert norms["slerp"].max() < ends.max() + 1e-3
 with torch.no_grad():
     show_grid(torch.cat([x_path, G(slerp)]), "Straight line (top) and slerp (bottom)")
-    middle = {  # D's mean logit on the four middle faces of each row
-        "line": D(x_path[2:6]).mean().item(),
-        "slerp": D(G(slerp[2:6])).mean().item(),
+    # Does D mind the line's short codes? The midpoints of 16 pairs of codes, by each
+    # path, against their distance from the average of the 32 faces x_gen.
+    za, zb = z[0::2], z[1::2]
+    w = torch.arccos((za * zb).sum(1) / (za.norm(dim=1) * zb.norm(dim=1)))[:, None]
+    mid_faces = {
+        "line": G((za + zb) / 2),
+        "slerp": G((za + zb) * torch.sin(w / 2) / torch.sin(w)),
+    }
+    mid_logit = {k: D(f).mean().item() for k, f in mid_faces.items()}
+    from_average = {
+        k: (f - x_gen.mean(0)).flatten(1).norm(dim=1).mean().item()
+        for k, f in mid_faces.items()
     }
 plt.show()
 midpoint = ((z0 + z1) / 2).norm().item()
 assert midpoint < 0.85 * ends.min()
+# the line's midpoint faces are blander (nearer the average face), and D likes them
+assert from_average["line"] < from_average["slerp"]
+assert mid_logit["line"] > mid_logit["slerp"]
+walk = {"midpoint": midpoint, "slerp": slerp}
 print(
     f"The midpoint of the straight line has norm {midpoint:.1f}, against "
     f"{ends[0]:.1f} and {ends[1]:.1f} at the ends: the line cuts through the inside "
     "of the sphere, where G rarely saw a code, while slerp keeps every norm between "
-    f"{norms['slerp'].min():.1f} and {norms['slerp'].max():.1f}. D gives the middle "
-    f"faces of slerp a mean logit of {middle['slerp']:.2f}, "
-    f"{'above' if middle['slerp'] > middle['line'] else 'below'} the straight line's "
-    f"{middle['line']:.2f}."
+    f"{norms['slerp'].min():.1f} and {norms['slerp'].max():.1f}. D does not hold the "
+    "short codes against the line: over 16 pairs of codes, the line's midpoint faces "
+    f"are blander (mean distance {from_average['line']:.1f} from the average face, "
+    f"slerp's {from_average['slerp']:.1f}) and D scores them higher (mean logit "
+    f"{mid_logit['line']:.2f}, slerp's {mid_logit['slerp']:.2f})."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% tags=["check"]
+tl.check_answer(
+    "02.2",
+    walk,
+    [
+        (
+            "midpoint: the length of (z0 + z1) / 2, within 1e-3",
+            lambda a: (
+                abs(
+                    a["midpoint"]
+                    - (
+                        (z[0].norm() ** 2 + z[1].norm() ** 2 + 2 * z[0] @ z[1]) / 4
+                    ).sqrt()
+                )
+                < 1e-3
+            ),
+        ),
+        (
+            "slerp: 8 codes, the first z0 and the last z1 (within 1e-4)",
+            lambda a: (
+                a["slerp"].shape == (8, nz)
+                and torch.allclose(a["slerp"][[0, -1]], z[:2], atol=1e-4)
+            ),
+        ),
+        (
+            "slerp: every norm between the norms of z0 and z1 (within 1e-3)",
+            lambda a: (
+                (a["slerp"].norm(dim=1) > z[:2].norm(dim=1).min() - 1e-3).all()
+                and (a["slerp"].norm(dim=1) < z[:2].norm(dim=1).max() + 1e-3).all()
+            ),
+        ),
+        (
+            "slerp: even steps in angle, s[k - 1] + s[k + 1] = 2 cos(ω / 7) s[k] "
+            "with ω the angle between z0 and z1 (within 1e-3)",
+            lambda a: torch.allclose(
+                a["slerp"][2:] + a["slerp"][:-2],
+                2
+                * (F.cosine_similarity(z[0], z[1], dim=0).arccos() / 7).cos()
+                * a["slerp"][1:-1],
+                atol=1e-3,
+            ),
+        ),
+    ],
+    mistakes={
+        "midpoint: the mean of the two end norms": {
+            "midpoint": (z[0].norm() + z[1].norm()).item() / 2,
+            "slerp": z_path,
+        },
+        "slerp: the straight line z_path": {
+            "midpoint": ((z[0] + z[1]) / 2).norm().item(),
+            "slerp": z_path,
+        },
+        "slerp: the line rescaled to norms between the ends' (uneven steps)": {
+            "midpoint": ((z[0] + z[1]) / 2).norm().item(),
+            "slerp": z_path
+            / z_path.norm(dim=1, keepdim=True)
+            * ((1 - t) * z[0].norm() + t * z[1].norm()),
+        },
+    },
 )
 
 # %% [markdown]
@@ -472,6 +588,7 @@ print(
 # real faces' logits.
 
 # %% tags=["starter"]
+logit_blurred = ...  # your answer: D's logit of each bicubic face, (n_faces,)
 # op = tl.make_operator("super_resolution")
 # blurred = op.naive_inverse(op.corrupt(x))  # 64x64 -> 16x16 -> bicubic 64x64
 # with torch.no_grad():
@@ -490,4 +607,36 @@ print(
     f"below the real faces' {logit_real.mean():.2f}; it scores "
     f"{(logit_blurred < logit_real).float().mean():.0%} of the blurred faces below "
     "their sharp originals."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% tags=["check"]
+tl.check_answer(
+    "02.3",
+    logit_blurred,
+    [
+        ("one logit per face, shape (n_faces,)", lambda a: a.shape == (n_faces,)),
+        (
+            "D's logit of each face averaged over 4x4 blocks and upsampled bicubically "
+            "(clamped to [0, 1]), within 1e-3",
+            lambda a: torch.allclose(
+                a.cpu(),
+                D(
+                    F.interpolate(
+                        F.avg_pool2d(x, 4), scale_factor=4, mode="bicubic"
+                    ).clamp(0, 1)
+                ).cpu(),
+                atol=1e-3,
+            ),
+        ),
+    ],
+    mistakes={
+        "the real faces' logits": logits["real faces"],
+        "the noisy faces' logits": logits["noisy real faces"],
+        "D's probabilities σ(ℓ) for the real faces": torch.sigmoid(
+            logits["real faces"]
+        ),
+    },
 )

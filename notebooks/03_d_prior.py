@@ -547,8 +547,32 @@ ax.legend(fontsize=8, loc="lower left")
 plt.show()
 
 # %% [markdown]
-# Where the two arms part, the search with D's term is pushed off the blue bridges
-# (low ℓ) onto a red mode, as the derivation promises: -ℓ(G(z)) adds to CSGM's
+# Does D* score where CSGM stopped below where D's search ended? For the answers that
+# D's term moved onto a mode (`gain > 0`), D*'s logit at each arm's answer:
+
+# %%
+moved_by_D = gain > 0
+with torch.no_grad():
+    logit_csgm = D_star(answers_2d["+ latent (CSGM)"][moved_by_D]).flatten()
+    logit_paper = D_star(answers_2d["+ latent + D (paper)"][moved_by_D]).flatten()
+rise = logit_paper - logit_csgm
+climbed = {
+    "answers moved": int(moved_by_D.sum()),
+    "median ℓ, CSGM": logit_csgm.median().item(),
+    "median ℓ, + D": logit_paper.median().item(),
+    "share whose ℓ rose": (rise > 0).float().mean().item(),
+}
+{k: round(v, 2) for k, v in climbed.items()}
+
+# %%
+# Measured (real): 24 answers moved; median ℓ -0.82 at CSGM's answer, -0.21 at D's;
+# 0.75 of them rose. Typical, not extreme: CSGM's answers on a mode have median -0.42.
+assert rise.median() > 0 and climbed["share whose ℓ rose"] > 0.5
+
+# %% [markdown]
+# Where the two arms part, the search with D's term is pushed off the bridges, where
+# D*'s logit is lower, onto a mode, where it is higher: for most of the answers it
+# moved, ℓ rose (the cell above), as the derivation promises: -ℓ(G(z)) adds to CSGM's
 # ½‖z‖² what G got wrong, here the mass G put between the modes. Two things limit
 # the effect, and both carry over to faces. Most answers are on a mode already
 # (the generator is good, so ℓ has little to correct), and the search is local: from a
@@ -681,7 +705,8 @@ prior
 # - restored a point from its noisy first coordinate, where λ = 1 is the noise level's
 #   MAP: from the same starts, D's term put 3 more answers in 100 on a mode of the data
 #   and 3.5 more at the exact MAP than the latent term alone (paired, about 3 standard
-#   errors), by pushing them off the bridges where G left mass and D* scores low;
+#   errors), by pushing them off the bridges where G left mass, to where D*'s logit
+#   is higher (for 3 in 4 of the answers it moved);
 # - seen why the identity cannot hold literally for the DCGAN (its samples fill a set
 #   of volume zero), and measured it: the GAN's D trained further against the final G
 #   tells every held-out real face from G's samples, so its prior is a learned score,
@@ -703,6 +728,7 @@ prior
 # histogram. Is it close to a constant?
 
 # %% tags=["starter"]
+log_det = ...  # your answer: log |det J_G(z)| at each of the 2000 codes, (2000,)
 # codes = torch.randn(2000, 2, generator=torch.Generator().manual_seed(3))
 # J = torch.func.vmap(torch.func.jacrev(G_toy))(codes)  # (2000, 2, 2)
 # log_det = ...  # torch.linalg.slogdet(J) returns (sign, logabsdet)
@@ -729,6 +755,47 @@ print(
 )
 
 # %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% tags=["check"]
+tl.check_answer(
+    "03.1",
+    log_det,
+    [
+        ("one value per code, shape (2000,)", lambda a: a.shape == (2000,)),
+        (
+            "log |det J_G| at the starter's codes, within 0.1 nat of forward-mode "
+            "Jacobians (torch.func.jacfwd) at every code",
+            lambda a: (
+                (
+                    a
+                    - torch.linalg.det(
+                        torch.func.vmap(torch.func.jacfwd(G_toy))(
+                            torch.randn(
+                                2000, 2, generator=torch.Generator().manual_seed(3)
+                            )
+                        )
+                    )
+                    .abs()
+                    .log()
+                )
+                .abs()
+                .max()
+                < 0.1
+            ),
+        ),
+    ],
+    mistakes={
+        "a constant, what dropping the term assumes": torch.zeros(2000),
+        "the same at 2000 other codes": torch.linalg.slogdet(
+            torch.func.vmap(torch.func.jacrev(G_toy))(
+                torch.randn(2000, 2, generator=torch.Generator().manual_seed(4))
+            )
+        ).logabsdet,
+    },
+)
+
+# %% [markdown]
 # ### Exercise 2: a uniform p_Z
 #
 # The authors' code draws z uniformly from the box [-1, 1]^100 and clips z after every
@@ -736,6 +803,8 @@ print(
 # clipping? Check that clipping returns the nearest point of the box.
 
 # %% tags=["starter"]
+uniform_nll = ...  # your answer: {"inside": -log p_Z(z) for z in the box,
+#   "outside": -log p_Z(z) for z outside it}, two floats
 # The uniform density on [-1, 1]^100 is 1 / (volume of the box) inside, 0 outside.
 # uniform = torch.distributions.Uniform(-torch.ones(nz), torch.ones(nz))
 # inside = 2 * torch.rand(3, nz) - 1  # three points of the box
@@ -762,6 +831,7 @@ clipped = z_out.clamp(-1, 1)
 others = 2 * torch.rand(10_000, nz, generator=g) - 1  # points of the box: none nearer
 gap, nearest_other = (z_out - clipped).norm(), (z_out - others).norm(dim=1).min()
 assert gap <= nearest_other
+uniform_nll = {"inside": inside_value[0].item(), "outside": math.inf}  # log 0 = -inf
 print(
     f"-log p_Z(z) = 100 log 2 = {inside_value[0]:.1f} for every z in the box and +inf "
     "outside, so the term only forbids leaving the box, and descending under that "
@@ -771,12 +841,72 @@ print(
 )
 
 # %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% tags=["check"]
+tl.check_answer(
+    "03.2",
+    uniform_nll,
+    [
+        (
+            "inside: -log p_Z at any point of the box, within 1e-3",
+            lambda a: (
+                abs(
+                    a["inside"]
+                    - torch.distributions.Uniform(
+                        -torch.ones(nz), torch.ones(nz), validate_args=False
+                    )
+                    .entropy()
+                    .sum()
+                )
+                < 1e-3
+            ),
+        ),
+        (
+            "outside: -log p_Z at a point outside the box",
+            lambda a: (
+                a["outside"]
+                == -torch.distributions.Uniform(
+                    -torch.ones(nz), torch.ones(nz), validate_args=False
+                )
+                .log_prob(torch.full((nz,), 2.0))
+                .sum()
+                .item()
+            ),
+        ),
+    ],
+    mistakes={
+        "log p_Z, without the minus": {
+            "inside": -torch.distributions.Uniform(
+                -torch.ones(nz), torch.ones(nz), validate_args=False
+            )
+            .entropy()
+            .sum()
+            .item(),
+            "outside": -math.inf,
+        },
+        "0 outside, as if the term vanished there": {
+            "inside": torch.distributions.Uniform(
+                -torch.ones(nz), torch.ones(nz), validate_args=False
+            )
+            .entropy()
+            .sum()
+            .item(),
+            "outside": 0.0,
+        },
+        "the Gaussian's ||z||²/2 at a corner": {"inside": nz / 2, "outside": math.inf},
+    },
+)
+
+# %% [markdown]
 # ### Exercise 3: why the library uses the logit
 #
 # In float32, compute log D - log(1 - D) the naive way, with `torch.sigmoid`, for
 # logits from -30 to 30. Where does it stop agreeing with ℓ, and why?
 
 # %% tags=["starter"]
+breakdown = ...  # your answer: {"first inf": the smallest ℓ where naive is infinite,
+#   "first off": the smallest ℓ where it misses ℓ by more than 0.01}, two floats
 # l32 = torch.linspace(-30, 30, 601)  # float32, the default
 # naive = ...  # torch.log of torch.sigmoid(l32), and of 1 - torch.sigmoid(l32)
 # bad = ~torch.isclose(naive, l32, atol=0.01)  # where the naive formula is off
@@ -794,11 +924,74 @@ bad = ~torch.isclose(naive, l32, atol=0.01)
 assert bad.any() and l32[bad].min() > 10 and torch.isinf(naive[-1])
 first_bad, first_inf = l32[bad].min().item(), l32[torch.isinf(naive)].min().item()
 assert (torch.sigmoid(l32[l32 >= first_inf]) == 1).all()
+# ... and the first miss is log(1 - D)'s: 1 - σ(ℓ) in float32 against σ(-ℓ), exact
+lost = (torch.log(1 - torch.sigmoid(l32)) - F.logsigmoid(-l32)).abs()
+assert lost[l32 == first_bad] > 0.01 and lost[l32 < first_bad].max() < 0.01
+breakdown = {"first inf": first_inf, "first off": first_bad}
 print(
     f"It first misses ℓ by more than 0.01 at ℓ = {first_bad:.1f}, and it is infinite "
     f"from ℓ = {first_inf:.1f} up; no negative ℓ is affected. For large ℓ, σ(ℓ) is so "
     "close to 1 that float32 keeps few correct digits of 1 - σ(ℓ), then rounds σ(ℓ) "
     "to 1 and log(1 - D) to -inf, while for negative ℓ σ(ℓ) is small but representable."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% tags=["check"]
+tl.check_answer(
+    "03.3",
+    breakdown,
+    [
+        (
+            "first inf: the smallest logit of the grid where the naive formula is "
+            "infinite",
+            lambda a: (
+                abs(
+                    a["first inf"]
+                    - torch.linspace(-30, 30, 601)[
+                        torch.sigmoid(torch.linspace(-30, 30, 601)) == 1
+                    ].min()
+                )
+                < 1e-4
+            ),
+        ),
+        (
+            "first off: the smallest logit of the grid where the naive formula misses "
+            "ℓ by more than 0.01 (within 0.15)",
+            lambda a: (
+                abs(
+                    a["first off"]
+                    - torch.linspace(-30, 30, 601)[
+                        (
+                            torch.log(1 - torch.sigmoid(torch.linspace(-30, 30, 601)))
+                            - F.logsigmoid(-torch.linspace(-30, 30, 601))
+                        ).abs()
+                        > 0.01
+                    ].min()
+                )
+                < 0.15
+            ),
+        ),
+    ],
+    mistakes={
+        "the end of the grid, the largest logit that is off": {
+            "first inf": 30.0,
+            "first off": 30.0,
+        },
+        "first off: the lesson's |ℓ| <= 15": {
+            "first inf": torch.linspace(-30, 30, 601)[
+                torch.sigmoid(torch.linspace(-30, 30, 601)) == 1
+            ]
+            .min()
+            .item(),
+            "first off": 15.0,
+        },
+        "the negative end, where σ(ℓ) is small": {
+            "first inf": -30.0,
+            "first off": -30.0,
+        },
+    },
 )
 
 # %% [markdown]
@@ -811,6 +1004,8 @@ print(
 # miss?
 
 # %% tags=["starter"]
+fit_2d = ...  # your answer: {"GAN's own D": {"a": ..., "b": ..., "error": ...},
+#   "D*": {the same three}, "missed": "+ log p_X" or "- log p_G"}
 # regressors = torch.stack([log_p_X, log_p_G, torch.ones_like(log_p_X)], dim=1)
 # For each of D_toy and D_star:
 #     logit = ...(x_both)
@@ -828,12 +1023,87 @@ for name, D_fit in {"GAN's own D": D_toy, "D*": D_star}.items():
     fit_2d[name] = {"a": a.item(), "b": b.item(), "error": error.item()}
 own, star = fit_2d["GAN's own D"], fit_2d["D*"]
 assert own["error"] > star["error"]  # the GAN's D is the farther from the log ratio
+# measured (real / fast): own a = 0.20 / 0.54, b = -0.07 / -0.36; D* a = 1.17 / 0.82,
+# b = -1.18 / -0.68. The GAN's D misses both halves, - log p_G (b) the more ...
+assert abs(own["b"] + 1) > abs(own["a"] - 1)
+# ... and D*, fitted to this G (+ h ε), recovers b: the GAN's D never saw this p_G
+assert abs(star["b"] + 1) < abs(own["b"] + 1)
+fit_2d["missed"] = "- log p_G"
 print(
     f"The GAN's own D: a = {own['a']:.2f}, b = {own['b']:.2f}, off the log ratio by "
     f"{own['error']:.2f} nats on average; D*: a = {star['a']:.2f}, b = "
     f"{star['b']:.2f}, {star['error']:.2f} nats. The identity asks a = 1, b = -1: the "
-    f"GAN's D misses the {'- log p_G' if abs(own['b'] + 1) > abs(own['a'] - 1) else '+ log p_X'} "
-    "half the more, since it was trained against a generator that kept moving."
+    "GAN's D falls short on both, and misses the - log p_G half the more "
+    "(|b + 1| > |a - 1|): it was trained against a generator that kept moving, never "
+    "against this G's density, while D*, fitted to it, comes closer to b = -1."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% tags=["check"]
+tl.check_answer(
+    "03.4",
+    fit_2d,
+    [
+        (
+            "'GAN's own D' and 'D*': dicts with a, b and error; 'missed': '+ log p_X' "
+            "or '- log p_G'",
+            lambda a: (
+                all({"a", "b", "error"} <= set(a[k]) for k in ("GAN's own D", "D*"))
+                and a["missed"] in ("+ log p_X", "- log p_G")
+            ),
+        ),
+        (
+            "missed: the half whose coefficient in your fit of the GAN's own D is the "
+            "farther from the identity's (a = 1, b = -1)",
+            lambda a: (
+                a["missed"]
+                == (
+                    "- log p_G"
+                    if abs(a["GAN's own D"]["b"] + 1) > abs(a["GAN's own D"]["a"] - 1)
+                    else "+ log p_X"
+                )
+            ),
+        ),
+        (
+            "a, b: each D's least-squares fit on x_both, within 1e-3 (checked with the "
+            "pseudo-inverse)",
+            lambda a: all(
+                torch.allclose(
+                    torch.tensor([a[k]["a"], a[k]["b"]]),
+                    (
+                        torch.linalg.pinv(
+                            torch.stack([log_p_X, log_p_G, torch.ones_like(log_p_X)], 1)
+                        )
+                        @ net(x_both).detach().flatten()
+                    )[:2],
+                    atol=1e-3,
+                )
+                for k, net in (("GAN's own D", D_toy), ("D*", D_star))
+            ),
+        ),
+        (
+            "error: each D's mean |ℓ - (log p_X - log p_G)| on x_both, within 1e-3",
+            lambda a: all(
+                abs(a[k]["error"] - (net(x_both) - log_p_X + log_p_G).abs().mean())
+                < 1e-3
+                for k, net in (("GAN's own D", D_toy), ("D*", D_star))
+            ),
+        ),
+    ],
+    mistakes={
+        "the fits of the first 2-D check (a different p_G), not of x_both": {
+            "GAN's own D": fits["control"],
+            "D*": fits["D vs this p_G"],
+            "missed": "- log p_G",
+        },
+        "missed: the half nearer its ideal value": {
+            "GAN's own D": fits["control"],
+            "D*": fits["D vs this p_G"],
+            "missed": "+ log p_X",
+        },
+    },
 )
 
 # %% [markdown]
@@ -846,6 +1116,8 @@ print(
 # too?
 
 # %% tags=["starter"]
+run_own = ...  # your answer: {"with D": the 512 answers with D_toy's term, (512, 2),
+#   "gain": on_mode(with D) - on_mode(without D), answer by answer, (512,)}
 # with_D = toy2d.restore_2d(y_2d, G_toy, D_toy, sigma_y, lam=1.0, use_D=True)
 # without_D = ... (use_D=False)
 # gain_own = on_mode(with_D) - on_mode(without_D)  # paired: same y, same starts
@@ -858,14 +1130,69 @@ without_D = toy2d.restore_2d(y_2d, G_toy, D_toy, sigma_y, lam=1.0, use_D=False)
 gain_own = on_mode(with_D) - on_mode(without_D)
 mean_own, error_own = gain_own.mean().item(), gain_own.std().item() / 512**0.5
 assert torch.equal(without_D, answers_2d["+ latent (CSGM)"])  # D unused: the same run
+# measured (real / fast): +0.037 +- 0.010 / +0.084 +- 0.012: more than 2 standard errors
+assert mean_own > 2 * error_own
+# Why: D_toy, too, scores CSGM's answers off a mode (mostly on bridges) below those on
+# one (measured -1.68 vs +0.07 real, -1.35 vs +0.19 fast)
+on = on_mode(without_D).bool()
+logit_on = D_toy(without_D[on]).mean().item()
+logit_off = D_toy(without_D[~on]).mean().item()
+assert logit_off < logit_on - 1
+run_own = {"with D": with_D, "gain": gain_own}
 print(
-    f"With the GAN's own D, {mean_own:+.3f} ± {error_own:.3f} of the answers move onto "
-    f"a mode (D*: {d_effect[0]:+.3f} ± {d_effect[1]:.3f}); "
-    + (
-        "it helps too, "
-        if mean_own > 2 * error_own
-        else "no effect beyond two standard errors, "
-    )
-    + "although its logit is far from the log ratio (exercise 4): to move an answer "
-    "off a bridge, D only has to score the bridges below the modes."
+    f"Yes: with the GAN's own D, {mean_own:+.3f} ± {error_own:.3f} of the answers move "
+    f"onto a mode (D*: {d_effect[0]:+.3f} ± {d_effect[1]:.3f}), more than two standard "
+    "errors, although its logit is far from the log ratio (exercise 4). To move an "
+    "answer off a bridge, D only has to score the bridges below the modes, and D_toy "
+    f"does: a mean logit of {logit_off:.2f} on CSGM's answers off a mode, "
+    f"{logit_on:.2f} on those on one."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% tags=["check"]
+tl.check_answer(
+    "03.5",
+    run_own,
+    [
+        (
+            "with D: shape (512, 2); gain: shape (512,)",
+            lambda a: a["with D"].shape == (512, 2) and a["gain"].shape == (512,),
+        ),
+        (
+            "gain: on_mode(with D) - on_mode(the CSGM arm's answers), answer by answer",
+            lambda a: torch.equal(
+                a["gain"], on_mode(a["with D"]) - on_mode(answers_2d["+ latent (CSGM)"])
+            ),
+        ),
+        (
+            "with D: the first 32 answers where toy2d.restore_2d with D_toy and "
+            "use_D=True puts them for y_2d[:32] (at least 30 of them within 1e-3)",
+            lambda a: (
+                (
+                    a["with D"][:32]
+                    - toy2d.restore_2d(y_2d[:32], G_toy, D_toy, sigma_y, use_D=True)
+                )
+                .norm(dim=1)
+                .lt(1e-3)
+                .sum()
+                >= 30
+            ),
+        ),
+    ],
+    mistakes={
+        "D* in place of the GAN's own D": {
+            "with D": answers_2d["+ latent + D (paper)"],
+            "gain": gain,
+        },
+        "D switched off in both runs": {
+            "with D": answers_2d["+ latent (CSGM)"],
+            "gain": torch.zeros(512),
+        },
+        "the gain the wrong way round": {
+            "with D": answers_2d["+ latent + D (paper)"],
+            "gain": -gain,
+        },
+    },
 )

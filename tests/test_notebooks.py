@@ -1,5 +1,6 @@
 """Every notebook is a Jupytext pair, and the pair is in sync (the .py is the source)."""
 
+import re
 from pathlib import Path
 
 import jupytext
@@ -43,3 +44,26 @@ def test_notebook_names_its_kernel(source):
     for notebook in (source, source.with_suffix(".ipynb")):
         kernel = jupytext.read(notebook).metadata.get("kernelspec", {})
         assert kernel.get("name") == "python3", f"{notebook.name}: no python3 kernel"
+
+
+SMALL_TYPE = re.compile(r"\b(?:fontsize|labelsize)\s*=\s*(\d+(?:\.\d+)?)")
+
+
+def small_type(text: str, smallest: float = 8) -> list:
+    """Font sizes below ``smallest`` points set in ``text`` (fontsize=, labelsize=),
+    doctest lines left out (slides.py's doctest draws a 6-pt label to show its check
+    catching it)."""
+    lines = text.splitlines()
+    code = "\n".join(line for line in lines if not line.lstrip().startswith(">>>"))
+    sizes = [float(m.group(1)) for m in SMALL_TYPE.finditer(code)]
+    return [size for size in sizes if size < smallest]
+
+
+def test_no_label_anywhere_is_set_below_8_points():
+    """A 6-pt label is unreadable on a laptop and a smudge on a projector (slides have
+    their own 14-pt check, tutorial_lib.slides)."""
+    assert small_type("ax.legend(fontsize=7); ax.tick_params(labelsize=8)") == [7.0]
+    assert small_type(">>> ax.set_xlabel('note', fontsize=6)") == []
+    files = [*SOURCES, *(NOTEBOOKS.parent / "tutorial_lib").rglob("*.py")]
+    found = {f.name: small_type(f.read_text()) for f in files}
+    assert not {k: v for k, v in found.items() if v}

@@ -42,3 +42,14 @@ def test_a_notebook_that_was_not_run_is_named(tmp_path):
     shutil.copy(build_site.NOTEBOOKS / "03_d_prior.ipynb", tmp_path / "executed")
     with pytest.raises(ValueError, match="03_d_prior.ipynb has no outputs"):
         build_site.check_executed(tmp_path / "executed")
+
+
+def test_solutions_and_checks_are_folded_on_the_page_and_nothing_else():
+    cells = [
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("x = 2", metadata={"tags": ["solution"]}),
+        nbformat.v4.new_code_cell("check(x)", metadata={"tags": ["check"]}),
+    ]
+    folded = build_site.fold_answers(nbformat.v4.new_notebook(cells=cells))
+    tags = [c.metadata.get("tags", []) for c in folded.cells]
+    assert tags == [[], ["solution", "hide-input"], ["check", "hide-input"]]
