@@ -36,7 +36,7 @@ from tutorial_lib.plots import show_faces
 device = tl.default_device()
 device
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## Five corruptions
 #
 # Every task of the paper is an operator A on 64x64 RGB faces x in [0, 1]
@@ -126,7 +126,7 @@ assert ((psnr_of["quantization"] > 22) & (psnr_of["quantization"] < 24.5)).all()
 assert (scores["colorization"][1] > 0.85).all()
 assert (psnr_of["colorization"] < 24).all()
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## Ill-posed: many faces, one y
 #
 # For three tasks y keeps fewer numbers than x has (denoising and quantization keep
@@ -402,7 +402,7 @@ print(
 # %% [markdown]
 # Check your answer (the check says whether it is right, not what it is):
 
-# %% tags=["check"]
+# %% jupyter={"source_hidden": true} tags=["check"]
 tl.check_answer(
     "01.1",
     recolored,
@@ -451,7 +451,7 @@ print(
 # %% [markdown]
 # Check your answer (the check says whether it is right, not what it is):
 
-# %% tags=["check"]
+# %% jupyter={"source_hidden": true} tags=["check"]
 tl.check_answer(
     "01.2",
     bound,
@@ -514,7 +514,7 @@ print(
 # %% [markdown]
 # Check your answer (the check says whether it is right, not what it is):
 
-# %% tags=["check"]
+# %% jupyter={"source_hidden": true} tags=["check"]
 tl.check_answer(
     "01.3",
     noise_db,

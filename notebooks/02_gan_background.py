@@ -37,7 +37,7 @@ from tutorial_lib.data import to_grid
 device = tl.default_device()
 device
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## The game
 #
 # G maps a latent code z ~ p_Z = N(0, I) to a sample G(z). D maps a sample x to a
@@ -277,7 +277,7 @@ assert torch.allclose(x_path[0], x_gen[0], atol=1e-5)  # the path starts at face
 show_grid(x_path, "G((1 - t) z0 + t z1) for t = 0, 1/7, ..., 1")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## What does D score high?
 #
 # D was trained to give real faces a high logit and G's faces a low one. We score three
@@ -422,7 +422,7 @@ print(
 # %% [markdown]
 # Check your answer (the check says whether it is right, not what it is):
 
-# %% tags=["check"]
+# %% jupyter={"source_hidden": true} tags=["check"]
 tl.check_answer(
     "02.1",
     grad_norms,
@@ -519,7 +519,7 @@ print(
 # %% [markdown]
 # Check your answer (the check says whether it is right, not what it is):
 
-# %% tags=["check"]
+# %% jupyter={"source_hidden": true} tags=["check"]
 tl.check_answer(
     "02.2",
     walk,
@@ -612,7 +612,7 @@ print(
 # %% [markdown]
 # Check your answer (the check says whether it is right, not what it is):
 
-# %% tags=["check"]
+# %% jupyter={"source_hidden": true} tags=["check"]
 tl.check_answer(
     "02.3",
     logit_blurred,

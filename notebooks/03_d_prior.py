@@ -67,7 +67,7 @@ device
 # faces, p_X, which nobody can write down. A GAN's generator only *samples* from its
 # model of p_X; the discriminator, it turns out, knows a little about the density.
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## The optimal discriminator
 #
 # For a fixed G with sample density p_G, D maximises the value of the game
@@ -91,7 +91,7 @@ for (a, b), d_best in best.items():
     assert abs(d_best - a / (a + b)) < 1e-4
 {f"a={a}, b={b}": (round(v, 4), round(a / (a + b), 4)) for (a, b), v in best.items()}
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # Rearranging, $D^*/(1 - D^*) = p_X / p_G$, so
 #
 # $$\log p_X(x) = \log D^*(x) - \log\big(1 - D^*(x)\big) + \log p_G(x).$$
@@ -136,7 +136,7 @@ assert torch.allclose(naive, l_small, atol=1e-6)
 # factor everywhere (so that the term is a constant). It is an approximation, not a
 # fact; exercise 1 measures how far from constant it is for the 2-D generator.
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## The sign of the latent term
 #
 # For p_Z = N(0, I) in d = 100 dimensions,
@@ -757,7 +757,7 @@ print(
 # %% [markdown]
 # Check your answer (the check says whether it is right, not what it is):
 
-# %% tags=["check"]
+# %% jupyter={"source_hidden": true} tags=["check"]
 tl.check_answer(
     "03.1",
     log_det,
@@ -843,7 +843,7 @@ print(
 # %% [markdown]
 # Check your answer (the check says whether it is right, not what it is):
 
-# %% tags=["check"]
+# %% jupyter={"source_hidden": true} tags=["check"]
 tl.check_answer(
     "03.2",
     uniform_nll,
@@ -938,7 +938,7 @@ print(
 # %% [markdown]
 # Check your answer (the check says whether it is right, not what it is):
 
-# %% tags=["check"]
+# %% jupyter={"source_hidden": true} tags=["check"]
 tl.check_answer(
     "03.3",
     breakdown,
@@ -1041,7 +1041,7 @@ print(
 # %% [markdown]
 # Check your answer (the check says whether it is right, not what it is):
 
-# %% tags=["check"]
+# %% jupyter={"source_hidden": true} tags=["check"]
 tl.check_answer(
     "03.4",
     fit_2d,
@@ -1151,7 +1151,7 @@ print(
 # %% [markdown]
 # Check your answer (the check says whether it is right, not what it is):
 
-# %% tags=["check"]
+# %% jupyter={"source_hidden": true} tags=["check"]
 tl.check_answer(
     "03.5",
     run_own,

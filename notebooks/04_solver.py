@@ -73,7 +73,7 @@ y = op.corrupt(x, seed=0)
 N, nz = len(x), G.config.nz
 N, nz, tuple(y.shape)
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## The objective, term by term
 #
 # **Data term.** The residual r = A(G(z)) - y is compared through the p-th power of its
@@ -123,7 +123,7 @@ assert torch.allclose(terms["prior_z"], prior_z)
 total = data + lam * (prior_D + prior_z)
 total
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## Each term its own switch
 #
 # A claim that a term helps needs the run that turns it off, with everything else
@@ -279,7 +279,7 @@ plt.show()
 assert tl.psnr(r.x_hat, x).mean() > tl.psnr(y, x).mean()
 {k: f"{tl.psnr(v, x).mean():.2f} dB" for k, v in images.items() if k != "truth x*"}
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## The path of one restoration (slide 14)
 #
 # The slide shows G(z_t) as the search goes: from a random face towards one that fits
@@ -842,7 +842,7 @@ for t in helped:  # the tasks where the latent term helped from random starts
 # | optimiser and starts | Nesterov momentum 0.9, 1,000-3,000 steps, 64 random starts per image | Adam, lr 0.1, 20-180 steps per task from one start, a learned encoder's guess (`init="encoder"`; `init="random", restarts=2, steps=300` searches from random starts) | a restoration in seconds on a CPU; from random starts PSNR stops moving after about 300 steps, and the encoder's start reaches the same PSNR in 200 steps or fewer on four tasks of five (notebook 04) |
 # | colorization's A | grayscale, "V of HSV" in the slide's words | BT.601 luma 0.299 R + 0.587 G + 0.114 B | linear, so it has an adjoint (notebook 01), and blending keeps the observed luma exactly |
 # | super-resolution's A | bilinear downsampling | 4x4 block average | every pixel of x* counts in y; adjoint: pixel replication / 16 |
-# | inpainting's data term | weighted mask (Yeh et al., CVPR 2017) | plain mask by default; `weighted=True` gives the weighted one | tuned on validation faces, the plain mask did as well (notebook 05's exercise compares them) |
+# | inpainting's data term | weighted mask (Yeh et al., CVPR 2017) | plain mask by default; `weighted=True` gives the weighted one | the weighted mask was never tuned here; at the plain mask's λ it shrinks the data term to 7% of the known pixels' weight, and notebook 05's exercise 1 measures the change (not measurable on 3 faces) |
 # | blending | "optionally blended with y"; Poisson blending for inpainting | Poisson blending (inpainting), luminance (YCbCr) blending (colorization), none for the other three | keep what y says exactly where it says it |
 # | SSIM | the variant is not stated | Gaussian window (σ = 1.5, 11x11), per channel, over the pixels where the window fits | the paper's SSIM cells are therefore not strictly comparable with ours |
 # | data | CelebA, 64x64 | a 14,283-face training subset of CelebA (official layout and split), 64x64 central crops; the table on 460 test faces | what this repository ships and trains on a CPU |
@@ -903,6 +903,8 @@ growth  # the factor by which doubling the residual grows the data term, per p
 # should want the smaller λ, and why?
 
 # %% tags=["starter"]
+own_lam = ...  # your answer: {"psnr": {(p, λ): PSNR of each face, (8,)} over the grid,
+#   "best_lam": {p: its best λ}, "p2_minus_p1": (mean, standard error) in dB}
 # faces_v = tl.load_sample_faces(8, split="valid").to(device)
 # y_v = op.corrupt(faces_v, seed=0)
 # psnr_v = {(p_, lam_): tl.psnr(tl.restore(y_v, op, G, D, p=p_, lam=lam_, seed=0).x_hat,
@@ -928,6 +930,7 @@ best_lam = {
 }
 gain = psnr_v[(2.0, best_lam[2.0])] - psnr_v[(1.0, best_lam[1.0])]
 gain_mean, gain_se = mean_and_error(gain)
+own_lam = {"psnr": psnr_v, "best_lam": best_lam, "p2_minus_p1": (gain_mean, gain_se)}
 # every residual is below 1, so sum r^2 < sum |r|: p = 2's data term is several times
 # smaller, the same lambda weighs the prior more, and p = 2 wants a smaller lambda
 # measured: best lambda 10 (p = 1) and 1 (p = 2); p = 2 - p = 1 at its own lambda
@@ -944,6 +947,106 @@ print(
 )
 
 # %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "04.1",
+    own_lam,
+    [
+        (
+            "psnr: the 8 (p, λ) of the grid, each the PSNR of the 8 validation faces",
+            lambda a: (
+                set(a["psnr"])
+                == {(p, lam) for p in (1.0, 2.0) for lam in (0.01, 0.1, 1.0, 10.0)}
+                and all(t.shape == (8,) for t in a["psnr"].values())
+            ),
+        ),
+        (
+            "best_lam: for each p, the λ with the highest mean PSNR of that p's four",
+            lambda a: all(
+                a["psnr"][(p, a["best_lam"][p])].mean()
+                == max(a["psnr"][(p, lam)].mean() for lam in (0.01, 0.1, 1.0, 10.0))
+                for p in (1.0, 2.0)
+            ),
+        ),
+        (
+            "p2_minus_p1: the mean and standard error of p = 2 minus p = 1, each at "
+            "its best λ, face by face (paired), within 0.005 dB",
+            lambda a: (
+                (
+                    torch.tensor(a["p2_minus_p1"])
+                    - torch.tensor(
+                        mean_and_error(
+                            a["psnr"][(2.0, a["best_lam"][2.0])]
+                            - a["psnr"][(1.0, a["best_lam"][1.0])]
+                        )
+                    )
+                )
+                .abs()
+                .max()
+                < 0.005
+            ),
+        ),
+        (
+            "psnr at each best λ: validation face 1's within 0.01 dB of restoring it "
+            "alone (inpainting, the tuned defaults, seed 0)",
+            lambda a: all(
+                abs(
+                    a["psnr"][(p, a["best_lam"][p])][0]
+                    - tl.psnr(
+                        tl.restore(
+                            op.corrupt(
+                                tl.load_sample_faces(1, split="valid").to(device),
+                                seed=0,
+                            ),
+                            op,
+                            G,
+                            D,
+                            p=p,
+                            lam=a["best_lam"][p],
+                            seed=0,
+                        ).x_hat,
+                        tl.load_sample_faces(1, split="valid").to(device),
+                    )[0]
+                )
+                < 0.01
+                for p in (1.0, 2.0)
+            ),
+        ),
+    ],
+    mistakes={  # on a made-up table where p = 1 does best at λ = 10, p = 2 at 0.01
+        "best_lam: one λ, 10, for both p": {
+            "psnr": {
+                (p, lam): torch.arange(20.0, 28.0) + lam * (1.5 - p)
+                for p in (1.0, 2.0)
+                for lam in (0.01, 0.1, 1.0, 10.0)
+            },
+            "best_lam": {1.0: 10.0, 2.0: 10.0},
+            "p2_minus_p1": (-10.0, 0.0),
+        },
+        "p2_minus_p1: the unpaired error": {
+            "psnr": {
+                (p, lam): torch.arange(20.0, 28.0) + lam * (1.5 - p)
+                for p in (1.0, 2.0)
+                for lam in (0.01, 0.1, 1.0, 10.0)
+            },
+            "best_lam": {1.0: 10.0, 2.0: 0.01},
+            "p2_minus_p1": (-5.005, 1.2247),
+        },
+        "p2_minus_p1: p = 1 minus p = 2": {
+            "psnr": {
+                (p, lam): torch.arange(20.0, 28.0) + lam * (1.5 - p)
+                for p in (1.0, 2.0)
+                for lam in (0.01, 0.1, 1.0, 10.0)
+            },
+            "best_lam": {1.0: 10.0, 2.0: 0.01},
+            "p2_minus_p1": (5.005, 0.0),
+        },
+    },
+)
+
+# %% [markdown]
 # ### Exercise 2: is the lowest f the best face?
 #
 # Restarts keep the start with the lowest objective f, since the truth is unknown
@@ -954,6 +1057,8 @@ print(
 # does not, here?
 
 # %% tags=["starter"]
+per_start = ...  # your answer: {"f": final f, "psnr": PSNR, "data": final data term},
+#   each (N, R_e): one value per face and start
 # R_e = tl.fast_or(8, 4)
 # runs = tl.restore(y.repeat_interleave(R_e, 0), op, G, D, restarts=1, init="random",
 #                   steps=search["steps"], seed=5)
@@ -982,6 +1087,7 @@ def starts_of(i):  # face i restored from R_e random starts, one each
 
 
 f, quality, fit = (torch.stack(v) for v in zip(*(starts_of(i) for i in range(N))))
+per_start = {"f": f, "psnr": quality, "data": fit}
 kept_gain = quality.gather(1, f.argmin(1, keepdim=True)).squeeze(1) - quality.mean(1)
 r_quality, r_fit = row_correlation(f, quality), row_correlation(f, fit)
 # measured, real: r(f, PSNR) -0.46, +0.91, -0.53, -0.65; the kept start +0.24, -0.02,
@@ -1002,6 +1108,65 @@ print(
 )
 
 # %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "04.2",
+    per_start,
+    [
+        (
+            "f, psnr and data: one value per face and start, each (N, R_e)",
+            lambda a: all(a[k].shape == (N, R) for k in ("f", "psnr", "data")),
+        ),
+        (
+            "f: at least the data term of the same start (f adds λ times the priors)",
+            lambda a: (a["f"] >= a["data"]).all(),
+        ),
+        (
+            "f, face 1: the median within 20 % of that of face 1's random starts in "
+            "'Restarts' (singles)",
+            lambda a: abs(a["f"][0].median() / singles.objective.median() - 1) < 0.2,
+        ),
+        (
+            "data, face 1: the median within 20 % of that of the same starts",
+            lambda a: (
+                abs(a["data"][0].median() / singles.history["data"][-1].median() - 1)
+                < 0.2
+            ),
+        ),
+        (
+            "psnr: of the blended answers; face 1's median within 1.5 dB of that of the "
+            "same starts' x_hat",
+            lambda a: (
+                abs(
+                    a["psnr"][0].median()
+                    - tl.psnr(singles.x_hat, x[:1].expand(R, -1, -1, -1)).median()
+                )
+                < 1.5
+            ),
+        ),
+    ],
+    mistakes={
+        "face 1's starts alone, not one row per face": {
+            "f": singles.objective,
+            "psnr": psnr_starts,
+            "data": singles.history["data"][-1],
+        },
+        "f and the data term swapped": {
+            "f": singles.history["data"][-1].expand(N, -1),
+            "psnr": psnr_starts.expand(N, -1),
+            "data": singles.objective.expand(N, -1),
+        },
+        "psnr: of the raw G(ẑ), not of the blended answer": {
+            "f": singles.objective.expand(N, -1),
+            "psnr": psnr_starts.expand(N, -1),
+            "data": singles.history["data"][-1].expand(N, -1),
+        },
+    },
+)
+
+# %% [markdown]
 # ### Exercise 3: how often does the box bind?
 #
 # Before running anything: what share of the entries of a typical z ~ N(0, I) lies
@@ -1011,6 +1176,8 @@ print(
 # than your prediction?
 
 # %% tags=["starter"]
+box_shares = ...  # your answer: {"beyond": {c: P(|z_i| > c)}, "at_bound": {c: share},
+#   "free": share}, for c = 1.0 and 3.0, shares as fractions (floats)
 # from math import erf, sqrt
 # beyond = {c: 1 - erf(c / sqrt(2)) for c in (1.0, 3.0)}  # P(|z_i| > c), z_i ~ N(0, 1)
 # at_bound = {c: (clipped[c].z.abs() >= c - 1e-6).float().mean().item() for c in ...}
@@ -1032,6 +1199,7 @@ assert at_bound[1.0] < free < beyond[1.0]  # the latent term pulled z in first
 assert norms[None] < 0.8 * sqrt(nz)  # ... well inside the typical ||z|| of 10
 # the authors' arm (no latent term, the same box): measured 30% (real), 19% (fast)
 authors_at_bound = (arm_runs["authors"].z.abs() >= 1 - 1e-6).float().mean().item()
+box_shares = {"beyond": beyond, "at_bound": at_bound, "free": free}
 assert authors_at_bound > 3 * at_bound[1.0]
 print(
     f"A typical z has {beyond[1.0]:.1%} of its entries beyond ±1 and "
@@ -1041,6 +1209,77 @@ print(
     f"towards 0 (‖ẑ‖ {norms[None]:.1f} against the typical {sqrt(nz):.0f}), so few "
     "entries reach the box. Without the latent term (the authors' arm of 'Each term "
     f"its own switch') {authors_at_bound:.0%} of the entries sit at ±1."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "04.3",
+    box_shares,
+    [
+        (
+            "beyond: for c = 1 and 3, within 5 % of the share of a million N(0, 1) "
+            "draws beyond ±c",
+            lambda a: all(
+                abs(
+                    a["beyond"][c]
+                    / (
+                        torch.randn(10**6, generator=torch.Generator().manual_seed(0))
+                        .abs()
+                        .gt(c)
+                        .float()
+                        .mean()
+                    )
+                    - 1
+                )
+                < 0.05
+                for c in (1.0, 3.0)
+            ),
+        ),
+        (
+            "at_bound: for c = 1 and 3, the share of the entries of clipped[c].z at ±c, "
+            "within 1e-4",
+            lambda a: all(
+                abs(
+                    a["at_bound"][c]
+                    - ((clipped[c].z.abs() - c).abs() < 1e-5).float().mean()
+                )
+                < 1e-4
+                for c in (1.0, 3.0)
+            ),
+        ),
+        (
+            "free: the share of the entries of clipped[None].z beyond ±1, within 1e-4",
+            lambda a: (
+                abs(a["free"] - (clipped[None].z.abs() > 1).float().mean()) < 1e-4
+            ),
+        ),
+    ],
+    mistakes={
+        "beyond: the N(0, 1) density at c, not the share beyond ±c": {
+            "beyond": {1.0: 0.242, 3.0: 0.0044}
+        },
+        "at_bound: counted strictly beyond ±c, where the clip leaves none": {
+            "beyond": {
+                c: torch.special.erfc(torch.tensor(c / 2**0.5)).item()
+                for c in (1.0, 3.0)
+            },
+            "at_bound": {1.0: 0.0, 3.0: 0.0},
+        },
+        "free: the share within ±1": {
+            "beyond": {
+                c: torch.special.erfc(torch.tensor(c / 2**0.5)).item()
+                for c in (1.0, 3.0)
+            },
+            "at_bound": {
+                c: ((clipped[c].z.abs() - c).abs() < 1e-5).float().mean().item()
+                for c in (1.0, 3.0)
+            },
+            "free": (clipped[None].z.abs() <= 1).float().mean().item(),
+        },
+    },
 )
 
 # %% [markdown]
@@ -1055,7 +1294,9 @@ print(
 # as mean ± standard error over the faces. Which term does the work?
 
 # %% tags=["starter"]
-# faces = tl.load_sample_faces(8, split="valid").to(device)
+term_gains = ...  # your answer: {"latent": (mean, standard error), "D": (mean, error)}
+#   of the paired differences csgm - data and paper - csgm, in dB
+# faces = tl.load_sample_faces(tl.fast_or(8, 4), split="valid").to(device)  # fast: 4
 # op_c = tl.make_operator("colorization")
 # y_c = op_c.corrupt(faces, seed=0)
 # search = dict(init="random", restarts=2, steps=..., seed=0)  # 300 steps, as tuned
@@ -1078,15 +1319,103 @@ gains = {
     "latent term (csgm - data)": psnr_of["csgm"] - psnr_of["data"],
     "D's term (paper - csgm)": psnr_of["paper"] - psnr_of["csgm"],
 }
-stats = {k: (g.mean().item(), g.std().item() / len(g) ** 0.5) for k, g in gains.items()}
+stats = {k: mean_and_error(g) for k, g in gains.items()}
 (latent_mean, latent_se), (d_mean, d_se) = stats.values()
+term_gains = {"latent": (latent_mean, latent_se), "D": (d_mean, d_se)}
+# measured: latent +3.17 ± 1.16, D +0.27 ± 0.41 dB (real, 8 faces); +6.32 ± 1.56 and
+# +0.37 ± 0.49 dB (fast: 4 faces, 30 steps)
+assert latent_mean > 0 and is_measured((latent_mean, latent_se))
 assert abs(d_mean) < abs(latent_mean)  # the latent term does most of the work
+# D's term: the package's 64-face ablation measured it here (colorization, random
+# starts, the GAN's D) at +0.42 ± 0.13 dB. At the per-face spread of the paired
+# differences, a mean of n faces has the error spread / sqrt(n), so an effect of that
+# size is two errors from 0 only from n = (2 spread / effect)^2 faces on
+d64 = d_gan["colorization"]["psnr"]  # (mean, error) over the 64 faces
+spread = {"here": d_se * len(faces) ** 0.5, "64 faces": d64[1] * 64**0.5}
+n_needed = {k: (2 * sd / d64[0]) ** 2 for k, sd in spread.items()}
+# measured: spread 1.17 dB here (real; fast 0.99), 1.05 dB over the 64 faces:
+# n_needed 31 (fast 22) and 25
+assert all(n > len(faces) for n in n_needed.values())
 print(
     f"On {len(faces)} validation faces, from random starts: the latent term adds "
     f"{latent_mean:+.2f} ± {latent_se:.2f} dB, D's term on top of it "
-    f"{d_mean:+.2f} ± {d_se:.2f} dB. The latent term ½‖z‖² does most of the work; "
-    "D's term is "
-    + ("measurable" if abs(d_mean) > 2 * d_se else "not measurable at this size")
-    + " on these faces (the package's measurement on 64 faces, with λ tuned per "
-    "objective, is the table of 'What each term adds, measured' above)."
+    f"{d_mean:+.2f} ± {d_se:.2f} dB. The latent term ½‖z‖² does the work. D's term "
+    f"cannot be settled on {len(faces)} faces, whatever its sign here: the package's "
+    f"64-face ablation measured it at {d64[0]:+.2f} ± {d64[1]:.2f} dB, and with the "
+    f"per-face spread of these differences ({spread['here']:.2f} dB here, "
+    f"{spread['64 faces']:.2f} dB over the 64 faces) an effect of that size is two "
+    f"errors from 0 only with about {n_needed['here']:.0f} faces "
+    f"({n_needed['64 faces']:.0f} by the 64 faces' spread). On {len(faces)} faces "
+    f"the error, {d_se:.2f} dB, is {d_se / d64[0]:.1f} times the effect."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "04.4",
+    term_gains,
+    [
+        (
+            "two pairs, latent and D, each (mean, standard error) with an error above 0",
+            lambda a: (
+                set(a) == {"latent", "D"} and a["latent"][1] > 0 and a["D"][1] > 0
+            ),
+        ),
+        (
+            "latent: of the sign of the package's 64-face measurement of csgm - data "
+            "(the table above), and within three combined errors of it",
+            lambda a: (
+                a["latent"][0] * latent["colorization"]["psnr"][0] > 0
+                and abs(a["latent"][0] - latent["colorization"]["psnr"][0])
+                <= 3
+                * (a["latent"][1] ** 2 + latent["colorization"]["psnr"][1] ** 2) ** 0.5
+            ),
+        ),
+        (
+            "D: within three combined errors of the package's 64-face measurement of "
+            "paper - csgm (the GAN's D)",
+            lambda a: (
+                abs(a["D"][0] - d_gan["colorization"]["psnr"][0])
+                <= 3 * (a["D"][1] ** 2 + d_gan["colorization"]["psnr"][1] ** 2) ** 0.5
+            ),
+        ),
+        (
+            "each error that of a paired difference over tl.fast_or(8, 4) faces: error "
+            "x sqrt(faces) within a factor 2 of the 64 faces' per-face spread (error x 8)",
+            lambda a: (
+                0.5
+                < a["latent"][1]
+                * tl.fast_or(8, 4) ** 0.5
+                / (8 * latent["colorization"]["psnr"][1])
+                < 2
+                and 0.5
+                < a["D"][1]
+                * tl.fast_or(8, 4) ** 0.5
+                / (8 * d_gan["colorization"]["psnr"][1])
+                < 2
+            ),
+        ),
+    ],
+    mistakes={
+        "the package's 64-face numbers copied (their errors are for 64 faces)": {
+            "latent": latent["colorization"]["psnr"],
+            "D": d_gan["colorization"]["psnr"],
+        },
+        "latent: data - csgm, the wrong sign": {
+            "latent": (
+                -latent["colorization"]["psnr"][0],
+                8 * latent["colorization"]["psnr"][1] / tl.fast_or(8, 4) ** 0.5,
+            ),
+            "D": (0.0, 8 * d_gan["colorization"]["psnr"][1] / tl.fast_or(8, 4) ** 0.5),
+        },
+        "D: an unpaired error, from the spread of each arm's PSNR across faces": {
+            "latent": (
+                latent["colorization"]["psnr"][0],
+                8 * latent["colorization"]["psnr"][1] / tl.fast_or(8, 4) ** 0.5,
+            ),
+            "D": (0.0, 24 * d_gan["colorization"]["psnr"][1] / tl.fast_or(8, 4) ** 0.5),
+        },
+    },
 )

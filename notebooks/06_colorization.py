@@ -236,7 +236,7 @@ assert measured == tl.fast_or({1e-3: False, 100.0: False}, {1e-3: True, 100.0: F
     for lam, (m, e, n) in worse.items()
 }
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## Summary
 #
 # In this notebook we have:
@@ -259,6 +259,8 @@ assert measured == tl.fast_or({1e-3: False, 100.0: False}, {1e-3: True, 100.0: F
 # blending add?
 
 # %% tags=["starter"]
+blend_gain = ...  # your answer: {"PSNR": in dB, "SSIM": ...}, with minus without
+#   the blend, each a float (the mean over the faces)
 # r_raw = tl.restore(y, op, G, D, blend=False, **fast)  # r_raw.x_hat is then G(z_hat)
 # Its PSNR and SSIM: tl.psnr(r_raw.x_hat, x), tl.ssim(r_raw.x_hat, x), one per face.
 # The blended restoration's are psnr_gan and ssim_gan (the task's check above).
@@ -268,12 +270,59 @@ assert measured == tl.fast_or({1e-3: False, 100.0: False}, {1e-3: True, 100.0: F
 r_raw = tl.restore(y, op, G, D, blend=False, **fast)
 raw = {"PSNR": tl.psnr(r_raw.x_hat, x).mean(), "SSIM": tl.ssim(r_raw.x_hat, x).mean()}
 blended = {"PSNR": psnr_gan.mean(), "SSIM": ssim_gan.mean()}
-gain = {k: (blended[k] - raw[k]).item() for k in raw}
+blend_gain = {k: (blended[k] - raw[k]).item() for k in raw}
+# the cause: the blend swaps G(z_hat)'s brightness for y's and keeps its colors, so
+# the brightness error goes (up to clamping) and the color error stays
+luma_mse = {
+    name: (op.A(v) - y).pow(2).mean().item()
+    for name, v in (("raw", r_raw.x_hat), ("blended", r.x_hat))
+}
+colors = {"raw": chroma_error(r_raw.x_hat, x), "blended": chroma_error(r.x_hat, x)}
+# measured, per face: PSNR +9.8, +6.5, +8.2 dB; gray MSE 4e-3 .. 2e-2 raw, < 4e-6
+# blended; chroma error changed by less than 2 % (both modes)
+assert luma_mse["blended"] < 0.01 * luma_mse["raw"]  # the brightness error is gone
+assert torch.allclose(colors["blended"], colors["raw"], rtol=0.05)  # colors kept
+assert blend_gain["PSNR"] > 0 and blend_gain["SSIM"] > 0
 print(
-    f"With the blend PSNR {'rises' if gain['PSNR'] > 0 else 'falls'} by "
-    f"{abs(gain['PSNR']):.2f} dB and SSIM {'rises' if gain['SSIM'] > 0 else 'falls'} "
-    f"by {abs(gain['SSIM']):.3f}: {raw['PSNR']:.2f} dB / {raw['SSIM']:.3f} without "
-    f"it, {blended['PSNR']:.2f} dB / {blended['SSIM']:.3f} with it."
+    f"The blend adds {blend_gain['PSNR']:.2f} dB of PSNR and {blend_gain['SSIM']:.3f} "
+    f"of SSIM: {raw['PSNR']:.2f} dB / {raw['SSIM']:.3f} without it, "
+    f"{blended['PSNR']:.2f} dB / {blended['SSIM']:.3f} with it. The blend replaces "
+    "G(ẑ)'s brightness by y's and keeps its colors: the mean square error of the gray "
+    f"image falls from {luma_mse['raw']:.1e} to {luma_mse['blended']:.1e} (the rest "
+    "is clamping), while the chroma error stays within 5 % of "
+    f"{colors['raw'].mean():.3f}. So what the blend adds is the brightness error that "
+    "G(ẑ) made and y does not."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "06.1",
+    blend_gain,
+    [
+        ("two numbers, keyed PSNR and SSIM", lambda a: set(a) == {"PSNR", "SSIM"}),
+        (
+            "PSNR: within 0.01 dB of the mean PSNR of the blended restoration minus "
+            "that of the unblended G(ẑ) of the same search (r.x_gan)",
+            lambda a: abs(a["PSNR"] - (psnr_gan - tl.psnr(r.x_gan, x)).mean()) < 0.01,
+        ),
+        (
+            "SSIM: the same difference for SSIM, within 0.001",
+            lambda a: abs(a["SSIM"] - (ssim_gan - tl.ssim(r.x_gan, x)).mean()) < 1e-3,
+        ),
+    ],
+    mistakes={
+        "unblended minus blended, the wrong sign": {
+            "PSNR": (tl.psnr(r.x_gan, x) - psnr_gan).mean().item(),
+            "SSIM": (tl.ssim(r.x_gan, x) - ssim_gan).mean().item(),
+        },
+        "the blend against the gray copy, not against G(ẑ)": {
+            "PSNR": (psnr_gan - psnr_naive).mean().item(),
+            "SSIM": (ssim_gan - ssim_naive).mean().item(),
+        },
+    },
 )
 
 # %% [markdown]
@@ -283,7 +332,7 @@ print(
 # `op.blend(r.x_gan, y)`.
 
 # %% tags=["starter"]
-# d = ...  # (N, 1, 64, 64): y minus the gray image of the raw G(z_hat), r.x_gan
+d = ...  # your answer: y minus the gray image of the raw G(z_hat), (N, 1, 64, 64)
 # by_hand = (r.x_gan + d).clamp(0, 1)  # d broadcasts over the three channels
 # assert torch.allclose(by_hand, op.blend(r.x_gan, y), atol=1e-5)
 # Why does adding the same d to R, G and B add exactly d to the gray image?
@@ -301,6 +350,36 @@ print(
 )
 
 # %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "06.2",
+    d,
+    [
+        (
+            "one gray image per face, (N, 1, 64, 64)",
+            lambda a: a.shape == (N, 1, 64, 64),
+        ),
+        (
+            "the gray image of r.x_gan + d (before any clamp) is y, within 1e-5",
+            lambda a: (op.A(r.x_gan + a) - y).abs().max() < 1e-5,
+        ),
+        (
+            "r.x_gan + d, clamped to [0, 1], is op.blend(r.x_gan, y), within 1e-5",
+            lambda a: (
+                ((r.x_gan + a).clamp(0, 1) - op.blend(r.x_gan, y)).abs().max() < 1e-5
+            ),
+        ),
+    ],
+    mistakes={
+        "A(G(ẑ)) minus y, the wrong sign": op.A(r.x_gan) - y,
+        "y minus the plain mean of R, G and B": y - r.x_gan.mean(dim=1, keepdim=True),
+        "y itself": y,
+    },
+)
+
+# %% [markdown]
 # ### Exercise 3: same gray, other colors
 #
 # The blend of *another* face's colors with y is also a valid colorization of y. Blend
@@ -308,23 +387,26 @@ print(
 # clamping) face 1's gray image.
 
 # %% tags=["starter"]
-# other = op.blend(r.x_gan[1:2], y[:1])  # face 2's colors, face 1's brightness
-# The share of pixels whose gray value is face 1's: (op.A(other) - y[:1]).abs() < 1e-4
+face2_colors = ...  # your answer: face 2's colors, face 1's gray image, (1, 3, 64, 64)
+# face2_colors = op.blend(r.x_gan[1:2], y[:1])  # face 2's colors, face 1's brightness
+# The share of pixels whose gray value is face 1's:
+# (op.A(face2_colors) - y[:1]).abs() < 1e-4
 # Which pixels did the clamp move? Those where r.x_gan[1:2] + d leaves [0, 1] in some
 # channel, with d = y[:1] - op.A(r.x_gan[1:2]).
-# show_faces({"truth x*": x[:1], "x_hat": r.x_hat[:1], "face 2's colors": other}, "...")
+# show_faces({"truth x*": x[:1], "x_hat": r.x_hat[:1],
+#             "face 2's colors": face2_colors}, "...")
 # ...
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
-other = op.blend(r.x_gan[1:2], y[:1])  # face 2's colors, face 1's brightness
-kept = (op.A(other) - y[:1]).abs() < 1e-4  # (1, 1, 64, 64): gray value kept
+face2_colors = op.blend(r.x_gan[1:2], y[:1])  # face 2's colors, face 1's brightness
+kept = (op.A(face2_colors) - y[:1]).abs() < 1e-4  # (1, 1, 64, 64): gray value kept
 exact = kept.float().mean().item()
 unclamped = r.x_gan[1:2] + (y[:1] - op.A(r.x_gan[1:2]))
 clamped = ((unclamped < 0) | (unclamped > 1)).any(dim=1, keepdim=True)
 assert exact > 0.5  # most pixels keep face 1's gray value exactly
 assert (kept | clamped).all()  # every other pixel is one that the clamp moved
 show_faces(
-    {"truth x*": x[:1], "x_hat": r.x_hat[:1], "face 2's colors": other},
+    {"truth x*": x[:1], "x_hat": r.x_hat[:1], "face 2's colors": face2_colors},
     "Two colorizations of the same gray image",
 )
 plt.show()
@@ -333,4 +415,50 @@ print(
     "every other pixel is one where the clamp to [0, 1] moved a channel. Up to that "
     "clamp, y cannot tell the two colorizations apart: only the prior chooses the "
     "colors."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "06.3",
+    face2_colors,
+    [
+        (
+            "one color face, (1, 3, 64, 64), values in [0, 1]",
+            lambda a: a.shape == (1, 3, 64, 64) and 0 <= a.min() and a.max() <= 1,
+        ),
+        (
+            "no channel at 0 or 1 (unclamped) on more than half of the pixels",
+            lambda a: ((a > 0) & (a < 1)).all(dim=1).float().mean() > 0.5,
+        ),
+        (
+            "face 1's gray image, within 1e-4, at every pixel with no channel at 0 or 1",
+            lambda a: (
+                (
+                    (op.A(a) - y[:1]).abs()[
+                        ((a > 0) & (a < 1)).all(dim=1, keepdim=True)
+                    ]
+                ).max()
+                < 1e-4
+            ),
+        ),
+        (
+            "face 2's colors (the Cb and Cr of r.x_gan[1:2]), within 1e-4, at every "
+            "pixel with no channel at 0 or 1",
+            lambda a: (
+                chroma_error(
+                    a * ((a > 0) & (a < 1)).all(dim=1, keepdim=True),
+                    r.x_gan[1:2] * ((a > 0) & (a < 1)).all(dim=1, keepdim=True),
+                )
+                < 1e-4
+            ),
+        ),
+    ],
+    mistakes={
+        "face 1's own colorization": r.x_hat[:1],
+        "face 2's raw G(ẑ), not blended": r.x_gan[1:2],
+        "face 1's colors with face 2's gray image": op.blend(r.x_gan[:1], y[1:2]),
+    },
 )

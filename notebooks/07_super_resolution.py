@@ -244,7 +244,7 @@ ends = by_p.final()
 assert ends[2.0]["prior_z"] < ends[1.0]["prior_z"]  # the prior counts for more
 balance
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## Summary
 #
 # In this notebook we have:
@@ -270,6 +270,7 @@ balance
 # both steps are projections onto convex sets that contain the truth.)
 
 # %% tags=["starter"]
+x_bp = ...  # your answer: x̂ back-projected and clamped, (N, 3, 64, 64) in [0, 1]
 # The residual y - op.A(r.x_hat) is 16x16; pixel replication brings it to 64x64:
 # F.interpolate(..., scale_factor=4, mode="nearest").
 # x_bp = (r.x_hat + ...).clamp(0, 1)
@@ -302,12 +303,66 @@ print(
 )
 
 # %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "07.1",
+    x_bp,
+    [
+        (
+            "shape (N, 3, 64, 64), values in [0, 1]",
+            lambda a: a.shape == x.shape and a.min() >= 0 and a.max() <= 1,
+        ),
+        (
+            "A of it is y, within 0.002 on average (only the clamp may move it off)",
+            lambda a: (op.A(a) - y).abs().mean() < 0.002,
+        ),
+        (
+            "x̂ plus one constant per 4x4 block and channel, wherever the clamp did "
+            "not act",
+            lambda a: (
+                (
+                    lambda d, m: (
+                        F.max_pool2d(d.where(m, -9), 4)
+                        + F.max_pool2d((-d).where(m, -9), 4)
+                    )
+                )(a - r.x_hat, (a > 0) & (a < 1))
+                < 1e-4
+            ).all(),
+        ),
+        (
+            "no farther from x̂ than the truth is, face by face (L2): it is x̂ "
+            "projected onto sets that hold the truth",
+            lambda a: (
+                (a - r.x_hat).flatten(1).norm(dim=1)
+                <= (x - r.x_hat).flatten(1).norm(dim=1) + 1e-4
+            ).all(),
+        ),
+        (
+            "a PSNR no lower than x̂'s on any face",
+            lambda a: (tl.psnr(a, x) >= tl.psnr(r.x_hat, x) - 1e-4).all(),
+        ),
+    ],
+    mistakes={
+        "x̂ itself": r.x_hat,
+        "bicubic upsampling of y": task_run.naive,
+        "the residual subtracted": (
+            r.x_hat - F.interpolate(y - op.A(r.x_hat), scale_factor=4, mode="nearest")
+        ).clamp(0, 1),
+        "without the clamp": r.x_hat
+        + F.interpolate(y - op.A(r.x_hat), scale_factor=4, mode="nearest"),
+    },
+)
+
+# %% [markdown]
 # ### Exercise 2: x2 super-resolution
 #
 # Restore the faces at x2 (`tl.make_operator("super_resolution", factor=2)`) and
 # compare with bicubic. Does the gap in PSNR shrink or grow?
 
 # %% tags=["starter"]
+lead = ...  # your answer: bicubic's minus the GAN's PSNR, dB: {"x2": .., "x4": ..}
 # op_2 = tl.make_operator("super_resolution", factor=2)
 # y_2 = op_2.corrupt(x)  # (N, 3, 32, 32)
 # r_2 = tl.restore(...)  # y_2, op_2, G, D and the same **fast settings
@@ -340,4 +395,50 @@ print(
     f"G, which sees every pixel, scores {ceiling:.2f} dB, and the GAN prior's answer, "
     "drawn by G, stays below it however much y tells; bicubic has no such cap, and "
     "with four times as many numbers in y it has a quarter as much to guess."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "07.2",
+    lead,
+    [
+        (
+            "two leads in dB, 'x2' and 'x4': bicubic's mean PSNR minus the GAN prior's",
+            lambda a: sorted(a) == ["x2", "x4"] and abs(a["x2"]) + abs(a["x4"]) < 40,
+        ),
+        (
+            "'x4' as in the table above, within 0.01 dB",
+            lambda a: (
+                abs(a["x4"] - (table["bicubic"]["PSNR"] - table["GAN x_hat"]["PSNR"]))
+                < 0.01
+            ),
+        ),
+        (
+            "'x2' puts the GAN prior's x2 PSNR (bicubic's at x2 minus the lead) within "
+            "2 dB of its x4 PSNR: G caps both",
+            lambda a: (
+                abs(
+                    (lambda o: tl.psnr(o.naive_inverse(o.corrupt(x)), x).mean())(
+                        tl.make_operator("super_resolution", factor=2)
+                    )
+                    - a["x2"]
+                    - table["GAN x_hat"]["PSNR"]
+                )
+                < 2
+            ),
+        ),
+    ],
+    mistakes={
+        "the GAN prior's PSNR minus bicubic's": {
+            "x2": -8.0,
+            "x4": table["GAN x_hat"]["PSNR"] - table["bicubic"]["PSNR"],
+        },
+        "the x4 lead for x2 too (no x2 run)": {
+            "x2": table["bicubic"]["PSNR"] - table["GAN x_hat"]["PSNR"],
+            "x4": table["bicubic"]["PSNR"] - table["GAN x_hat"]["PSNR"],
+        },
+    },
 )

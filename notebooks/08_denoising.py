@@ -299,7 +299,7 @@ lam_map = {"p = 2": 2 * sigma**2, "p = 1 (Laplace, same std)": b}
 tuned_lam = tl.TUNED_SETTINGS["denoising"].lam
 {**{k: round(v, 3) for k, v in lam_map.items()}, "tuned (p = 1)": tuned_lam}
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## Summary
 #
 # In this notebook we have:
@@ -325,6 +325,7 @@ tuned_lam = tl.TUNED_SETTINGS["denoising"].lam
 # and the restoration's PSNR change?
 
 # %% tags=["starter"]
+loss = ...  # your answer: dB lost by doubling σ, {"noisy": .., "gan": ..} (floats)
 # op_2 = tl.make_operator("denoising", sigma=0.2)
 # y_2 = op_2.corrupt(x, seed=0)
 # r_2 = tl.restore(...)  # y_2, op_2, G, D and the same **fast settings
@@ -361,6 +362,53 @@ print(
 )
 
 # %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "08.1",
+    loss,
+    [
+        (
+            "two losses in dB, 'noisy' and 'gan': the mean PSNR at σ = 0.1 minus that "
+            "at σ = 0.2",
+            lambda a: (
+                sorted(a) == ["gan", "noisy"] and abs(a["noisy"]) + abs(a["gan"]) < 40
+            ),
+        ),
+        (
+            "'noisy' is the noisy input's loss (y of seed 0 at both σ), within 0.01 dB",
+            lambda a: (
+                abs(
+                    a["noisy"]
+                    - noisy["PSNR"]
+                    + tl.psnr(
+                        tl.make_operator("denoising", sigma=0.2).corrupt(x, seed=0), x
+                    )
+                    .mean()
+                    .item()
+                )
+                < 0.01
+            ),
+        ),
+        (
+            "'gan' above -0.5 dB: twice the noise does not help the restoration",
+            lambda a: a["gan"] > -0.5,
+        ),
+        (
+            "'gan' under a quarter of 'noisy': G cannot draw noise, so more of it in y "
+            "moves G(ẑ) little",
+            lambda a: a["gan"] < a["noisy"] / 4,
+        ),
+    ],
+    mistakes={
+        "the 6.02 dB of a doubled σ, without the clip": {"noisy": 6.02, "gan": 0.3},
+        "gains, not losses (σ = 0.2 minus σ = 0.1)": {"noisy": -5.46, "gan": -0.3},
+        "the restoration losing as much as the input": {"noisy": 5.46, "gan": 5.46},
+    },
+)
+
+# %% [markdown]
 # ### Exercise 2: a classical baseline
 #
 # Blur the noisy image with a 3x3 box filter (`torch.nn.functional.avg_pool2d(y, 3,
@@ -368,6 +416,7 @@ print(
 # input and the GAN restoration.
 
 # %% tags=["starter"]
+psnr_box = ...  # your answer: the 3x3 box filter's mean PSNR, in dB (a float)
 # box = F.avg_pool2d(y, 3, stride=1, padding=1, count_include_pad=False)
 # Its PSNR: tl.psnr(box, x).mean(); the others are in the table above:
 # noisy["PSNR"], gan["PSNR"] and blend["PSNR"].
@@ -392,4 +441,50 @@ print(
     f"({noisy['PSNR']:.2f} dB) and {psnr_box - gan['PSNR']:+.2f} dB against the GAN "
     f"restoration ({gan['PSNR']:.2f} dB). Averaging 9 pixels divides the noise's "
     "variance by 9, and on smooth faces the blur it adds costs less than that."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "08.2",
+    psnr_box,
+    [
+        ("a mean PSNR in dB, a float between 10 and 40", lambda a: 10 < a < 40),
+        (
+            "above the noisy input's: an average of 9 pixels divides the noise's "
+            "variance by 9",
+            lambda a: a > noisy["PSNR"],
+        ),
+        (
+            "within 0.01 dB of the same filter built another way: a 3x3 convolution "
+            "with ones, divided by the number of pixels it covers",
+            lambda a: (
+                abs(
+                    a
+                    - (
+                        lambda w: tl.psnr(
+                            F.conv2d(y, w, padding=1, groups=3)
+                            / F.conv2d(torch.ones_like(y), w, padding=1, groups=3),
+                            x,
+                        )
+                    )(torch.ones(3, 1, 3, 3, device=y.device))
+                    .mean()
+                    .item()
+                )
+                < 0.01
+            ),
+        ),
+    ],
+    mistakes={
+        "the noisy input's own PSNR": noisy["PSNR"],
+        "zero padding counted at the border (count_include_pad left on)": tl.psnr(
+            F.avg_pool2d(y, 3, stride=1, padding=1), x
+        )
+        .mean()
+        .item(),
+        "theory's 10 log10(9) = 9.54 dB added to the noisy input's PSNR": noisy["PSNR"]
+        + 9.54,
+    },
 )

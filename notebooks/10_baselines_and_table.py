@@ -149,7 +149,7 @@ for method in ("tv", "lowrank", "sparse", "gan"):
     )
 {m: round(few[(m, "inpainting")]["psnr"], 2) for m in ("naive", "tv", "gan")}
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## The full table: 460 test faces
 #
 # The committed run (`data/results/`; data/README.md gives the command and device)
@@ -529,7 +529,7 @@ for start in (0, 6):  # two figures of six pairs, big enough to judge
     )
     plt.show()
 
-# %% [markdown]
+# %% [markdown] tags=["slide"]
 # ## Summary
 #
 # In this notebook we have:
@@ -557,6 +557,7 @@ for start in (0, 6):  # two figures of six pairs, big enough to judge
 # find the colored faces more real than the gray ones, and which has the higher PSNR?
 
 # %% tags=["starter"]
+color_scores = ...  # your answer: method -> (PSNR, logit, sharpness), a dict
 # color_scores = realism(runs["colorization"][2])  # method -> (PSNR, logit, sharpness)
 # Compare color_scores["gan"] with color_scores["naive"] (the gray image), and D's
 # logit with truth_logit, the truth's.
@@ -569,12 +570,59 @@ with torch.no_grad():
     color_scores["naive"],
     color_scores["gan"],
 )
+# measured (GAN prior, gray, truth): logit -1.73, -3.77, +0.22 and PSNR 28.27 against
+# 19.50 dB (fast); -1.92, -3.55, +0.11 and 27.82 against 19.24 dB (real)
+assert logit_gray + 1 < logit_gan < truth_logit  # more real to D, short of the truth
+assert p_gan > p_gray + 3
 print(
-    f"D's mean logit is {logit_gan:.2f} for the GAN prior's colors and {logit_gray:.2f} "
-    f"for the gray faces (the truth: {truth_logit:.2f}), so D finds the colored faces "
-    f"{'more' if logit_gan > logit_gray else 'less'} real; the PSNR is {p_gan:.2f} dB "
-    f"against {p_gray:.2f} dB, so the GAN prior also has the "
-    f"{'higher' if p_gan > p_gray else 'lower'} PSNR."
+    f"D's mean logit is {logit_gan:.2f} for the GAN prior's colors and "
+    f"{logit_gray:.2f} for the gray faces (the truth: {truth_logit:.2f}): D finds the "
+    "colored faces more real, if less than the truth. The GAN prior also has the "
+    "higher PSNR, "
+    f"{p_gan:.2f} dB against {p_gray:.2f} dB: on colorization, unlike "
+    "super-resolution, distortion and D's realism agree."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "10.1",
+    color_scores,
+    [
+        (
+            "a dict with 'naive' (the gray faces) and 'gan', each a triple (PSNR in "
+            "dB, D's mean logit, sharpness / truth's)",
+            lambda a: (
+                sorted(a) == ["gan", "naive"] and len(a["gan"]) == 3 == len(a["naive"])
+            ),
+        ),
+        (
+            "the PSNRs of the gray faces and of the GAN prior's colorization, within "
+            "0.01 dB",
+            lambda a: (
+                abs(a["naive"][0] - tl.psnr(color_answers["naive"], x).mean()) < 0.01
+                and abs(a["gan"][0] - tl.psnr(color_answers["gan"], x).mean()) < 0.01
+            ),
+        ),
+        (
+            "D's mean logits on the same two, within 0.01",
+            lambda a: (
+                abs(a["naive"][1] - D(color_answers["naive"]).mean()) < 0.01
+                and abs(a["gan"][1] - D(color_answers["gan"]).mean()) < 0.01
+            ),
+        ),
+    ],
+    mistakes={
+        "super-resolution's scores, not colorization's": {
+            "naive": scores["super_resolution"]["naive"],
+            "gan": scores["super_resolution"]["gan"],
+        },
+        "the gray faces and the GAN prior swapped": (
+            lambda c: {"naive": c["gan"], "gan": c["naive"]}
+        )(realism(runs["colorization"][2])),
+    },
 )
 
 # %% [markdown]
@@ -585,6 +633,8 @@ print(
 # compare PSNR and sharpness.
 
 # %% tags=["starter"]
+tv_scores = ...  # your answer: {factor: (PSNR in dB, sharpness / truth's)}, a dict
+# over the factors 0.1, 1 and 10 of the tuned λ.
 # lam_tv = baseline_defaults("tv", "super_resolution")["lam"]  # the tuned λ
 # y is face 1's low-resolution y and op the super-resolution operator (above):
 # tv_answers = {f: restore_baseline("tv", y, op, lam=f * lam_tv) for f in (0.1, 1, 10)}
@@ -604,14 +654,81 @@ showcase.show_against_truth(
 plt.show()
 psnr_tv = [tl.psnr(v, x[:1]).item() for v in tv_answers.values()]
 sharp_tv = [(sharpness(v) / sharpness(x[:1])).item() for v in tv_answers.values()]
-steady = sharp_tv[0] > sharp_tv[1] > sharp_tv[2]
+tv_scores = dict(zip(factors, zip(psnr_tv, sharp_tv)))
+# TV needs no GAN: the same in both modes, PSNR 28.24, 27.69, 26.90 dB and sharpness
+# 0.60, 0.58, 0.49 of the truth's
+assert sharp_tv[0] > sharp_tv[1] > sharp_tv[2]  # TV charges every edge by its length
+assert psnr_tv[0] > psnr_tv[1] > psnr_tv[2]
 print(
     f"At a tenth, once and ten times the tuned λ, TV scores {psnr_tv[0]:.2f}, "
     f"{psnr_tv[1]:.2f} and {psnr_tv[2]:.2f} dB, with {sharp_tv[0]:.2f}, "
     f"{sharp_tv[1]:.2f} and {sharp_tv[2]:.2f} of the truth's sharpness. Sharpness "
-    f"{'falls as λ grows' if steady else 'does not fall steadily with λ'}, and the "
-    f"tuned λ {'has' if psnr_tv[1] == max(psnr_tv) else 'does not have'} the best "
-    "PSNR of the three."
+    "falls as λ grows, since TV charges every edge by its length, and PSNR falls "
+    "with it: on this face the tuned λ does not have the best PSNR of the three, "
+    "and a larger λ buys flatness at the cost of fidelity."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "10.2",
+    tv_scores,
+    [
+        (
+            "a dict over the factors 0.1, 1 and 10, each (PSNR in dB, sharpness / "
+            "truth's)",
+            lambda a: sorted(a) == [0.1, 1, 10] and len(a[1]) == 2,
+        ),
+        (
+            "at the tuned λ, TV's super-resolution of face 1 in the rerun above "
+            "(runs), within 0.01 dB and 0.01",
+            lambda a: (
+                lambda v: (
+                    abs(a[1][0] - tl.psnr(v, x[:1]).item()) < 0.01
+                    and abs(a[1][1] - (sharpness(v) / sharpness(x[:1])).item()) < 0.01
+                )
+            )(runs["super_resolution"][2]["tv"][:1]),
+        ),
+        (
+            "sharpness in the order TV's penalty sets: the larger λ, the flatter",
+            lambda a: a[0.1][1] > a[1][1] > a[10][1],
+        ),
+        (
+            "at a tenth and ten times the tuned λ, TV's PSNR, within 0.01 dB",
+            lambda a: all(
+                map(
+                    lambda f, lam: (
+                        abs(
+                            a[f][0]
+                            - tl.psnr(restore_baseline("tv", y, op, lam=f * lam), x[:1])
+                        )
+                        < 0.01
+                    ),
+                    (0.1, 10),
+                    [baseline_defaults("tv", "super_resolution")["lam"]] * 2,
+                )
+            ),
+        ),
+    ],
+    mistakes={
+        "PSNR and sharpness swapped": {
+            0.1: (0.60, 28.24),
+            1: (0.58, 27.69),
+            10: (0.49, 26.90),
+        },
+        "λ x 10 filed under 0.1": {
+            0.1: (26.90, 0.49),
+            1: (27.69, 0.58),
+            10: (28.24, 0.60),
+        },
+        "the tuned λ for all three (lam= left out)": {
+            0.1: (27.69, 0.58),
+            1: (27.69, 0.58),
+            10: (27.69, 0.58),
+        },
+    },
 )
 
 # %% [markdown]
@@ -622,6 +739,7 @@ print(
 # Judge first, then read the key.
 
 # %% tags=["starter"]
+sides = ...  # your answer: [left, right], two (12, 3, 64, 64) tensors
 # pair_bicubic = {"gan": pair["gan"], "bicubic": op.naive_inverse(y_blind)}
 # order_bicubic = [random.Random(100 + k).sample(list(pair_bicubic), 2) for k in ...]
 # Build left and right as above, show them with show_faces, and only then:
@@ -650,4 +768,38 @@ print(
     f"Bicubic has the higher PSNR on {psnr_wins} of {len(x_blind)} faces and the GAN "
     f"prior the sharper image on {sharper}; run blind_key(pair_bicubic, order_bicubic) "
     "to count your picks of the GAN prior and see which of the two your eye followed."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "10.3",
+    sides,
+    [
+        (
+            "two tensors, left and right, each (12, 3, 64, 64)",
+            lambda a: len(a) == 2 and a[0].shape == a[1].shape == x_blind.shape,
+        ),
+        (
+            "each pair is the GAN prior's face and bicubic's, one on each side",
+            lambda a: (
+                lambda g, b: (
+                    ((a[0] == g) & (a[1] == b)).flatten(1).all(1)
+                    | ((a[0] == b) & (a[1] == g)).flatten(1).all(1)
+                ).all()
+            )(pair["gan"], op.naive_inverse(y_blind)),
+        ),
+        (
+            "in a random order: the GAN prior on the left in some pairs, on the right "
+            "in others",
+            lambda a: 0 < (a[0] == pair["gan"]).flatten(1).all(1).sum() < len(x_blind),
+        ),
+    ],
+    mistakes={
+        "the GAN prior always on the left": [pair["gan"], op.naive_inverse(y_blind)],
+        "the first comparison's sides (the best hand-made prior)": [left, right],
+        "the GAN prior on both sides": [pair["gan"], pair["gan"]],
+    },
 )

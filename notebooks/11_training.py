@@ -410,6 +410,7 @@ assert (
 # the samples with those above.
 
 # %% tags=["starter"]
+swd_of = ...  # your answer: SWD x 1000 to real_b, {"averaged": .., "plain": ..}
 # The config of the live run above, with the average switched off:
 # plain_config = TrainConfig(epochs=config.epochs, batch_size=32, seed=0, ema_decay=...)
 # G_plain, _, _ = train(
@@ -417,6 +418,7 @@ assert (
 # )
 # show_samples(G_plain, "16 samples without weight averaging")
 # For a number beside the pictures: 32 samples of each generator from the same z,
+# z_swd = torch.randn(32, 100, generator=torch.Generator().manual_seed(1)).to(device)
 # scored against real_b with swd(..., real_b, per_image=64, directions=128)["swd"].
 # ...
 
@@ -432,12 +434,79 @@ with torch.no_grad():
         name: swd(gen.eval()(z_swd).cpu(), real_b, per_image=64, directions=128)["swd"]
         for name, gen in {"averaged": G, "plain": G_plain}.items()
     }
-closer = "closer to" if swd_of["plain"] < swd_of["averaged"] else "farther from"
+# measured (averaged, plain): 181.1, 181.6 (fast, 2 epochs); 187.7, 190.4 (real, 10
+# epochs); the untrained generator 196.8, two real sets 52.6
+floor_swd = distances["real faces"]["swd"]
+assert min(swd_of.values()) > 2 * floor_swd  # neither has learned faces yet
+difference = swd_of["plain"] - swd_of["averaged"]
+assert abs(difference) < 0.1 * (
+    swd_of["averaged"] - floor_swd
+)  # and they differ little
 print(
     f"Without the average the samples score SWD {swd_of['plain']:.1f} against "
-    f"{swd_of['averaged']:.1f} for the averaged generator above: {closer} real faces, "
-    f"after {plain_config.epochs} epochs on 64 faces. SWD on 32 samples is a rough "
+    f"{swd_of['averaged']:.1f} for the averaged generator above (plain minus "
+    f"averaged: {difference:+.1f}), after {plain_config.epochs} epochs on 64 faces. "
+    "Both are far nearer the untrained generator's "
+    f"{distances['untrained G']['swd']:.1f} than the {floor_swd:.1f} of two real "
+    "sets: so few steps teach neither generator faces, and the two differ by less "
+    "than a tenth of their distance to that floor. SWD on 32 samples is a rough "
     "measure: compare the two grids as well."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "11.1",
+    swd_of,
+    [
+        (
+            "two SWDs x 1000 (positive floats), 'averaged' and 'plain'",
+            lambda a: sorted(a) == ["averaged", "plain"] and min(a.values()) > 0,
+        ),
+        (
+            "'plain' is another generator's: not the averaged one's SWD",
+            lambda a: abs(a["plain"] - a["averaged"]) > 0.01,
+        ),
+        (
+            "'plain' more than twice the floor of two real sets, like 'averaged': so "
+            "few steps on 64 faces teach no generator faces",
+            lambda a: a["plain"] > 2 * distances["real faces"]["swd"],
+        ),
+        (
+            "'averaged' is the SWD of G, the averaged generator of the live run, on 32 "
+            "samples from the seed-1 z, within 0.01",
+            lambda a: (
+                abs(
+                    a["averaged"]
+                    - swd(
+                        G.eval()(
+                            torch.randn(
+                                32, 100, generator=torch.Generator().manual_seed(1)
+                            ).to(device)
+                        )
+                        .detach()
+                        .cpu(),
+                        real_b,
+                        per_image=64,
+                        directions=128,
+                    )["swd"]
+                )
+                < 0.01
+            ),
+        ),
+    ],
+    mistakes={
+        "G scored twice (G in place of G_plain)": {
+            "averaged": 187.7,
+            "plain": 187.7,
+        },
+        "the shipped generator's SWD for the plain one": {
+            "averaged": 187.7,
+            "plain": distances["shipped G"]["swd"],
+        },
+    },
 )
 
 # %% [markdown]
@@ -450,7 +519,9 @@ print(
 # epoch to ship?
 
 # %% tags=["starter"]
-# log is a list of rows, one per epoch: {"epoch": ..., "acc_fake": ..., "swd_plain": ...}.
+corr = ...  # your answer: Pearson's r of three pairs of columns, a dict keyed
+# "acc_fake, swd_plain", "epoch, acc_fake" and "epoch, swd_plain".
+# log: a list of rows, one per epoch: {"epoch": ..., "acc_fake": ..., "swd_plain": ...}
 # def correlation(a, b):  # Pearson's r of two lists of numbers
 #     a, b = torch.tensor(a), torch.tensor(b)
 #     ...
@@ -466,20 +537,80 @@ def correlation(a, b):  # Pearson's r
 
 
 column = {k: [row[k] for row in log] for k in ("epoch", "acc_fake", "swd_plain")}
-r = {
+corr = {
     "acc_fake, swd_plain": correlation(column["acc_fake"], column["swd_plain"]),
     "epoch, acc_fake": correlation(column["epoch"], column["acc_fake"]),
     "epoch, swd_plain": correlation(column["epoch"], column["swd_plain"]),
 }
 # measured on the shipped log: -0.32, +0.61, -0.59
-assert r["epoch, swd_plain"] < -0.3 and r["epoch, acc_fake"] > 0.3  # both improve
-assert r["acc_fake, swd_plain"] < 0  # a better G goes with a more accurate D
+assert corr["epoch, swd_plain"] < -0.3  # G improves ...
+assert corr["epoch, acc_fake"] > 0.3  # ... and so does D
+assert corr["acc_fake, swd_plain"] < 0  # a better G goes with a more accurate D
 print(
-    f"Over the run G gets better (SWD against the epoch: r = {r['epoch, swd_plain']:+.2f}) "
-    f"and so does D (its accuracy on G's faces against the epoch: "
-    f"r = {r['epoch, acc_fake']:+.2f}); across epochs, D's accuracy and G's SWD "
-    f"correlate at r = {r['acc_fake, swd_plain']:+.2f}: the better G, the *more* "
-    "accurate D, not the less. D's accuracy measures the state of the game between "
-    "the two networks, not G's quality; a measure against real faces (SWD, this "
-    "notebook's choice) must pick the epoch to ship."
+    "Over the run G gets better (SWD against the epoch: "
+    f"r = {corr['epoch, swd_plain']:+.2f}) and so does D (its accuracy on G's faces "
+    f"against the epoch: r = {corr['epoch, acc_fake']:+.2f}); across epochs, D's "
+    f"accuracy and G's SWD correlate at r = {corr['acc_fake, swd_plain']:+.2f}: the "
+    "better G, the *more* accurate D, not the less. D's accuracy measures the state "
+    "of the game between the two networks, not G's quality; a measure against real "
+    "faces (SWD, this notebook's choice) must pick the epoch to ship."
+)
+
+# %% [markdown]
+# Check your answer (the check says whether it is right, not what it is):
+
+# %% jupyter={"source_hidden": true} tags=["check"]
+tl.check_answer(
+    "11.2",
+    corr,
+    [
+        (
+            "three correlations in [-1, 1], keyed by their pairs of columns",
+            lambda a: (
+                sorted(a)
+                == ["acc_fake, swd_plain", "epoch, acc_fake", "epoch, swd_plain"]
+                and max(map(abs, a.values())) <= 1
+            ),
+        ),
+        (
+            "each within 0.001 of torch.corrcoef over the log's columns",
+            lambda a: (
+                lambda c: (
+                    abs(a["epoch, acc_fake"] - c[0, 1]) < 1e-3
+                    and abs(a["epoch, swd_plain"] - c[0, 2]) < 1e-3
+                    and abs(a["acc_fake, swd_plain"] - c[1, 2]) < 1e-3
+                )
+            )(
+                torch.tensor(
+                    list(
+                        map(
+                            lambda row: [
+                                row["epoch"],
+                                row["acc_fake"],
+                                row["swd_plain"],
+                            ],
+                            log,
+                        )
+                    )
+                ).T.corrcoef()
+            ),
+        ),
+    ],
+    mistakes={
+        "D's accuracy on real faces (acc_real) for acc_fake": {
+            "acc_fake, swd_plain": -0.42,
+            "epoch, acc_fake": 0.71,
+            "epoch, swd_plain": -0.59,
+        },
+        "covariances, not correlations": {
+            "acc_fake, swd_plain": -0.234,
+            "epoch, acc_fake": 0.619,
+            "epoch, swd_plain": -360.9,
+        },
+        "each sign flipped": {
+            "acc_fake, swd_plain": 0.32,
+            "epoch, acc_fake": -0.61,
+            "epoch, swd_plain": 0.59,
+        },
+    },
 )

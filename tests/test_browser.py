@@ -75,7 +75,9 @@ def lab(tmp_path):
         path.parent.mkdir(parents=True)
         path.write_text(value)
     port, token = _free_port(), "browser-test-token"
-    env = os.environ | {
+    # a live kernel: no static explorer, even where make test set it for nbval's kernels
+    live = {k: v for k, v in os.environ.items() if k != "TUTORIAL_STATIC"}
+    env = live | {
         # TUTORIAL_BROWSER_REAL=1: the real settings, to measure latencies as a student
         # meets them (minutes); the suite runs the fast mode
         "TUTORIAL_FAST": "1" if env_fast() else "0",

@@ -23,7 +23,7 @@ from tutorial_lib.handout import NOTEBOOKS
 pytestmark = pytest.mark.site
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "site-fast"))
+SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "site-fast")).resolve()
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NAMES = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 EXPLORERS = [
