@@ -54,7 +54,7 @@ test: install-test lint
 		tests/test_site.py
 
 # The rendered course with the real settings: every notebook run top to bottom (two at
-# a time; executions are cached, so a rebuild reruns only changed notebooks), then
+# a time; a rebuild reruns only notebooks whose code changed), then
 # _build/site/index.html. About as long as make test-real the first time.
 site: install-test
 	$(BIN)/python docs/build_site.py --out _build/site

@@ -2,15 +2,17 @@
 
     python docs/build_site.py                       # make site: runs every notebook, real settings
     python docs/build_site.py --executed _build/executed --out _build/site-fast
-                                                    # make test: notebooks nbval already ran
+                                                    # make test: the notebooks nbval ran
 
-The pages are staged in ``<out>-src/`` (docs/*.md, and the notebooks: copies of
-notebooks/ to be executed by MyST-NB, or the executed copies that nbval kept, see the
-root conftest.py) and built with Sphinx and MyST-NB (docs/conf.py says why those), with
-warnings as errors, so that a broken link or a failing cell fails the build and names
-its page. Executions are cached per settings (``_build/site-cache-real``, ``-fast``):
-a rebuild runs only the notebooks whose code changed. The site's front page is
-``<out>/index.html``.
+Three steps. Run: each notebook top to bottom in a fresh kernel with
+``TUTORIAL_STATIC=1`` (explorers draw a strip of frames), two at a time, into
+``_build/executed-real/`` (or ``-fast/`` under TUTORIAL_FAST=1); a notebook whose code
+has not changed since its last run there is not run again. With ``--executed`` this
+step is skipped: the root conftest.py keeps the notebooks that nbval ran. Stage: the
+pages in ``<out>-src/``, docs/*.md and the executed notebooks with solutions and checks
+folded and widgets described (no kernel, no widget). Render: Sphinx with MyST-NB
+(docs/conf.py says why), warnings as errors, so that a broken link fails the build
+and names its page. The site's front page is ``<out>/index.html``.
 """
 
 from __future__ import annotations
@@ -20,18 +22,59 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 NOTEBOOKS = ROOT / "notebooks"
+WIDGET = "application/vnd.jupyter.widget-view+json"
+STILL_WIDGET = (
+    "<small><i>A widget (a slider, a button, an upload) stands here in the notebook; "
+    "it needs a running kernel: open the notebook to use it.</i></small>"
+)
 
 
 def notebook_names() -> list[str]:
     """The course's notebooks, NN_name.ipynb, in order."""
     return sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _code(notebook) -> list[str]:
+    return [c.source for c in notebook.cells if c.cell_type == "code"]
+
+
+def run_one(name: str, out: Path) -> str:
+    """Execute notebooks/<name> into ``out``, unless its code ran there already."""
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    done = out / name
+    if done.exists() and _code(nbformat.read(done, as_version=4)) == _code(notebook):
+        return f"{name}: unchanged since its last run, kept"
+    client = NotebookClient(
+        notebook,
+        timeout=1800,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError as error:  # its message holds the cell and traceback
+        raise RuntimeError(f"{name} failed in a cell:\n{error}") from None
+    nbformat.write(notebook, done)
+    return f"{name}: run"
+
+
+def run_all(out: Path, jobs: int) -> None:
+    """Execute every notebook into ``out`` (static explorers, one thread per kernel)."""
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.update(TUTORIAL_STATIC="1", OMP_NUM_THREADS="1")  # the kernels inherit
+    with ProcessPoolExecutor(jobs) as pool:
+        for said in pool.map(run_one, notebook_names(), [out] * len(notebook_names())):
+            print(said, flush=True)
 
 
 def check_executed(folder: Path) -> None:
@@ -44,25 +87,20 @@ def check_executed(folder: Path) -> None:
         )
     for name in notebook_names():
         cells = nbformat.read(folder / name, as_version=4).cells
-        unrun = [
-            i for i, c in enumerate(cells) if c.cell_type == "code" and not c.outputs
-        ]
+        code = [c for c in cells if c.cell_type == "code"]
         # a cell may print nothing, but a notebook with no output at all was not run
-        if len(unrun) == sum(c.cell_type == "code" for c in cells):
+        if not any(c.outputs for c in code):
             raise ValueError(f"{folder / name} has no outputs: it was not executed")
 
 
-def stage(source: Path, executed: Path | None) -> None:
-    """Fill ``source`` with the pages: docs/*.md and the notebooks (run or to run)."""
-    if source.exists():
-        shutil.rmtree(source)
-    (source / "docs").mkdir(parents=True)
-    (source / "notebooks").mkdir()
-    for page in DOCS.glob("*.md"):
-        shutil.copy(page, source / "docs" / page.name)
-    for name in notebook_names():
-        notebook = nbformat.read((executed or NOTEBOOKS) / name, as_version=4)
-        nbformat.write(fold_answers(notebook), source / "notebooks" / name)
+def still_widgets(notebook):
+    """A widget's output says what it is instead of its Python repr, which is all a
+    page without a kernel could show ("VBox(children=(FloatSlider(...")."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if WIDGET in output.get("data", {}):
+                output["data"] = {"text/html": STILL_WIDGET}
+    return notebook
 
 
 def fold_answers(notebook):
@@ -76,22 +114,32 @@ def fold_answers(notebook):
     return notebook
 
 
+def stage(source: Path, executed: Path) -> None:
+    """Fill ``source`` with the pages: docs/*.md and the executed notebooks."""
+    if source.exists():
+        shutil.rmtree(source)
+    (source / "docs").mkdir(parents=True)
+    (source / "notebooks").mkdir()
+    for page in DOCS.glob("*.md"):
+        shutil.copy(page, source / "docs" / page.name)
+    for name in notebook_names():
+        notebook = nbformat.read(executed / name, as_version=4)
+        page = still_widgets(fold_answers(notebook))
+        nbformat.write(page, source / "notebooks" / name)
+
+
 def build(out: Path, executed: Path | None = None, jobs: int = 2) -> Path:
     """Build the site into ``out``; return its front page. See the module docstring."""
-    if executed is not None:
-        check_executed(executed)
+    if executed is None:
+        fast = os.environ.get("TUTORIAL_FAST", "0") not in ("", "0")
+        executed = ROOT / "_build" / f"executed-{'fast' if fast else 'real'}"
+        run_all(executed, jobs)
+    check_executed(executed)
     source = out.with_name(out.name + "-src")
     stage(source, executed)
-    fast = os.environ.get("TUTORIAL_FAST", "0") not in ("", "0")
-    env = os.environ | {
-        "SITE_EXECUTION": "off" if executed else "cache",
-        "SITE_CACHE": str(ROOT / "_build" / f"site-cache-{'fast' if fast else 'real'}"),
-        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),  # one per kernel
-    }
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(DOCS)]
-    command += ["-j", str(jobs), "-W", "--keep-going", "-q", str(source), str(out)]
-    result = subprocess.run(command, env=env)
-    if result.returncode != 0:
+    command += ["-W", "--keep-going", "-q", str(source), str(out)]
+    if subprocess.run(command).returncode != 0:
         raise SystemExit(
             "error: the site's build failed (the messages above name the page)"
         )
@@ -108,7 +156,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     try:
         front = build(args.out, args.executed, args.jobs)
-    except ValueError as error:
+    except (ValueError, RuntimeError) as error:
         raise SystemExit(f"error: {error}") from None
     print(f"The site: {front}")
 

@@ -1,15 +1,12 @@
 """Sphinx configuration of the rendered course: `make site` (docs/build_site.py).
 
-The source directory is the repository's root, so that the notebooks are rendered from
-where they live (notebooks/NN_*.ipynb, executed by MyST-NB at build time) beside the
-pages of docs/. Why Sphinx with MyST-NB: it is the engine under Jupyter Book 1,
+The source directory is staged by docs/build_site.py: docs/*.md and the executed
+notebooks, in the repository's layout (docs/, notebooks/). Why Sphinx with MyST-NB: it is the engine under Jupyter Book 1,
 maintained by the Executable Books project, pure Python (it installs from PyPI like the
-rest of the course, no Node), executes the notebooks itself with one error message per
-failing cell, caches executions, and with ``-W`` turns every broken cross-reference
-into a failed build.
+rest of the course, no Node), renders every output type a notebook holds (figures,
+HTML tables, math), folds cells by tag, and with ``-W`` turns every broken
+cross-reference into a failed build.
 """
-
-import os
 
 project = "Image restoration with a GAN prior"
 author = "the tutorial_lib authors"
@@ -17,20 +14,13 @@ copyright = "2026, " + author
 root_doc = "docs/index"
 extensions = ["myst_nb"]
 include_patterns = ["docs/*.md", "notebooks/[0-9][0-9]_*.ipynb"]
-exclude_patterns = ["_build", ".venv", "**/.ipynb_checkpoints"]
+exclude_patterns = ["**/.ipynb_checkpoints"]
 
-# Execution: every notebook runs top to bottom in a fresh kernel, in the directory it
-# lives in. The kernels inherit this process's environment: TUTORIAL_FAST (set by the
-# caller) picks fast or real settings, and TUTORIAL_STATIC makes the explorers draw a
-# strip of frames, since nobody can move a slider on a static page.
-os.environ["TUTORIAL_STATIC"] = "1"
-nb_execution_mode = os.environ.get("SITE_EXECUTION", "cache")
-nb_execution_cache_path = os.environ.get("SITE_CACHE", "_build/site-cache")
-nb_execution_timeout = 1800  # seconds per cell; notebook 04's slowest is about 60 s
-nb_execution_raise_on_error = True  # a failing cell fails the build, named
-nb_execution_show_tb = True
-# A widget needs its kernel: on the page its place stays empty (the explorers show
-# frames instead, tutorial_lib.widgets).
+# The notebooks come executed (docs/build_site.py runs them, or takes those nbval ran):
+# MyST-NB renders what they hold and runs nothing.
+nb_execution_mode = "off"
+# A widget needs its kernel: build_site.py puts a sentence in its place (and the
+# explorers draw frames instead, tutorial_lib.widgets).
 nb_mime_priority_overrides = [
     ("html", "application/vnd.jupyter.widget-view+json", None),
     ("html", "application/vnd.jupyter.widget-state+json", None),
@@ -41,5 +31,7 @@ suppress_warnings = ["mystnb.unknown_mime_type"]
 
 html_theme = "sphinx_book_theme"
 html_title = project
+html_static_path = ["_static"]
+html_css_files = ["course.css"]  # long printed lines wrap
 html_extra_path = ["_redirect"]  # index.html at the site's root -> the landing page
 html_theme_options = {"show_toc_level": 2, "use_download_button": True}

@@ -13,7 +13,7 @@ BOUND = [  # 01.2: 10 log10(64) = 18.06 dB
 
 
 def test_a_right_answer_passes_and_says_what_was_checked(capsys):
-    assert tl.check_answer("01.2", 18.06, BOUND, mistakes={"1/64": 1 / 64}) is True
+    tl.check_answer("01.2", 18.06, BOUND, mistakes={"1/64": 1 / 64})
     said = capsys.readouterr().out
     assert said.startswith("Exercise 01.2: right")
     assert "between 10 and 40" in said and "rules out: 1/64" in said
@@ -31,11 +31,11 @@ def test_a_requirement_that_cannot_be_evaluated_is_a_miss():
     shape = [("shape (1, 3, 64, 64)", lambda x: x.shape == (1, 3, 64, 64))]
     with pytest.raises(WrongAnswer, match="shape"):
         tl.check_answer("05.1", 3.0, shape)  # a float has no .shape
-    assert tl.check_answer("05.1", torch.zeros(1, 3, 64, 64), shape)
+    tl.check_answer("05.1", torch.zeros(1, 3, 64, 64), shape)  # no error
 
 
 def test_no_answer_yet_is_said_not_raised(capsys):
-    assert tl.check_answer("01.2", ..., BOUND) is False
+    tl.check_answer("01.2", ..., BOUND)  # no error
     assert "no answer yet" in capsys.readouterr().out
 
 
@@ -43,4 +43,4 @@ def test_a_check_that_accepts_a_known_mistake_is_broken():
     loose = BOUND[:1]  # 20 log10(5) = 13.98 dB also lies between 10 and 40
     with pytest.raises(BrokenCheck, match="20 log10"):
         tl.check_answer("01.2", 18.06, loose, mistakes={"20 log10(5)": 13.98})
-    assert tl.check_answer("01.2", 18.06, BOUND, mistakes={"20 log10(5)": 13.98})
+    tl.check_answer("01.2", 18.06, BOUND, mistakes={"20 log10(5)": 13.98})  # no error

@@ -53,3 +53,16 @@ def test_solutions_and_checks_are_folded_on_the_page_and_nothing_else():
     folded = build_site.fold_answers(nbformat.v4.new_notebook(cells=cells))
     tags = [c.metadata.get("tags", []) for c in folded.cells]
     assert tags == [[], ["solution", "hide-input"], ["check", "hide-input"]]
+
+
+def test_a_widget_says_what_it_is_instead_of_its_repr():
+    widget = nbformat.v4.new_output(
+        "display_data",
+        data={"text/plain": "VBox(children=(FloatSlider(...)))", build_site.WIDGET: {}},
+    )
+    figure = nbformat.v4.new_output("display_data", data={"image/png": "iVBOR"})
+    cell = nbformat.v4.new_code_cell("box", outputs=[widget, figure])
+    page = build_site.still_widgets(nbformat.v4.new_notebook(cells=[cell]))
+    first, second = page.cells[0].outputs
+    assert first["data"] == {"text/html": build_site.STILL_WIDGET}
+    assert second["data"] == {"image/png": "iVBOR"}  # everything else untouched

@@ -56,22 +56,20 @@ def check_answer(
     answer,
     requirements: list[Requirement],
     mistakes: dict[str, Any] | None = None,
-) -> bool:
+) -> None:
     """Say whether ``answer`` meets every requirement; raise WrongAnswer if not.
 
     exercise: its label, "NN.k" (notebook NN, exercise k). answer: the starter's name;
-    ``...`` (the starter's placeholder) means not answered yet: the check says so and
-    returns False instead of raising, so that a student copy still runs top to bottom.
+    ``...`` (the starter's placeholder) means not answered yet: the check says so
+    instead of raising, so that a student copy still runs top to bottom.
     requirements: (description, predicate) pairs, checked in order. mistakes: wrong
     answers, by description, that the requirements must reject (else BrokenCheck).
-    Returns True for a right answer.
+    Returns nothing (a check cell's output is its sentence, no stray True).
 
     >>> check_answer("00.1", 4, [("even", lambda a: a % 2 == 0)], {"an odd number": 3})
     Exercise 00.1: right (even; and it rules out: an odd number).
-    True
     >>> check_answer("00.1", ..., [("even", lambda a: a % 2 == 0)])
     Exercise 00.1: no answer yet: replace the ... in its starter cell and run it.
-    False
     >>> check_answer("00.1", 5, [("even", lambda a: a % 2 == 0)])
     Traceback (most recent call last):
         ...
@@ -82,7 +80,7 @@ def check_answer(
             f"Exercise {exercise}: no answer yet: replace the ... in its starter cell "
             "and run it."
         )
-        return False
+        return
     missed = first_miss(answer, requirements)
     if missed is not None:
         raise WrongAnswer(
@@ -101,4 +99,3 @@ def check_answer(
     said = "; ".join(d for d, _ in requirements)
     ruled_out = f"; and it rules out: {', '.join(mistakes)}" if mistakes else ""
     print(f"Exercise {exercise}: right ({said}{ruled_out}).")
-    return True
