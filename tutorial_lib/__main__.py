@@ -7,6 +7,7 @@ restore       restore a face image with the GAN prior (optionally corrupting it 
 table         the paper's table: every method on every task, ours beside the paper's
 dictionary    learn the patch dictionary of the sparse-coding baseline (K-SVD)
 encoder       train the encoder that starts restore()'s search (init="encoder")
+direct        train the direct network of one task (slide 5's other family)
 calibrate     train D further against the final G: the D the prior's derivation assumes
 handout       student copies of the notebooks, without the solution cells
 slides        the lecture's figures at projector size and a reveal.js deck
@@ -192,6 +193,36 @@ def cmd_encoder(args) -> None:
     print(
         f"wrote {out}: {config.steps} steps, loss {log[-1]['loss']:.3f} "
         f"(per latent entry; 1 = knows nothing), {log[-1]['seconds']:.0f} s"
+    )
+
+
+def cmd_direct(args) -> None:
+    from .direct import DirectConfig, save_direct, train_direct
+    from .models import default_device
+    from .precision import resolve_precision
+
+    out = _begin(args, args.out or f"data/weights/direct/{args.task}.pt")
+    device = torch.device(args.device) if args.device else default_device()
+    faces = load_faces(args.data, "train")
+    config = DirectConfig(
+        width=args.width,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        seed=args.seed,
+        precision=resolve_precision(args.precision, device),
+    )
+    checkpoint = args.checkpoint or f"runs/direct/{args.task}.ckpt"
+    h, log = train_direct(args.task, faces, config, device, checkpoint=checkpoint)
+    seconds = sum(entry["seconds"] for entry in log)
+    save_direct(
+        h.cpu(), args.task, out, command=args.invocation, training=asdict(config),
+        data=str(args.data), faces=len(faces), device=str(device),
+        threads=torch.get_num_threads(), torch=str(torch.__version__), log=log,
+    )  # fmt: skip
+    print(
+        f"wrote {out}: {config.steps} steps, L1 {log[-1]['loss']:.4f} per pixel, "
+        f"{seconds:.0f} s of training (resumable from {checkpoint})"
     )
 
 
@@ -516,6 +547,26 @@ def main(argv=None) -> None:
     p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
     p.add_argument("--force", action="store_true", help="overwrite --out")
     p.set_defaults(run=cmd_encoder)
+
+    p = sub.add_parser("direct", help="train the direct network of one task")
+    p.add_argument("--task", required=True, choices=TASKS)
+    p.add_argument("--data", required=True, help="training faces: CelebA folder or .pt")
+    p.add_argument("--out", default=None, help="default: data/weights/direct/TASK.pt")
+    p.add_argument(
+        "--checkpoint",
+        default=None,
+        help="resumed if it exists (runs/direct/TASK.ckpt)",
+    )
+    p.add_argument("--width", type=int, default=32)
+    p.add_argument("--steps", type=int, default=1500)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default=None, help="cpu, cuda, ... (default: best)")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
+    p.add_argument("--force", action="store_true", help="overwrite --out")
+    p.set_defaults(run=cmd_direct)
 
     p = sub.add_parser("calibrate", help="train D further against the final G")
     p.add_argument("--data", required=True, help="training faces: CelebA folder or .pt")
