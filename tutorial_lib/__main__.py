@@ -46,6 +46,15 @@ def _begin(args, out: str | Path) -> Path:
     return out
 
 
+def _training_options(p) -> None:
+    """The options every training command shares: seed, device, threads, precision."""
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default=None, help="cpu, cuda, ... (default: best)")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
+    p.add_argument("--force", action="store_true", help="overwrite --out")
+
+
 def cmd_prepare(args) -> None:
     from .data import load_celeba
 
@@ -541,11 +550,7 @@ def main(argv=None) -> None:
     p.add_argument("--steps", type=int, default=3000)
     p.add_argument("--batch-size", type=int, default=120)
     p.add_argument("--lr", type=float, default=2e-4)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", default=None, help="cpu, cuda, ... (default: best)")
-    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
-    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
-    p.add_argument("--force", action="store_true", help="overwrite --out")
+    _training_options(p)
     p.set_defaults(run=cmd_encoder)
 
     p = sub.add_parser("direct", help="train the direct network of one task")
@@ -561,11 +566,7 @@ def main(argv=None) -> None:
     p.add_argument("--steps", type=int, default=1500)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", default=None, help="cpu, cuda, ... (default: best)")
-    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
-    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
-    p.add_argument("--force", action="store_true", help="overwrite --out")
+    _training_options(p)
     p.set_defaults(run=cmd_direct)
 
     p = sub.add_parser("calibrate", help="train D further against the final G")
@@ -581,11 +582,7 @@ def main(argv=None) -> None:
         p.add_argument(flag, type=int, default=getattr(defaults, name))
     for name in ("lr", "beta", "gamma"):
         p.add_argument(f"--{name}", type=float, default=getattr(defaults, name))
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", default=None, help="cpu, cuda, ... (default: best)")
-    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
-    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
-    p.add_argument("--force", action="store_true", help="overwrite --out")
+    _training_options(p)
     p.set_defaults(run=cmd_calibrate)
 
     p = sub.add_parser("restore", help="restore one face image with the GAN prior")
