@@ -37,8 +37,8 @@
 #
 # **Where it runs.** A CPU is enough. With the real settings (4 faces; 2 random starts
 # x 300 Adam steps, 8 starts in the section on restarts, the tuned defaults' 20 steps
-# from the encoder's start) the slowest cell took 61 s on one CPU core here (exercise 2's
-# solution) and the whole notebook 3 min 43 s (`benchmarks/notebook_times.py`); under `TUTORIAL_FAST=1`
+# from the encoder's start) the slowest cell took 62 s on one CPU core here (exercise 2's
+# solution) and the whole notebook 3 min 40 s (`benchmarks/notebook_times.py`); under `TUTORIAL_FAST=1`
 # it uses 2 faces, 30 steps and 2 restarts, and the results are rougher. The measured
 # table of what each term adds is read from `data/results/`, not recomputed.
 

@@ -25,6 +25,7 @@ import torch
 
 from .calibrate import CalibrationConfig
 from .data import load_faces
+from .direct import DirectConfig
 from .evaluate import METHODS
 from .models import DISCRIMINATORS
 from .operators import TASKS
@@ -206,7 +207,7 @@ def cmd_encoder(args) -> None:
 
 
 def cmd_direct(args) -> None:
-    from .direct import DirectConfig, save_direct, train_direct
+    from .direct import save_direct, train_direct
     from .models import default_device
     from .precision import resolve_precision
 
@@ -562,10 +563,11 @@ def main(argv=None) -> None:
         default=None,
         help="resumed if it exists (runs/direct/TASK.ckpt)",
     )
-    p.add_argument("--width", type=int, default=32)
-    p.add_argument("--steps", type=int, default=1500)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1e-3)
+    direct = DirectConfig()  # the defaults live in one place
+    p.add_argument("--width", type=int, default=direct.width)
+    p.add_argument("--steps", type=int, default=direct.steps)
+    p.add_argument("--batch-size", type=int, default=direct.batch_size)
+    p.add_argument("--lr", type=float, default=direct.lr)
     _training_options(p)
     p.set_defaults(run=cmd_direct)
 
