@@ -7,11 +7,12 @@ import torch.nn.functional as F
 from tutorial_lib.blending import (
     _laplacian,
     color_blend,
+    luminance,
     poisson_blend,
     rgb_to_ycbcr,
     ycbcr_to_rgb,
 )
-from tutorial_lib.operators import hole_mask, luminance
+from tutorial_lib.operators import hole_mask
 
 M = hole_mask(64, 64, 32)
 

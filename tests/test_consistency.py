@@ -6,8 +6,8 @@ import torch
 
 import tutorial_lib as tl
 from conftest import rand
+from tutorial_lib.blending import luminance
 from tutorial_lib.consistency import STEPS, make_consistent
-from tutorial_lib.operators import luminance
 
 
 def _pair(task, seed=0):

@@ -258,3 +258,45 @@ def test_denoising_and_quantization_are_named_parts():
     assert (denoising.noise, denoising.sensor) == (GaussianNoise(0.1), Clip())
     assert (quantization.noise, quantization.sensor) == (NoNoise(), Quantize(5))
     assert tl.make_operator("denoising", sigma=0.2).noise == GaussianNoise(0.2)
+
+
+# --- the changed corruptions of notebook 13 ------------------------------------------
+
+
+def test_bicubic_downsampler_is_linear_with_an_exact_adjoint():
+    op = tl.make_operator("super_resolution", downsampler="bicubic")
+    x = rand(2, 3, 64, 64, seed=3).double()
+    y = rand(2, 3, 16, 16, seed=4).double()
+    assert op.A(x).shape == (2, 3, 16, 16)
+    assert torch.allclose(op.A(2 * x + 1), 2 * op.A(x) + 1)  # weights sum to 1
+    lhs, rhs = (op.A(x) * y).sum(), (x * op.A_adjoint(y)).sum()
+    assert abs(lhs - rhs) / abs(lhs) < 1e-12
+
+
+def test_bicubic_downsampler_is_another_camera_than_the_block_average():
+    """Same constant, same answer; on a face the two low-resolution images differ by
+    more than a gray level in places (else the 'shift' would be no shift)."""
+    box = tl.make_operator("super_resolution")
+    bicubic = tl.make_operator("super_resolution", downsampler="bicubic")
+    flat = torch.full((1, 3, 64, 64), 0.4)
+    assert torch.allclose(bicubic.A(flat), box.A(flat), atol=1e-6)
+    x = tl.load_sample_faces(2)
+    assert (bicubic.A(x) - box.A(x)).abs().max() > 8 / 255
+    with pytest.raises(ValueError, match="downsampler must be one of box, bicubic"):
+        tl.make_operator("super_resolution", downsampler="lanczos")
+
+
+def test_colorization_with_another_gray_conversion():
+    op = tl.make_operator("colorization", weights=(1 / 3, 1 / 3, 1 / 3))
+    x = rand(2, 3, 8, 8, seed=5)
+    assert torch.allclose(op.A(x), x.mean(dim=1, keepdim=True), atol=1e-6)
+    assert op.adjointness_error() < 1e-12
+    # the blend keeps the observation's gray exactly where nothing is clamped
+    x_hat = 0.25 + 0.5 * rand(2, 3, 8, 8, seed=6)
+    y = 0.4 + 0.2 * rand(2, 1, 8, 8, seed=7)
+    assert torch.allclose(op.A(op.blend(x_hat, y)), y, atol=1e-6)
+    # and the default conversion still blends through YCbCr, to the same effect
+    default = tl.make_operator("colorization")
+    assert torch.allclose(default.A(default.blend(x_hat, y)), y, atol=1e-5)
+    with pytest.raises(ValueError, match="summing to 1"):
+        tl.make_operator("colorization", weights=(0.5, 0.5, 0.5))

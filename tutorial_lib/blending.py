@@ -21,8 +21,10 @@ gray observation g, in YCbCr (ITU-R BT.601, chroma centred on 0):
 
 Replacing Y by g adds the same d = g - Y(x_hat) to R, G and B.
 
-Introduced in notebook 04 (the solver); used in notebooks 05 (inpainting) and 06
-(colorization).
+This module owns the colour conversion (``LUMA_WEIGHTS``, ``luminance``): the
+colorization operator's A is the same Y, and tutorial_lib.operators imports it from
+here, so imports run one way (operators -> blending). Introduced in notebook 04 (the
+solver); used in notebooks 05 (inpainting) and 06 (colorization).
 """
 
 from __future__ import annotations
@@ -32,7 +34,18 @@ import torch.nn.functional as F
 
 from .checks import check_images, check_same_shape
 from .linalg import conjugate_gradient
-from .operators import LUMA_WEIGHTS, luminance  # the colorization operator's own A
+
+LUMA_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R BT.601, the standard grayscale conversion
+
+
+def luminance(x: torch.Tensor) -> torch.Tensor:
+    """Y = 0.299 R + 0.587 G + 0.114 B of (N, 3, H, W) images, shape (N, 1, H, W).
+
+    >>> luminance(torch.ones(1, 3, 2, 2)).flatten().tolist()
+    [1.0, 1.0, 1.0, 1.0]
+    """
+    w = torch.tensor(LUMA_WEIGHTS, dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
+    return (x * w).sum(dim=1, keepdim=True)
 
 
 def rgb_to_ycbcr(x: torch.Tensor) -> tuple[torch.Tensor, ...]:

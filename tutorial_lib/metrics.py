@@ -29,6 +29,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from .blending import rgb_to_ycbcr
 from .checks import check_images, check_same_shape
 
 SIGMA = 1.5
@@ -106,7 +107,6 @@ def chroma_error(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     >>> round(chroma_error(gray, gray).item(), 6), round(chroma_error(red, gray).item(), 4)
     (0.0, 0.5277)
     """
-    from .blending import rgb_to_ycbcr  # blending imports operators, not metrics
 
     _check_pair(x, y)
     if x.shape[1] != 3:

@@ -37,20 +37,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from .blending import LUMA_WEIGHTS, color_blend, poisson_blend
 from .checks import check_images
-
-LUMA_WEIGHTS = (0.299, 0.587, 0.114)  # ITU-R BT.601, the standard grayscale conversion
-
-
-def luminance(x: torch.Tensor) -> torch.Tensor:
-    """Y = 0.299 R + 0.587 G + 0.114 B of (N, 3, H, W) images, shape (N, 1, H, W).
-
-    >>> luminance(torch.ones(1, 3, 2, 2)).flatten().tolist()
-    [1.0, 1.0, 1.0, 1.0]
-    """
-    w = torch.tensor(LUMA_WEIGHTS, dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
-    return (x * w).sum(dim=1, keepdim=True)
-
 
 # --- noise and sensor: the parts of corrupt() after A -------------------------------
 
@@ -310,8 +298,6 @@ class Inpainting(Operator):
         return M * missing_nearby
 
     def blend(self, x_hat, y):
-        from .blending import poisson_blend  # blending needs this module's luminance
-
         return poisson_blend(x_hat, y, self.mask(y))
 
 
@@ -320,6 +306,8 @@ class Colorization(Operator):
 
     Its adjoint spreads a gray value back with the same weights: A* g = (w_R g, w_G g,
     w_B g). Blending keeps the restoration's colors and the observation's luminance.
+    ``weights``: another gray conversion (w_R, w_G, w_B), summing to 1, such as a
+    camera's plain mean (1/3, 1/3, 1/3) (notebook 13's changed corruption).
 
     >>> op = Colorization()
     >>> red = torch.tensor([1.0, 0.0, 0.0]).view(1, 3, 1, 1)
@@ -327,26 +315,43 @@ class Colorization(Operator):
     (0.299, torch.Size([1, 1, 1, 1]))
     >>> [round(w, 4) for w in op.A_adjoint(torch.ones(1, 1, 1, 1)).flatten().tolist()]
     [0.299, 0.587, 0.114]
+    >>> round(Colorization(weights=(1 / 3, 1 / 3, 1 / 3)).A(red).item(), 4)
+    0.3333
     """
 
     name = "colorization"
     observed_channels = 1
     can_blend = True
 
+    def __init__(self, weights: tuple[float, float, float] = LUMA_WEIGHTS, **parts):
+        super().__init__(**parts)
+        if len(weights) != 3 or min(weights) < 0 or abs(sum(weights) - 1) > 1e-6:
+            raise ValueError(
+                f"weights must be three non-negative numbers summing to 1 (a gray "
+                f"conversion), got {tuple(weights)}"
+            )
+        self.weights = tuple(float(w) for w in weights)
+
+    def _w(self, like: torch.Tensor) -> torch.Tensor:
+        return torch.tensor(self.weights, dtype=like.dtype, device=like.device)
+
     def A(self, x):
-        return luminance(x)  # (N, 1, H, W)
+        return (x * self._w(x).view(1, 3, 1, 1)).sum(
+            dim=1, keepdim=True
+        )  # (N, 1, H, W)
 
     def A_adjoint(self, y):
-        w = torch.tensor(LUMA_WEIGHTS, dtype=y.dtype, device=y.device).view(1, 3, 1, 1)
-        return y * w  # (N, 3, H, W)
+        return y * self._w(y).view(1, 3, 1, 1)  # (N, 3, H, W)
 
     def naive_inverse(self, y):
         return y.expand(-1, 3, -1, -1).clone()  # gray copied to R, G and B
 
     def blend(self, x_hat, y):
-        from .blending import color_blend  # blending needs this module's luminance
-
-        return color_blend(x_hat, y)
+        if self.weights == LUMA_WEIGHTS:
+            return color_blend(x_hat, y)
+        # the same blend for any gray: adding d = y - A(x_hat) to R, G and B gives
+        # A(blended) = y, since the weights sum to 1, and keeps x_hat's differences
+        return (x_hat + (y - self.A(x_hat))).clamp(0, 1)
 
 
 class SuperResolution(Operator):
@@ -354,25 +359,51 @@ class SuperResolution(Operator):
 
     The adjoint copies each low-resolution value back to its block, divided by the
     block size: A* y = upsample_nearest(y) / factor^2. The naive inverse is bicubic
-    upsampling.
+    upsampling. ``downsampler="bicubic"``: y made by another camera, bicubic
+    down-sampling with antialiasing (a wider, smoother kernel than the block average;
+    notebook 13's changed corruption). It is linear too, and its adjoint is the
+    vector-Jacobian product of A, computed by autograd.
 
     >>> SuperResolution().A(torch.full((1, 3, 64, 64), 0.3)).shape
     torch.Size([1, 3, 16, 16])
+    >>> SuperResolution(downsampler="bicubic").adjointness_error() < 1e-12
+    True
     """
 
     name = "super_resolution"
+    DOWNSAMPLERS = ("box", "bicubic")
 
-    def __init__(self, factor: int = 4, **parts):
+    def __init__(self, factor: int = 4, downsampler: str = "box", **parts):
         super().__init__(**parts)
-        self.factor = factor
+        if downsampler not in self.DOWNSAMPLERS:
+            raise ValueError(
+                f"downsampler must be one of {', '.join(self.DOWNSAMPLERS)}, "
+                f"got {downsampler!r}"
+            )
+        self.factor, self.downsampler = factor, downsampler
 
     def A(self, x):
-        return F.avg_pool2d(x, self.factor)
+        if self.downsampler == "box":
+            return F.avg_pool2d(x, self.factor)
+        H, W = x.shape[-2:]
+        size = (H // self.factor, W // self.factor)
+        return F.interpolate(
+            x, size=size, mode="bicubic", antialias=True, align_corners=False
+        )
 
     def A_adjoint(self, y):
-        return (
-            F.interpolate(y, scale_factor=self.factor, mode="nearest") / self.factor**2
-        )
+        if self.downsampler == "box":
+            return (
+                F.interpolate(y, scale_factor=self.factor, mode="nearest")
+                / self.factor**2
+            )
+        # A is linear, so A* y is the gradient of <A(x), y> at any x (here 0)
+        N, C, h, w = y.shape
+        with torch.enable_grad():
+            x = torch.zeros(N, C, h * self.factor, w * self.factor, dtype=y.dtype,
+                            device=y.device, requires_grad=True)  # fmt: skip
+            (adjoint,) = torch.autograd.grad(self.A(x), x, grad_outputs=y)
+        return adjoint
 
     def naive_inverse(self, y):
         up = F.interpolate(
