@@ -129,3 +129,16 @@ def test_align_face_of_a_known_square():
     assert torch.allclose(
         face[0, :, 5:-5, 5:-5].mean((1, 2)), torch.tensor([1.0, 0, 0])
     )
+
+
+def test_a_face_at_the_edge_of_a_non_square_photo_is_moved_in_along_its_own_axis():
+    """PIL gives (width, height). A face at the right edge of a wide photo is moved
+    left until the square touches that edge; at the bottom of a tall photo, up. With
+    width and height swapped both squares would stop short of the edge."""
+    side = round(photo.SIDE_PER_BOX * 60)  # 63
+    wide = face_square((120, 100), FaceBox(top=20, left=90, size=60))
+    assert wide[1:] == (120 - side, side)  # touches the right edge
+    assert wide[0] == round(50 + photo.SHIFT_PER_BOX * 60 - side / 2)  # row kept
+    tall = face_square((100, 120), FaceBox(top=90, left=20, size=60))
+    assert tall[0] == 120 - side  # touches the bottom edge
+    assert tall[1] == round(50 - side / 2)  # column kept

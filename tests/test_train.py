@@ -180,3 +180,36 @@ def test_resume_refuses_another_discriminator(tmp_path, faces):
             "cpu",
             progress=False,
         )
+
+
+def test_the_training_loop_warms_the_average_up(faces):
+    """Two steps of train_epoch: the average must follow the warm-up, d_0 = 1/10 and
+    d_1 = 2/11 (ema_decay_at), so after step 1 it is
+        w_ema = d_1 (d_0 w_init + (1 - d_0) w_1) + (1 - d_1) w_2,
+    mostly the trained weights; a loop calling the update with the fixed decay 0.999
+    from step 0 would keep 99.8 % of the random initial weights."""
+    import copy
+
+    from tutorial_lib.averaging import update_ema
+    from tutorial_lib.models import DCGANConfig
+    from tutorial_lib.train import train_epoch
+
+    G, D = make_dcgan(DCGANConfig(ngf=8, ndf=8), seed=0)
+    G_ema, expected = copy.deepcopy(G), copy.deepcopy(G)
+    opt_G, opt_D = (torch.optim.Adam(m.parameters(), 2e-4, betas=(0.5, 0.999))
+                    for m in (G, D))  # fmt: skip
+    config = TrainConfig(batch_size=16, precision="fp32", channels_last=False)
+    after_step = []
+    real_step = opt_G.step
+
+    def step_and_keep(*args, **kwargs):  # the weights after each G step
+        out = real_step(*args, **kwargs)
+        after_step.append(copy.deepcopy(G))
+        return out
+
+    opt_G.step = step_and_keep
+    train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, 0, "cpu")
+    assert len(after_step) == 2
+    update_ema(expected, after_step[0], 1 / 10)
+    update_ema(expected, after_step[1], 2 / 11)
+    assert torch.allclose(_params(G_ema), _params(expected), atol=1e-6)
