@@ -37,7 +37,7 @@ from IPython.display import Markdown
 
 import tutorial_lib as tl
 from tutorial_lib import metrics, showcase
-from tutorial_lib.baselines import BASELINES, baseline_defaults, restore_baseline
+from tutorial_lib.baselines import PRIORS, baseline_defaults, restore_baseline
 from tutorial_lib.consistency import make_consistent
 from tutorial_lib.data import DATA_DIR
 from tutorial_lib.metrics import chroma_error, sharpness
@@ -85,7 +85,7 @@ n_faces, fast
 # %%
 op = tl.make_operator("super_resolution")
 y = op.corrupt(x[:1], seed=0)
-answers = {name: restore_baseline(name, y, op) for name in BASELINES}
+answers = {name: restore_baseline(name, y, op) for name in PRIORS}
 answers["gan"] = tl.restore(y, op, G, D, **fast).x_hat
 panels = {"truth x*": x[:1], "bicubic": op.naive_inverse(y), **answers}
 showcase.show_against_truth(
@@ -101,9 +101,9 @@ plt.show()
 
 # %%
 misfit = {k: (op.A(v) - y).abs().mean().item() for k, v in answers.items()}
-assert all(misfit[name] < 0.01 for name in BASELINES)  # mean |A x_hat - y|
+assert all(misfit[name] < 0.01 for name in PRIORS)  # mean |A x_hat - y|
 assert misfit["gan"] > max(
-    misfit[name] for name in BASELINES
+    misfit[name] for name in PRIORS
 )  # measured: 0.023 real, 0.034 fast
 misfit
 
@@ -122,7 +122,7 @@ misfit
 # the bar to beat.
 
 # %%
-rows = run_table(x.cpu(), ids, methods=["naive", *BASELINES], device=device)
+rows = run_table(x.cpu(), ids, methods=["naive", *PRIORS], device=device)
 Markdown(slide_table(summarize(rows)))
 
 # %% [markdown]
@@ -224,7 +224,7 @@ def every_method(task):
     y_t = op_t.corrupt(x, seed=0)
     answers = {"naive": op_t.naive_inverse(y_t)}
     if task != "colorization":  # the baselines skip it, as in the paper
-        answers |= {m: restore_baseline(m, y_t, op_t) for m in BASELINES}
+        answers |= {m: restore_baseline(m, y_t, op_t) for m in PRIORS}
     gan = tl.restore(y_t, op_t, G, D, **fast)
     answers["gan"] = gan.x_hat
     return op_t, y_t, answers, gan
@@ -494,7 +494,7 @@ for task in ("super_resolution", "denoising", "quantization"):
 # the GAN prior, and compare with the PSNR ranking of the table.
 
 # %%
-best_baseline = max(BASELINES, key=lambda m: summary[(m, "super_resolution")]["psnr"])
+best_baseline = max(PRIORS, key=lambda m: summary[(m, "super_resolution")]["psnr"])
 x_blind = tl.load_sample_faces(12).to(device)
 y_blind = op.corrupt(x_blind, seed=0)
 pair = {

@@ -16,9 +16,9 @@ def test_gan_needs_its_networks():
 def test_unknown_method_names_the_known_ones():
     op = make_operator("denoising")
     with pytest.raises(
-        ValueError, match="unknown method 'bm3d'; expected one of naive"
+        ValueError, match="unknown method 'wiener'; expected one of naive"
     ):
-        restore_with("bm3d", op.corrupt(load_sample_faces(1)), op)
+        restore_with("wiener", op.corrupt(load_sample_faces(1)), op)
 
 
 def test_seconds_are_one_entry_per_batch(quarter_second_per_face):

@@ -25,7 +25,8 @@ def _conda_names() -> set[str]:
     section = text.split("dependencies:", 1)[1]  # after the channels
     conda = set()
     for line in section.splitlines():
-        match = re.match(r"^  - ([A-Za-z][\w.-]*)", line)  # top-level entries only
+        # top-level entries, and the pip section's packages (not its "-e .")
+        match = re.match(r"^(?:  |      )- ([A-Za-z][\w.-]*)", line)
         if match and match.group(1) not in ("python", "pip"):
             conda.add(CONDA_NAMES.get(match.group(1), match.group(1)).lower())
     return conda

@@ -43,7 +43,7 @@ def test_resume_keeps_finished_pairs_and_redoes_partial_ones(faces, monkeypatch)
     calls = []
 
     def counting(*args, **kwargs):
-        calls.append(args[1])
+        calls.append(args[1].name)  # run_table passes the operator
         return evaluate_method(*args, **kwargs)
 
     monkeypatch.setattr(table, "evaluate_method", counting)
@@ -145,3 +145,46 @@ def test_table_command_writes_rows_and_table_and_resumes(tmp_path, capsys):
         main(args)
     main(args + ["--resume"])  # everything done: nothing recomputed, nothing added
     assert table.read_rows(out) == rows
+
+
+def _table_args(out, n):
+    return ["table", "--n", str(n), "--methods", "naive", "--tasks", "denoising",
+            "--out", str(out)]  # fmt: skip
+
+
+def test_resume_with_more_faces_redoes_the_pair_without_counting_faces_twice(tmp_path):
+    """The bug of issue 25: 3 faces, then --n 5 --resume appended 5 rows to the 3
+    (8 rows, 3 faces twice in every mean read back from the CSV)."""
+    out = tmp_path / "t.csv"
+    main(_table_args(out, 3))
+    main(_table_args(out, 5) + ["--resume"])
+    rows = table.read_rows(out)
+    assert len(rows) == 5 and len({r["image"] for r in rows}) == 5
+    assert table.summarize(rows)[("naive", "denoising")]["n"] == 5
+
+
+def test_resume_after_a_kill_mid_write_drops_the_cut_line_and_redoes_the_pair(
+    tmp_path,
+):
+    out = tmp_path / "t.csv"
+    main(_table_args(out, 4))
+    whole = table.read_rows(out)
+    lines = out.read_text().splitlines()
+    out.write_text("\n".join(lines[:3]) + "\n" + lines[3][:12])  # 2 rows and a half
+    assert len(table.read_rows(out)) == 2  # the cut line is not a row
+    main(_table_args(out, 4) + ["--resume"])
+
+    def scores(rows):  # the redone pair's times differ, its scores do not
+        return [(r["image"], r["psnr"], r["ssim"]) for r in rows]
+
+    assert scores(table.read_rows(out)) == scores(whole)
+
+
+def test_a_bad_line_before_the_last_is_an_error(tmp_path):
+    out = tmp_path / "t.csv"
+    main(_table_args(out, 3))
+    lines = out.read_text().splitlines()
+    lines[1] = lines[1][:12]
+    out.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match="line 2 is not a whole row"):
+        table.read_rows(out)

@@ -5,6 +5,7 @@ sample-faces  write data/sample_faces.png from the first 64 test faces (or --spl
 train         train the DCGAN (tutorial_lib.train) and export the weights
 restore       restore a face image with the GAN prior (optionally corrupting it first)
 table         the paper's table: every method on every task, ours beside the paper's
+shift         the direct network and the priors on corruptions the networks never saw
 dictionary    learn the patch dictionary of the sparse-coding baseline (K-SVD)
 encoder       train the encoder that starts restore()'s search (init="encoder")
 direct        train the direct network of one task (slide 5's other family)
@@ -16,6 +17,7 @@ slides        the lecture's figures at projector size and a reveal.js deck
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import shlex
 import sys
 from dataclasses import asdict
@@ -29,6 +31,7 @@ from .direct import DirectConfig
 from .evaluate import METHODS
 from .models import DISCRIMINATORS
 from .operators import TASKS
+from .shift import SHIFT_METHODS, SHIFTS
 from .solver import ARMS
 
 
@@ -361,21 +364,16 @@ def _observation(photo, op, args) -> torch.Tensor:
     return y[None, None] if y.ndim == 2 else y.permute(2, 0, 1)[None]
 
 
-def cmd_table(args) -> None:
-    import time
-
+def _table_inputs(args, files: list[Path]):
+    """What table and shift share: refuse to overwrite ``files`` without --resume or
+    --force, set the threads, load the test faces and their ids, and read back the
+    rows of a resumed run (or write the CSV's header). Returns (x, ids, done)."""
     import tutorial_lib as tl
     from tutorial_lib.data import SAMPLE_FACES, celeba_files
-    from tutorial_lib.table import (
-        read_rows,
-        run_table,
-        slide_table,
-        summarize,
-        write_rows,
-    )
+    from tutorial_lib.table import finished_rows, read_rows, write_rows
 
-    out, report = Path(args.out), Path(args.out).with_suffix(".md")
-    for path in (out, report):
+    out = files[0]
+    for path in files:
         if path.exists() and not (args.resume or args.force):
             sys.exit(
                 f"error: {path} exists; pass --resume to go on with it, or --force "
@@ -396,14 +394,44 @@ def cmd_table(args) -> None:
         )
     done = []
     if args.resume and out.exists():
-        done = read_rows(out)
-        if not {r["image"] for r in done} <= set(ids):
+        rows = read_rows(out)
+        if not {r["image"] for r in rows} <= set(ids):
             sys.exit(
                 f"error: {out} holds other images than these {len(ids)}; "
                 "use another --out, or --force to start again"
             )
+        done = finished_rows(rows, ids)
+        if len(done) < len(
+            rows
+        ):  # without the pairs to redo, or they would count twice
+            partial = out.with_name(out.name + ".partial")
+            write_rows(done, partial)
+            partial.replace(out)
     else:
         write_rows([], out)  # the header; rows are appended as each pair finishes
+    return x, ids, done
+
+
+def _device_line(G) -> str:
+    device = next(G.parameters()).device
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
+    return (
+        f"device {device} ({name}, {torch.get_num_threads()} CPU threads); "
+        f"torch {torch.__version__}"
+    )
+
+
+def cmd_table(args) -> None:
+    import time
+
+    import tutorial_lib as tl
+    from tutorial_lib.table import run_table, slide_table, summarize, write_rows
+
+    out, report = Path(args.out), Path(args.out).with_suffix(".md")
+    if "bm3d" in args.methods and importlib.util.find_spec("bm3d") is None:
+        print("no bm3d package (pip install -e '.[bm3d]'): the BM3D row is left out")
+        args.methods = [m for m in args.methods if m != "bm3d"]
+    x, ids, done = _table_inputs(args, [out, report])
     G, D = tl.load_pretrained(device=args.device)
     quick = {
         k: v for k, v in dict(steps=args.steps, restarts=args.restarts).items() if v
@@ -424,16 +452,46 @@ def cmd_table(args) -> None:
     )
     seconds = time.perf_counter() - began
     table = slide_table(summarize(rows))
-    device = next(G.parameters()).device
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     report.write_text(
         f"command: {args.invocation}\n\n"
-        f"{len(x)} test faces; device {device} ({name}, {torch.get_num_threads()} CPU "
-        f"threads); torch {torch.__version__}; {seconds:.0f} s for this invocation"
+        f"{len(x)} test faces; {_device_line(G)}; {seconds:.0f} s for this invocation"
         f"{'; GAN settings ' + str(quick) if quick else ''}\n\n{table}\n"
     )
     print(table)
     print(f"wrote {out} (per image) and {report} (this table), {seconds:.0f} s")
+
+
+def cmd_shift(args) -> None:
+    import json
+    import time
+
+    import tutorial_lib as tl
+    from tutorial_lib.shift import shift_report, shift_table
+    from tutorial_lib.table import read_rows, write_rows
+
+    out = Path(args.out)
+    record, report = out.with_suffix(".json"), out.with_suffix(".md")
+    x, ids, done = _table_inputs(args, [out, record, report])
+    tuned = json.loads(record.read_text()) if args.resume and record.exists() else {}
+    x_valid = load_faces(args.valid_data, "valid", args.valid_n)
+    G, D = tl.load_pretrained(device=args.device)
+    began = time.perf_counter()
+    rows, tuned = shift_table(
+        x, ids, x_valid, G, D, args.shifts, args.methods, tuned=tuned, done=done,
+        progress=True, batch_size=args.batch_size,
+        on_pair=lambda new: write_rows(new, out, append=True),
+    )  # fmt: skip
+    record.write_text(json.dumps(tuned, indent=1) + "\n")
+    seconds = time.perf_counter() - began
+    reference = read_rows(args.reference) if args.reference else []
+    table = shift_report(rows, reference, tuned)
+    report.write_text(
+        f"command: {args.invocation}\n\n{len(x)} test faces, lambda retuned on "
+        f"{len(x_valid)} validation faces; {_device_line(G)}; {seconds:.0f} s for "
+        f"this invocation\n\n{table}\n"
+    )
+    print(table)
+    print(f"wrote {out} (per image), {record} (lambda) and {report}, {seconds:.0f} s")
 
 
 def cmd_handout(args) -> None:
@@ -646,6 +704,34 @@ def main(argv=None) -> None:
         "--restarts", type=int, default=None, help="GAN restarts (quick look)"
     )
     p.set_defaults(run=cmd_table)
+
+    p = sub.add_parser("shift", help="direct network and priors on changed corruptions")
+    p.add_argument("--n", type=int, default=64, help="the first n test faces")
+    p.add_argument(
+        "--data",
+        default=None,
+        help="CelebA folder or test .pt (default: the shipped 64 faces)",
+    )
+    p.add_argument(
+        "--valid-data", required=True, help="validation faces: CelebA folder or .pt"
+    )
+    p.add_argument("--valid-n", type=int, default=32, help="faces to retune lambda on")
+    p.add_argument("--shifts", nargs="+", default=list(SHIFTS), choices=list(SHIFTS))
+    p.add_argument(
+        "--methods", nargs="+", default=list(SHIFT_METHODS), choices=SHIFT_METHODS
+    )
+    p.add_argument(
+        "--reference",
+        default=None,
+        help="the table's CSV on the same faces (the trained corruptions' rows)",
+    )
+    p.add_argument("--device", default=None)
+    p.add_argument("--out", default="shift.csv", help="per-image CSV (+ .json, .md)")
+    p.add_argument("--resume", action="store_true", help="go on with an existing --out")
+    p.add_argument("--force", action="store_true", help="overwrite --out")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+    p.set_defaults(run=cmd_shift)
 
     p = sub.add_parser("handout", help="student copies of the notebooks (no solutions)")
     p.add_argument("--out", default="student", help="folder for the copies")

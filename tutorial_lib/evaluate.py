@@ -7,7 +7,9 @@ that every number the project reports is computed the same way: the corruption o
 
     "naive"               op.naive_inverse(y): the answer without a prior, the bar to beat
     "gan"                 restore(y, op, G, D): the GAN prior, the task's tuned defaults
+    "direct"              restore_direct(y, op): slide 5's network trained on the task's pairs
     "tv", "lowrank", "sparse"   the hand-made priors of tutorial_lib.baselines
+    "bm3d"                BM3D, a denoiser: on denoising and quantization only
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ import torch
 
 from .baselines import BASELINES, restore_baseline
 from .metrics import psnr, ssim
-from .operators import make_operator
+from .operators import Operator, make_operator
 from .solver import restore
 
-METHODS = ("naive", "gan") + BASELINES
+METHODS = ("naive", "gan", "direct") + BASELINES
 
 
 def restore_with(
@@ -47,6 +49,10 @@ def restore_with(
         if G is None or D is None:
             raise ValueError("method 'gan' needs the generator G and discriminator D")
         return restore(y, op, G, D, seed=seed, **params).x_hat
+    if method == "direct":
+        from .direct import restore_direct
+
+        return restore_direct(y, op, **params)
     if method not in METHODS:
         raise ValueError(
             f"unknown method {method!r}; expected one of {', '.join(METHODS)}"
@@ -56,7 +62,7 @@ def restore_with(
 
 def evaluate_method(
     x: torch.Tensor,
-    task: str,
+    task: str | Operator,
     method: str,
     G=None,
     D=None,
@@ -69,7 +75,8 @@ def evaluate_method(
 ) -> dict[str, torch.Tensor]:
     """Per-image PSNR and SSIM (N,) of one method on one task, and seconds per batch.
 
-    ``x``: clean faces (N, 3, 64, 64) in [0, 1]. Faces go ``batch_size`` at a time to
+    ``x``: clean faces (N, 3, 64, 64) in [0, 1]; ``task``: a task's name (its operator
+    with the paper's settings) or an operator. Faces go ``batch_size`` at a time to
     ``device`` (default: G's, else x's); each batch is corrupted and restored with seed
     + its first index, so the numbers are reproducible for a given (seed, batch_size)
     on a given device and do not depend on the method. Returns keys psnr, ssim (N,)
@@ -89,7 +96,7 @@ def evaluate_method(
     >>> round(scores["psnr"].mean().item())
     21
     """
-    op = make_operator(task)
+    op = task if isinstance(task, Operator) else make_operator(task)
     if device is None:
         device = next(G.parameters()).device if G is not None else x.device
     scores: dict[str, list[torch.Tensor]] = {"psnr": [], "ssim": [], "seconds": []}
@@ -99,7 +106,7 @@ def evaluate_method(
     if progress:
         from tqdm.auto import tqdm
 
-        starts = tqdm(starts, desc=f"{method} {task}", unit="batch", leave=False)
+        starts = tqdm(starts, desc=f"{method} {op.name}", unit="batch", leave=False)
     for start in starts:
         truth = x[start : start + batch_size].to(device)
         y = op.corrupt(truth, seed=seed + start)

@@ -9,7 +9,8 @@ per image: method, task, image id, PSNR, SSIM and seconds. Rows can be written t
 read back from CSV, so a long run can stop and go on (``done=``). ``summarize`` takes
 means and ``slide_table`` prints them in the slide's layout, SSIM / PSNR (dB), with
 the paper's numbers (slide 15) beside ours. As in the paper, the hand-made baselines
-are not run on colorization.
+are not run on colorization; BM3D (a denoiser, not in the paper) runs on denoising and
+quantization only (``skipped``).
 
 Used by ``python -m tutorial_lib table`` and notebook 10.
 """
@@ -17,13 +18,13 @@ Used by ``python -m tutorial_lib table`` and notebook 10.
 from __future__ import annotations
 
 import csv
-from collections import Counter
 from pathlib import Path
 
 import torch
 
+from .baselines.bm3d import TASKS as BM3D_TASKS
 from .evaluate import METHODS, evaluate_method
-from .operators import TASKS
+from .operators import TASKS, make_operator
 
 # Slide 15 (SSIM, PSNR dB) on CelebA 64x64; the paper has no baseline colorization.
 PAPER = {
@@ -58,14 +59,26 @@ NAMES = {
     "tv": "TV",
     "lowrank": "LR",
     "sparse": "Sparse",
+    "bm3d": "BM3D",
     "gan": "GAN prior",
+    "direct": "direct network",
 }
 FIELDS = ("method", "task", "image", "psnr", "ssim", "seconds")
-ROW_ORDER = ("naive", "tv", "lowrank", "sparse", "gan")  # the slide's order, then ours
+# the slide's order, then the family the paper argues against (slide 5)
+ROW_ORDER = ("naive", "tv", "lowrank", "sparse", "bm3d", "gan", "direct")
 
 
 def skipped(method: str, task: str) -> bool:
-    """The pairs the paper leaves out: hand-made priors on colorization."""
+    """The pairs left out: as in the paper, the hand-made priors on colorization; and
+    BM3D (not in the paper), a denoiser, on every task but denoising and quantization.
+
+    >>> skipped("tv", "colorization"), skipped("bm3d", "inpainting")
+    (True, True)
+    >>> skipped("bm3d", "denoising"), skipped("bm3d", "quantization")
+    (False, False)
+    """
+    if method == "bm3d":
+        return task not in BM3D_TASKS
     return task == "colorization" and method not in ("naive", "gan")
 
 
@@ -82,41 +95,46 @@ def run_table(
     batch_size=16,
     settings: dict | None = None,
     on_pair=None,
+    operators: dict | None = None,
 ) -> list[dict]:
     """One row per (method, task, image): the scores of every method on every task.
 
     ``x``: clean faces (N, 3, 64, 64); ``ids``: their names (N,). ``done``: rows of an
     earlier run; the pairs complete there are kept, not recomputed. ``settings``:
-    method -> parameters overriding its defaults (a quick look; the table uses none).
-    ``on_pair(new_rows)`` is called after each pair (to save as it goes).
+    method (or a (method, task) pair, applied on top) -> parameters overriding its
+    defaults (a quick look, or a retuned lambda; the table uses none). ``on_pair(new
+    rows)`` is called after each pair (to save as it goes). ``operators``: name ->
+    operator, for rows under names of their own (tutorial_lib.shift's changed
+    corruptions); a name not there is a task with the paper's settings.
     """
     if len(ids) != len(x):
         raise ValueError(f"got {len(x)} faces but {len(ids)} ids")
-    rows = list(done)
-    counts = Counter((r["method"], r["task"]) for r in rows)
-    finished = {pair for pair, count in counts.items() if count == len(x)}
+    rows = finished_rows(done, ids)
+    finished = {(r["method"], r["task"]) for r in rows}
+    ops = {t: (operators or {}).get(t) or make_operator(t) for t in tasks}
     pairs = [
         (m, t)
         for t in tasks
         for m in methods
-        if not skipped(m, t) and (m, t) not in finished
+        if not skipped(m, ops[t].name) and (m, t) not in finished
     ]
     if progress:
         from tqdm.auto import tqdm
 
         pairs = tqdm(pairs, desc="table", unit="pair")
     for method, task in pairs:
-        rows = [r for r in rows if (r["method"], r["task"]) != (method, task)]
+        params = {**(settings or {}).get(method, {})}
+        params.update((settings or {}).get((method, task), {}))
         s = evaluate_method(
             x,
-            task,
+            ops[task],
             method,
             G,
             D,
             device=device,
             batch_size=batch_size,
             progress=progress,
-            **(settings or {}).get(method, {}),
+            **params,
         )
         # one time per batch: each face gets its batch's seconds over that batch's
         # real size (the last batch may be smaller than batch_size)
@@ -134,6 +152,28 @@ def run_table(
         if on_pair is not None:
             on_pair(new)
     return rows
+
+
+def finished_rows(rows: list[dict], ids: list[str]) -> list[dict]:
+    """The rows of the (method, task) pairs done for exactly the faces ``ids``, once
+    each: what a resumed run keeps. A pair that misses a face (a larger ``--n``, a run
+    stopped mid-pair) or has one twice is left out whole, to be redone.
+
+    >>> row = lambda m, image: {"method": m, "task": "denoising", "image": image}
+    >>> rows = [row("tv", "a"), row("tv", "b"), row("naive", "a")]
+    >>> [(r["method"], r["image"]) for r in finished_rows(rows, ["a", "b"])]
+    [('tv', 'a'), ('tv', 'b')]
+    """
+    pairs: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        pairs.setdefault((r["method"], r["task"]), []).append(r)
+    want = sorted(ids)
+    return [
+        r
+        for group in pairs.values()
+        if sorted(r["image"] for r in group) == want
+        for r in group
+    ]
 
 
 def write_rows(rows: list[dict], path: str | Path, append: bool = False) -> None:
@@ -160,14 +200,23 @@ def write_rows(rows: list[dict], path: str | Path, append: bool = False) -> None
 
 
 def read_rows(path: str | Path) -> list[dict]:
-    """Read rows written by write_rows (numbers back as floats)."""
+    """Read rows written by write_rows (numbers back as floats).
+
+    A last line cut short (a run killed while writing) is dropped; a bad line
+    anywhere else is an error.
+    """
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     if rows and set(rows[0]) != set(FIELDS):
         raise ValueError(f"{path}: expected columns {FIELDS}, got {tuple(rows[0])}")
-    for r in rows:
-        for key in ("psnr", "ssim", "seconds"):
-            r[key] = float(r[key])
+    for i, r in enumerate(rows):
+        try:
+            for key in ("psnr", "ssim", "seconds"):
+                r[key] = float(r[key])
+        except (TypeError, ValueError):
+            if i == len(rows) - 1:
+                return rows[:-1]
+            raise ValueError(f"{path}: line {i + 2} is not a whole row: {r}") from None
     return rows
 
 

@@ -1,4 +1,5 @@
-"""Hand-made priors, the paper's baselines: total variation, low rank, sparse coding.
+"""Hand-made priors, the paper's baselines: total variation, low rank, sparse coding;
+and BM3D, a denoiser beside them.
 
 Each baseline restores y = A(x*) + noise for any operator of tutorial_lib.operators,
 through A and its adjoint A*, with no generator:
@@ -10,6 +11,11 @@ through A and its adjoint A*, with no generator:
 | "tv"      | total variation (C-SALSA / primal-dual)      | tv.py      |
 | "lowrank" | truncated nuclear norm per channel (Hu 2013) | lowrank.py |
 | "sparse"  | sparse codes of patches on a learned dict    | sparse.py  |
+| "bm3d"    | collaborative filtering of similar blocks    | bm3d.py    |
+
+BM3D is a denoiser, not a prior for any A: it serves denoising and quantization (the
+rounding error read as noise) and refuses the other tasks; it needs the ``bm3d``
+package.
 
 Every module has ``restore_<name>(y, op, **params) -> x_hat`` (N, 3, H, W) in [0, 1],
 following y's device, and ``TUNED_SETTINGS``: the parameters per task, tuned on validation
@@ -21,7 +27,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-BASELINES = ("tv", "lowrank", "sparse")
+PRIORS = ("tv", "lowrank", "sparse")  # the paper's hand-made priors: any operator A
+BASELINES = PRIORS + ("bm3d",)
 
 
 def _module(name: str):
@@ -35,10 +42,10 @@ def _module(name: str):
 def restore_baseline(name: str, y, op, **params):
     """Restore y with the baseline ``name``; ``params`` override its task defaults.
 
-    ``name``: one of BASELINES ("tv", "lowrank", "sparse"); ``y``: observations of the
-    operator ``op``; ``params``: the keyword arguments of ``restore_<name>``. Returns
-    x_hat (N, 3, H, W) in [0, 1]. TV denoising of a flat gray image, with the tuned lam
-    and step and 20 iterations instead of 150, removes most of the noise:
+    ``name``: one of BASELINES ("tv", "lowrank", "sparse", "bm3d"); ``y``: observations
+    of the operator ``op``; ``params``: the keyword arguments of ``restore_<name>``.
+    Returns x_hat (N, 3, H, W) in [0, 1]. TV denoising of a flat gray image, with the
+    tuned lam and step and 20 iterations instead of 150, removes most of the noise:
 
     >>> import torch
     >>> from tutorial_lib.operators import make_operator
