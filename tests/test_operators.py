@@ -300,3 +300,16 @@ def test_colorization_with_another_gray_conversion():
     assert torch.allclose(default.A(default.blend(x_hat, y)), y, atol=1e-5)
     with pytest.raises(ValueError, match="summing to 1"):
         tl.make_operator("colorization", weights=(0.5, 0.5, 0.5))
+
+
+@pytest.mark.parametrize("name", tl.TASKS)
+def test_data_term_weights_are_a_method_giving_none_or_a_tensor(name):
+    """An option stored as self.weights once hid the method, and restore() failed."""
+    for options in (
+        {},
+        {"weights": (1 / 3, 1 / 3, 1 / 3)} if name == "colorization" else {},
+    ):
+        op = tl.make_operator(name, **options)
+        y = op.corrupt(tl.load_sample_faces(1))
+        w = op.weights(y)
+        assert w is None or (torch.is_tensor(w) and w.shape[-2:] == y.shape[-2:])

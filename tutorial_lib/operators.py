@@ -330,10 +330,11 @@ class Colorization(Operator):
                 f"weights must be three non-negative numbers summing to 1 (a gray "
                 f"conversion), got {tuple(weights)}"
             )
-        self.weights = tuple(float(w) for w in weights)
+        self.gray = tuple(float(w) for w in weights)  # not self.weights: that is the
+        # data term's per-pixel weights (Operator.weights)
 
     def _w(self, like: torch.Tensor) -> torch.Tensor:
-        return torch.tensor(self.weights, dtype=like.dtype, device=like.device)
+        return torch.tensor(self.gray, dtype=like.dtype, device=like.device)
 
     def A(self, x):
         return (x * self._w(x).view(1, 3, 1, 1)).sum(
@@ -347,7 +348,7 @@ class Colorization(Operator):
         return y.expand(-1, 3, -1, -1).clone()  # gray copied to R, G and B
 
     def blend(self, x_hat, y):
-        if self.weights == LUMA_WEIGHTS:
+        if self.gray == LUMA_WEIGHTS:
             return color_blend(x_hat, y)
         # the same blend for any gray: adding d = y - A(x_hat) to R, G and B gives
         # A(blended) = y, since the weights sum to 1, and keeps x_hat's differences
