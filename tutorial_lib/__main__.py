@@ -513,14 +513,7 @@ def cmd_slides(args) -> None:
     print(f"wrote {len(written) - 1} figures and {DECK} to {args.out}/")
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m tutorial_lib",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def _options_prepare(sub) -> None:
     p = sub.add_parser("prepare", help="CelebA split -> .pt file of 64x64 faces")
     p.add_argument("--data", required=True, help="CelebA folder (official layout)")
     p.add_argument("--split", default="train", choices=["train", "valid", "test"])
@@ -528,6 +521,8 @@ def main(argv=None) -> None:
     p.add_argument("--force", action="store_true", help="overwrite --out")
     p.set_defaults(run=cmd_prepare)
 
+
+def _options_sample_faces(sub) -> None:
     p = sub.add_parser(
         "sample-faces", help="write data/sample_faces.png (or validation_faces.png)"
     )
@@ -541,6 +536,8 @@ def main(argv=None) -> None:
     p.add_argument("--force", action="store_true")
     p.set_defaults(run=cmd_sample_faces)
 
+
+def _options_train(sub) -> None:
     p = sub.add_parser("train", help="train the DCGAN and export its weights")
     p.add_argument("--data", required=True, help="CelebA folder, or a .pt from prepare")
     p.add_argument("--epochs", type=int, default=25)
@@ -584,6 +581,8 @@ def main(argv=None) -> None:
     p.add_argument("--force", action="store_true", help="overwrite --weights")
     p.set_defaults(run=cmd_train)
 
+
+def _options_dictionary(sub) -> None:
     p = sub.add_parser(
         "dictionary", help="learn the sparse baseline's patch dictionary"
     )
@@ -601,6 +600,8 @@ def main(argv=None) -> None:
     p.add_argument("--force", action="store_true", help="overwrite --out")
     p.set_defaults(run=cmd_dictionary)
 
+
+def _options_encoder(sub) -> None:
     p = sub.add_parser("encoder", help="train the encoder that starts the search")
     p.add_argument("--out", default="data/weights/encoder_celeba64.pt")
     p.add_argument(
@@ -612,6 +613,8 @@ def main(argv=None) -> None:
     _training_options(p)
     p.set_defaults(run=cmd_encoder)
 
+
+def _options_direct(sub) -> None:
     p = sub.add_parser("direct", help="train the direct network of one task")
     p.add_argument("--task", required=True, choices=TASKS)
     p.add_argument("--data", required=True, help="training faces: CelebA folder or .pt")
@@ -629,6 +632,8 @@ def main(argv=None) -> None:
     _training_options(p)
     p.set_defaults(run=cmd_direct)
 
+
+def _options_calibrate(sub) -> None:
     p = sub.add_parser("calibrate", help="train D further against the final G")
     p.add_argument("--data", required=True, help="training faces: CelebA folder or .pt")
     p.add_argument(
@@ -645,6 +650,8 @@ def main(argv=None) -> None:
     _training_options(p)
     p.set_defaults(run=cmd_calibrate)
 
+
+def _options_restore(sub) -> None:
     p = sub.add_parser("restore", help="restore one face image with the GAN prior")
     p.add_argument(
         "image",
@@ -682,6 +689,8 @@ def main(argv=None) -> None:
     p.add_argument("--force", action="store_true", help="overwrite --out")
     p.set_defaults(run=cmd_restore)
 
+
+def _options_table(sub) -> None:
     p = sub.add_parser("table", help="the paper's table: every method on every task")
     p.add_argument("--n", type=int, default=64, help="the first n test faces")
     p.add_argument(
@@ -705,6 +714,8 @@ def main(argv=None) -> None:
     )
     p.set_defaults(run=cmd_table)
 
+
+def _options_shift(sub) -> None:
     p = sub.add_parser("shift", help="direct network and priors on changed corruptions")
     p.add_argument("--n", type=int, default=64, help="the first n test faces")
     p.add_argument(
@@ -733,11 +744,15 @@ def main(argv=None) -> None:
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
     p.set_defaults(run=cmd_shift)
 
+
+def _options_handout(sub) -> None:
     p = sub.add_parser("handout", help="student copies of the notebooks (no solutions)")
     p.add_argument("--out", default="student", help="folder for the copies")
     p.add_argument("--force", action="store_true", help="replace existing copies")
     p.set_defaults(run=cmd_handout)
 
+
+def _options_slides(sub) -> None:
     p = sub.add_parser("slides", help="projector figures and a reveal.js deck")
     p.add_argument("--out", default="slides", help="folder for figures/ and the deck")
     p.add_argument("--force", action="store_true", help="replace earlier output")
@@ -747,6 +762,34 @@ def main(argv=None) -> None:
         help="where the deck loads reveal.js from (default: nbconvert's CDN)",
     )
     p.set_defaults(run=cmd_slides)
+
+
+# One function per subcommand adds its options, beside the order --help lists them
+SUBCOMMANDS = [
+    _options_prepare,
+    _options_sample_faces,
+    _options_train,
+    _options_dictionary,
+    _options_encoder,
+    _options_direct,
+    _options_calibrate,
+    _options_restore,
+    _options_table,
+    _options_shift,
+    _options_handout,
+    _options_slides,
+]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tutorial_lib",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add_options in SUBCOMMANDS:
+        add_options(sub)
 
     args = parser.parse_args(argv)
     # The records name the command that wrote them: the arguments given, not sys.argv
