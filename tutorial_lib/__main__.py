@@ -478,6 +478,7 @@ def cmd_shift(args) -> None:
     began = time.perf_counter()
     rows, tuned = shift_table(
         x, ids, x_valid, G, D, args.shifts, args.methods, tuned=tuned, done=done,
+        on_tuned=lambda t: record.write_text(json.dumps(t, indent=1) + "\n"),
         progress=True, batch_size=args.batch_size,
         on_pair=lambda new: write_rows(new, out, append=True),
     )  # fmt: skip

@@ -147,13 +147,15 @@ def shift_table(
     names=None,
     methods=SHIFT_METHODS,
     tuned: dict | None = None,
+    on_tuned=None,
     **table_options,
 ) -> tuple[list[dict], dict]:
     """Rows of every method on every changed corruption ``names`` (default: all), the
     faces ``x`` (test) scored, the faces ``x_valid`` (validation) used to retune lam.
 
     ``tuned``: an earlier call's retuning record, reused instead of recomputed (a
-    resumed run); ``table_options`` go to ``run_table`` (done=, on_pair=, progress=,
+    resumed run); ``on_tuned(tuned)`` is called once lam is picked for every
+    corruption, before the long part (to save it); ``table_options`` go to ``run_table`` (done=, on_pair=, progress=,
     batch_size=, device=). Returns (rows, tuned) with tuned[method][name] = {"lam":
     lam', "scores": {lam: validation PSNR}}.
     """
@@ -166,6 +168,8 @@ def shift_table(
             if name not in record:
                 lam, scores = retune(x_valid, op, method, G, D)
                 record[name] = {"lam": lam, "scores": scores}
+    if on_tuned is not None:
+        on_tuned(tuned)
     settings = {
         (m, name): {"lam": record[name]["lam"]}
         for m, record in tuned.items()

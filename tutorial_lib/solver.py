@@ -259,6 +259,36 @@ def objective_terms(
     )
 
 
+def _starting_codes(y, op, s: Settings, nz: int, z_init=None) -> torch.Tensor:
+    """The restarts' starts z0 (N, R, nz), on the CPU: random from ``s.seed`` (the same
+    seed gives the same starts on every device), the first k replaced by ``z_init``
+    (N, nz) or (N, k, nz), or by the encoder's guess for ``s.init == "encoder"``."""
+    N, R = len(y), s.restarts
+    z0 = torch.randn(N, R, nz, generator=torch.Generator().manual_seed(s.seed))
+    if s.init == "encoder" and z_init is None:  # a z_init given wins
+        z_init = encoder_start(y, op)
+        if z_init.shape[1] != nz:
+            raise ValueError(
+                f'init="encoder": the shipped encoder gives codes of {z_init.shape[1]} '
+                f'numbers but G takes {nz}; pass init="random" (or z_init) for this G'
+            )
+    if z_init is not None:
+        z_init = z_init.detach().cpu().float()
+        z_init = z_init[:, None] if z_init.ndim == 2 else z_init  # (N, k, nz), k <= R
+        if (
+            z_init.ndim != 3
+            or z_init.shape[0] != N
+            or z_init.shape[2] != nz
+            or z_init.shape[1] > R
+        ):
+            raise ValueError(
+                f"z_init must be (N, nz) or (N, k, nz) with N = {N}, k <= restarts = {R}, "
+                f"nz = {nz}; got {tuple(z_init.shape)}"
+            )
+        z0[:, : z_init.shape[1]] = z_init
+    return z0
+
+
 def restore(
     y: torch.Tensor,
     op: Operator,
@@ -304,29 +334,7 @@ def restore(
     N, R, nz = len(y), s.restarts, G.config.nz
     s = replace(s, precision=resolve_precision(s.precision, y.device, batch=N * R))
 
-    # Starts drawn on the CPU: the same seed gives the same starts on every device.
-    z0 = torch.randn(N, R, nz, generator=torch.Generator().manual_seed(s.seed))
-    if s.init == "encoder" and z_init is None:  # a z_init given wins
-        z_init = encoder_start(y, op)
-        if z_init.shape[1] != nz:
-            raise ValueError(
-                f'init="encoder": the shipped encoder gives codes of {z_init.shape[1]} '
-                f'numbers but G takes {nz}; pass init="random" (or z_init) for this G'
-            )
-    if z_init is not None:
-        z_init = z_init.detach().cpu().float()
-        z_init = z_init[:, None] if z_init.ndim == 2 else z_init  # (N, k, nz), k <= R
-        if (
-            z_init.ndim != 3
-            or z_init.shape[0] != N
-            or z_init.shape[2] != nz
-            or z_init.shape[1] > R
-        ):
-            raise ValueError(
-                f"z_init must be (N, nz) or (N, k, nz) with N = {N}, k <= restarts = {R}, "
-                f"nz = {nz}; got {tuple(z_init.shape)}"
-            )
-        z0[:, : z_init.shape[1]] = z_init
+    z0 = _starting_codes(y, op, s, nz, z_init)  # (N, R, nz)
     # image-major rows: row n R + r is restart r of image n; z follows y's dtype
     z = z0.reshape(N * R, nz).to(y).requires_grad_(True)
     y_rep = y.repeat_interleave(R, dim=0)  # (N R, C, H, W), row n R + r is image n
@@ -359,12 +367,20 @@ def restore(
             with torch.no_grad():
                 z.clamp_(-s.clip, s.clip)
 
+    return _keep_best(y, op, s, z, G_z, total, history)
+
+
+def _keep_best(y, op, s: Settings, z, G_z, total, history) -> Restoration:
+    """Each image's restart of lowest objective, blended with y if ``s.blend``.
+
+    ``z``, ``G_z``, ``total``: the final rows (N R, ...), image-major; ``history``:
+    name -> list of (N R,) per step."""
+    N, R = len(y), s.restarts
     best = total.detach().view(N, R).argmin(dim=1)  # (N,)
     pick = torch.arange(N, device=best.device) * R + best  # rows of the kept starts
     x_gan = G_z.detach()[pick]
-    x_hat = op.blend(x_gan, y) if s.blend else x_gan
     return Restoration(
-        x_hat=x_hat,
+        x_hat=op.blend(x_gan, y) if s.blend else x_gan,
         x_gan=x_gan,
         z=z.detach()[pick],
         objective=total.detach()[pick],
