@@ -211,6 +211,93 @@ def _save_snapshot(shipped: dict, D, path: Path) -> None:
     )
 
 
+def _check_faces(faces, config: TrainConfig, valid_faces=None) -> None:
+    """Clear errors for faces that are not (N, 3, 64, 64) or fewer than one batch."""
+    if faces.ndim != 4 or faces.shape[1:] != (3, 64, 64):
+        raise ValueError(f"faces must be (N, 3, 64, 64), got {tuple(faces.shape)}")
+    if len(faces) < config.batch_size:
+        raise ValueError(
+            f"need at least one batch of {config.batch_size} faces, got {len(faces)}"
+        )
+    if valid_faces is not None and (
+        valid_faces.ndim != 4 or valid_faces.shape[1:] != (3, 64, 64)
+    ):
+        raise ValueError(
+            f"valid_faces must be (N, 3, 64, 64), got {tuple(valid_faces.shape)}"
+        )
+
+
+def _steps_bar(total: int):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="step")
+
+
+def _networks(config: TrainConfig, model_config: DCGANConfig, device) -> dict:
+    """A fresh G and D (seeded), G's running average and the two Adam optimizers, by
+    name (the checkpoint's keys)."""
+    G, D = make_dcgan(model_config, seed=config.seed)
+    memory_format = (
+        torch.channels_last if config.channels_last else torch.contiguous_format
+    )
+    G = G.to(device, memory_format=memory_format)
+    D = D.to(device, memory_format=memory_format)
+    betas = (config.beta1, 0.999)
+    return {
+        "G": G,
+        "D": D,
+        "G_ema": copy.deepcopy(G),
+        "opt_G": torch.optim.Adam(G.parameters(), lr=config.lr, betas=betas),
+        "opt_D": torch.optim.Adam(D.parameters(), lr=config.lr, betas=betas),
+    }
+
+
+def _resume(checkpoint: Path, state: dict, config, model_config, device):
+    """Load ``checkpoint`` into ``state`` (name -> network or optimizer), after checking
+    that it was made with the same settings (the number of epochs may grow); returns
+    (log, epochs done)."""
+    saved = torch.load(checkpoint, map_location=device, weights_only=True)
+    if saved["train_config"] | {"epochs": 0} != asdict(config) | {"epochs": 0}:
+        raise ValueError(
+            f"{checkpoint} was made with {saved['train_config']}, not {asdict(config)};"
+            " use another run folder"
+        )
+    saved_model = DCGANConfig(**saved.get("model_config", {}))  # older runs: default
+    if saved_model != model_config:
+        raise ValueError(
+            f"{checkpoint} was made with {saved_model}, not {model_config}; use "
+            "another run folder"
+        )
+    for name, obj in state.items():
+        obj.load_state_dict(saved[name])
+    return saved["log"], saved["epoch"]
+
+
+def _record_epoch(stats, state, config, valid_faces, fixed_z, run_dir: Path) -> dict:
+    """The epoch's quality measures (with ``valid_faces``), sample grid and snapshot;
+    returns ``stats`` with the measures added.
+
+    Both generators as they would be shipped, once per epoch, in float32: the
+    measures, the samples and the snapshot all see these same networks."""
+    epoch = stats["epoch"]
+    shipped = {
+        "plain": shipped_copy(state["G"], config.seed),
+        "ema": shipped_copy(state["G_ema"], config.seed),
+    }
+    if valid_faces is not None:
+        tic = time.perf_counter()
+        stats |= epoch_quality(
+            shipped, state["D"], valid_faces, config.seed, config.precision
+        )
+        stats["eval_seconds"] = time.perf_counter() - tic
+    with torch.no_grad():
+        save_png(shipped["ema"](fixed_z), run_dir / f"samples_{epoch:03d}.png")
+    if config.snapshot_every and epoch % config.snapshot_every == 0:
+        path = run_dir / "snapshots" / f"epoch_{epoch:03d}.pt"
+        _save_snapshot(shipped, state["D"], path)
+    return stats
+
+
 def train(
     faces: torch.Tensor,
     run_dir: str | Path,
@@ -242,103 +329,38 @@ def train(
     >>> [row["epoch"] for row in log], len(again[2])  # the second call resumed: done
     ([1], 1)
     """
-    if faces.ndim != 4 or faces.shape[1:] != (3, 64, 64):
-        raise ValueError(f"faces must be (N, 3, 64, 64), got {tuple(faces.shape)}")
-    if len(faces) < config.batch_size:
-        raise ValueError(
-            f"need at least one batch of {config.batch_size} faces, got {len(faces)}"
-        )
-    if valid_faces is not None and (
-        valid_faces.ndim != 4 or valid_faces.shape[1:] != (3, 64, 64)
-    ):
-        raise ValueError(
-            f"valid_faces must be (N, 3, 64, 64), got {tuple(valid_faces.shape)}"
-        )
+    _check_faces(faces, config, valid_faces)
     device = torch.device(device) if device is not None else default_device()
     config = replace(config, precision=resolve_precision(config.precision, device))
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    G, D = make_dcgan(model_config, seed=config.seed)
-    memory_format = (
-        torch.channels_last if config.channels_last else torch.contiguous_format
-    )
-    G = G.to(device, memory_format=memory_format)
-    D = D.to(device, memory_format=memory_format)
-    G_ema = copy.deepcopy(G)
-    betas = (config.beta1, 0.999)
-    opt_G = torch.optim.Adam(G.parameters(), lr=config.lr, betas=betas)
-    opt_D = torch.optim.Adam(D.parameters(), lr=config.lr, betas=betas)
+    state = _networks(config, model_config, device)
+    G, D, G_ema, opt_G, opt_D = state.values()
     log, start = [], 0
 
     checkpoint = run_dir / "checkpoint.pt"
     if checkpoint.is_file():
-        state = torch.load(checkpoint, map_location=device, weights_only=True)
-        if state["train_config"] | {"epochs": 0} != asdict(config) | {"epochs": 0}:
-            raise ValueError(
-                f"{checkpoint} was made with {state['train_config']}, not {asdict(config)};"
-                " use another run folder"
-            )
-        saved_model = DCGANConfig(
-            **state.get("model_config", {})
-        )  # older runs: default
-        if saved_model != model_config:
-            raise ValueError(
-                f"{checkpoint} was made with {saved_model}, not {model_config}; use "
-                "another run folder"
-            )
-        for name, obj in [("G", G), ("D", D), ("G_ema", G_ema)]:
-            obj.load_state_dict(state[name])
-        opt_G.load_state_dict(state["opt_G"])
-        opt_D.load_state_dict(state["opt_D"])
-        log, start = state["log"], state["epoch"]
+        log, start = _resume(checkpoint, state, config, model_config, device)
 
     fixed_z = torch.randn(
         64, model_config.nz, generator=torch.Generator().manual_seed(config.seed)
     ).to(device)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        steps_per_epoch = len(faces) // config.batch_size
-        bar = tqdm(total=(config.epochs - start) * steps_per_epoch, unit="step")
+    steps_left = (config.epochs - start) * (len(faces) // config.batch_size)
+    bar = _steps_bar(steps_left) if progress else None
     for epoch in range(start, config.epochs):
         tic = time.perf_counter()
         stats = train_epoch(
             G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, bar
         )
         stats = {"epoch": epoch + 1, **stats, "seconds": time.perf_counter() - tic}
-        # Both generators as they would be shipped, once per epoch, in float32: the
-        # measures, the samples and the snapshot all see these same networks.
-        shipped = {
-            "plain": shipped_copy(G, config.seed),
-            "ema": shipped_copy(G_ema, config.seed),
-        }
-        if valid_faces is not None:
-            tic = time.perf_counter()
-            stats |= epoch_quality(
-                shipped, D, valid_faces, config.seed, config.precision
-            )
-            stats["eval_seconds"] = time.perf_counter() - tic
-        log.append(stats)
+        log.append(_record_epoch(stats, state, config, valid_faces, fixed_z, run_dir))
         if bar is not None:
             bar.set_postfix(
                 loss_D=f"{stats['loss_D']:.3f}", loss_G=f"{stats['loss_G']:.3f}"
             )
-        with torch.no_grad():
-            save_png(
-                shipped["ema"](fixed_z),
-                run_dir / f"samples_{epoch + 1:03d}.png",
-            )
-        if config.snapshot_every and (epoch + 1) % config.snapshot_every == 0:
-            path = run_dir / "snapshots" / f"epoch_{epoch + 1:03d}.pt"
-            _save_snapshot(shipped, D, path)
         torch.save(
             {
-                "G": G.state_dict(),
-                "D": D.state_dict(),
-                "G_ema": G_ema.state_dict(),
-                "opt_G": opt_G.state_dict(),
-                "opt_D": opt_D.state_dict(),
+                **{name: obj.state_dict() for name, obj in state.items()},
                 "epoch": epoch + 1,
                 "log": log,
                 "train_config": asdict(config),
