@@ -78,3 +78,29 @@ def test_the_package_imports_run_one_way():
     assert "tutorial_lib.blending" in graph["tutorial_lib.operators"]
     circle = find_circle(graph)
     assert circle is None, " -> ".join(circle)
+
+
+MAX_LINES = 80  # a function longer than this hides its steps (docstring included)
+
+
+def long_functions(source: str) -> list[tuple[str, int]]:
+    return [
+        (node.name, node.end_lineno - node.lineno + 1)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.end_lineno - node.lineno + 1 > MAX_LINES
+    ]
+
+
+def test_long_functions_finds_a_planted_one():
+    body = "".join(f"    x{i} = {i}\n" for i in range(MAX_LINES))
+    assert long_functions(f"def f():\n{body}") == [("f", MAX_LINES + 1)]
+
+
+def test_no_function_in_the_package_is_longer_than_80_lines():
+    found = {
+        f"{path.relative_to(PACKAGE.parent)}: {name}": lines
+        for path in PACKAGE.rglob("*.py")
+        for name, lines in long_functions(path.read_text())
+    }
+    assert found == {}, found

@@ -136,6 +136,14 @@ class RestorationExplorer:
         defaults = TUNED_SETTINGS[task]
         self.blend = defaults.blend  # previews blend as the result will
 
+        self._make_controls(task, defaults, start)
+        self._observed = self.op.naive_inverse(self.y)
+        self.naive_scores = self._scores(self._observed)
+        self._run()
+
+    def _make_controls(self, task: str, defaults, start: str) -> None:
+        """The sliders, buttons, progress bar and image, wired to ``request`` and
+        ``stop``, in one VBox: ``self.widget``."""
         self.lam_slider = widgets.FloatLogSlider(
             value=max(defaults.lam, 1e-3),
             base=10,
@@ -188,9 +196,6 @@ class RestorationExplorer:
                 widgets.HBox([self.progress, self.stop_button, self.new_start_button]),
             ]
         )
-        self._observed = self.op.naive_inverse(self.y)
-        self.naive_scores = self._scores(self._observed)
-        self._run()
 
     # --- requests, served one at a time by a background thread ---------------------
 
