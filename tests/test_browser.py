@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
+import re
 import shutil
 import signal
 import socket
@@ -148,13 +150,33 @@ def _drag(page, handle, dx: float) -> None:
     page.mouse.up()
 
 
+def _caption_lambda(text: str) -> float | None:
+    """The lambda a caption names ("... lambda 1.78, p 1, ..."), or None.
+
+    The slider's readout and the caption format the same number differently (the
+    browser's d3 ".3g" keeps zeros: "1.00"; Python's drops them: "1"), so the test
+    compares numbers, not strings.
+
+    >>> _caption_lambda("restoration: PSNR 22.5 dB | lambda 1, p 1, warm start")
+    1.0
+    """
+    match = re.search(r"lambda ([0-9.e+-]+),", text)
+    return float(match.group(1)) if match else None
+
+
 def _settled_on(page, explorer, lam: str, timeout_s: float) -> float:
-    """Wait until the caption shows a finished run with lambda ``lam``; the time."""
+    """Wait until the caption shows a finished run with lambda ``lam`` (the slider's
+    readout, equal to 3 significant digits); the time."""
     caption = explorer.locator(".widget-html-content").nth(1)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         text = caption.inner_text()
-        if text.startswith("restoration:") and f"lambda {lam}," in text:
+        shown = _caption_lambda(text)
+        if (
+            text.startswith("restoration:")
+            and shown is not None
+            and math.isclose(shown, float(lam), rel_tol=5e-3)
+        ):
             return time.perf_counter()
         page.wait_for_timeout(20)
     raise AssertionError(f"caption never settled on lambda {lam}: {text!r}")
