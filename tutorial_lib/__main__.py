@@ -691,8 +691,8 @@ def _options_restore(sub) -> None:
     p.set_defaults(run=cmd_restore)
 
 
-def _options_table(sub) -> None:
-    p = sub.add_parser("table", help="the paper's table: every method on every task")
+def _scoring_options(p, out: str, out_help: str) -> None:
+    """The options table and shift share: which faces, where the rows go, resuming."""
     p.add_argument("--n", type=int, default=64, help="the first n test faces")
     p.add_argument(
         "--data",
@@ -700,13 +700,18 @@ def _options_table(sub) -> None:
         help="CelebA folder or test .pt (default: the shipped 64 faces)",
     )
     p.add_argument("--device", default=None)
-    p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
-    p.add_argument("--tasks", nargs="+", default=list(TASKS), choices=TASKS)
-    p.add_argument("--out", default="table.csv", help="per-image CSV (+ .md table)")
+    p.add_argument("--out", default=out, help=out_help)
     p.add_argument("--resume", action="store_true", help="go on with an existing --out")
     p.add_argument("--force", action="store_true", help="overwrite --out")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
+
+
+def _options_table(sub) -> None:
+    p = sub.add_parser("table", help="the paper's table: every method on every task")
+    _scoring_options(p, "table.csv", "per-image CSV (+ .md table)")
+    p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    p.add_argument("--tasks", nargs="+", default=list(TASKS), choices=TASKS)
     p.add_argument(
         "--steps", type=int, default=None, help="GAN steps (quick look only)"
     )
@@ -718,12 +723,7 @@ def _options_table(sub) -> None:
 
 def _options_shift(sub) -> None:
     p = sub.add_parser("shift", help="direct network and priors on changed corruptions")
-    p.add_argument("--n", type=int, default=64, help="the first n test faces")
-    p.add_argument(
-        "--data",
-        default=None,
-        help="CelebA folder or test .pt (default: the shipped 64 faces)",
-    )
+    _scoring_options(p, "shift.csv", "per-image CSV (+ .json, .md)")
     p.add_argument(
         "--valid-data", required=True, help="validation faces: CelebA folder or .pt"
     )
@@ -737,12 +737,6 @@ def _options_shift(sub) -> None:
         default=None,
         help="the table's CSV on the same faces (the trained corruptions' rows)",
     )
-    p.add_argument("--device", default=None)
-    p.add_argument("--out", default="shift.csv", help="per-image CSV (+ .json, .md)")
-    p.add_argument("--resume", action="store_true", help="go on with an existing --out")
-    p.add_argument("--force", action="store_true", help="overwrite --out")
-    p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
     p.set_defaults(run=cmd_shift)
 
 
