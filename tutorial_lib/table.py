@@ -22,6 +22,7 @@ from pathlib import Path
 
 import torch
 
+from .baselines import PRIORS
 from .baselines.bm3d import TASKS as BM3D_TASKS
 from .evaluate import METHODS, evaluate_method
 from .operators import TASKS, make_operator
@@ -76,10 +77,12 @@ def skipped(method: str, task: str) -> bool:
     (True, True)
     >>> skipped("bm3d", "denoising"), skipped("bm3d", "quantization")
     (False, False)
+    >>> skipped("direct", "colorization")  # a network of its own, trained for it
+    False
     """
     if method == "bm3d":
         return task not in BM3D_TASKS
-    return task == "colorization" and method not in ("naive", "gan")
+    return task == "colorization" and method in PRIORS
 
 
 def run_table(
