@@ -482,7 +482,6 @@ def cmd_shift(args) -> None:
         progress=True, batch_size=args.batch_size,
         on_pair=lambda new: write_rows(new, out, append=True),
     )  # fmt: skip
-    record.write_text(json.dumps(tuned, indent=1) + "\n")
     seconds = time.perf_counter() - began
     reference = read_rows(args.reference) if args.reference else []
     table = shift_report(rows, reference, tuned)
