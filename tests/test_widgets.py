@@ -6,7 +6,13 @@ import pytest
 import torch
 
 import tutorial_lib as tl
-from tutorial_lib.widgets import RestorationExplorer
+from tutorial_lib.explorer_runs import RunPlan
+from tutorial_lib.widgets import (
+    RestorationExplorer,
+    finished_caption,
+    preview_due,
+    running_caption,
+)
 
 
 def _explorer(dcgan, steps=20):
@@ -275,3 +281,26 @@ def test_on_a_static_page_the_explorer_draws_frames_not_sliders(explorer, monkey
     shown.clear()
     explorer._ipython_display_()
     assert shown[-1] is explorer.widget
+
+
+def test_previews_after_step_1_every_few_steps_and_at_the_last():
+    assert [s for s in range(8) if preview_due(s, every=3, last=7)] == [1, 3, 6, 7]
+    assert [s for s in range(4) if preview_due(s, every=5, last=3)] == [1, 3]
+
+
+def test_the_captions_name_the_scores_and_the_start_of_each_kind_of_run():
+    fresh = RunPlan(lam=0.5, p=1.5, use_D=False, start="fresh", init="encoder",
+                    steps=5, fresh_starts=2, seed=2)  # fmt: skip
+    measured = {"psnr": 25.0, "ssim": 0.8, "logit": -1.234, "z_norm": 9.87}
+    caption = finished_caption(fresh, measured, {"psnr": 12.0, "ssim": 0.5})
+    assert caption.startswith("restoration: PSNR 25.00 dB, SSIM 0.800")
+    assert "observation: PSNR 12.00 dB, SSIM 0.500" in caption
+    assert "D's logit l(G(z)) -1.23, ||z|| 9.9 (typical: 10)" in caption
+    assert caption.endswith("p 1.5, D's term off, start 2 (the encoder's guess)")
+    warm = RunPlan(lam=0.5, p=1.5, use_D=True, start="warm", init="random",
+                   steps=5, fresh_starts=2, seed=2)  # fmt: skip
+    assert finished_caption(warm, measured, measured).endswith("on, warm start")
+    assert running_caption(warm).endswith("5 Adam steps from the last z (warm start)")
+    random_start = RunPlan(lam=0.5, p=1.5, use_D=True, start="fresh", init="random",
+                           steps=5, fresh_starts=1, seed=1)  # fmt: skip
+    assert running_caption(random_start).endswith("from a random z")

@@ -16,6 +16,18 @@ Runs after the first go on in a background thread, so that the notebook keeps ta
 slider moves while Adam runs: a move made during a run stops it after its current step
 and starts the latest setting (moves made meanwhile are coalesced: only the last one
 runs).
+
+The explorer composes three parts, each readable alone:
+
+- restoring (tutorial_lib.explorer_runs), pure functions of the settings:
+  ``plan_run`` decides where a run starts and for how many steps (a ``RunPlan``),
+  ``restore_run`` calls ``restore`` with it, ``score`` and ``logit_and_norm``
+  measure the result;
+- threading: a ``LatestRunner`` (tutorial_lib.background) runs the latest request in
+  the background and stops a stale run;
+- drawing: the controls, the pictures (``preview_due`` picks the steps drawn), the
+  captions (``running_caption`` and its siblings), and ``strip`` for a static page.
+
 The explorer is a plain object whose controls can be set from code, which is how the
 tests drive it without a browser:
 
@@ -36,12 +48,14 @@ import matplotlib.pyplot as plt
 import torch
 
 from . import config
+from .background import LatestRunner, Stopped
 from .config import fast_or
 from .data import to_png
+from .explorer_runs import RunPlan, logit_and_norm, plan_run, restore_run, score
 from .metrics import psnr, ssim
 from .operators import Operator, make_operator
 from .plots import show_faces
-from .solver import RANDOM_STARTS, TUNED_SETTINGS, restore
+from .solver import RANDOM_STARTS, TUNED_SETTINGS, Restoration
 
 RERUN_NOTE = (
     "The explorer below lives in the running kernel: in a reopened notebook, run this "
@@ -55,8 +69,62 @@ STATIC_NOTE = (
 )
 
 
-class _Stopped(Exception):
-    """Raised from the preview of a run that Stop or a newer slider move replaced."""
+# --- drawing: which previews, and the words under the picture -----------------------
+
+
+def preview_due(step: int, every: int, last: int) -> bool:
+    """Whether the picture is redrawn after ``step`` of ``last``: after step 1 (a move
+    shows at once), every ``every`` steps, and the last; never at step 0 (a warm start's
+    step 0 is the picture already shown)."""
+    return step != 0 and (step == 1 or step % every == 0 or step == last)
+
+
+def _origin_words(plan: RunPlan) -> str:
+    if plan.warm:
+        return "the last z (warm start)"
+    return "the encoder's guess" if plan.init == "encoder" else "a random z"
+
+
+def _d_words(plan: RunPlan) -> str:
+    return f"D's term {'on' if plan.use_D else 'off'}"
+
+
+def running_caption(plan: RunPlan) -> str:
+    """Under the picture while a run goes: its settings, no scores yet (the last run's
+    PSNR must not sit beside the new lambda)."""
+    return (
+        f"<i>running</i>: lambda {plan.lam:.3g}, p {plan.p:g}, {_d_words(plan)}, "
+        f"{plan.steps} Adam steps from {_origin_words(plan)}"
+    )
+
+
+def stopped_caption(plan: RunPlan, step: int) -> str:
+    """After Stop: ``step`` is that of the last preview, the picture left on show."""
+    return (
+        f"<i>stopped</i> at step {step} of {plan.steps} "
+        f"(lambda {plan.lam:.3g}, p {plan.p:g}): the picture is its last preview"
+    )
+
+
+def finished_caption(plan: RunPlan, measured: dict, naive: dict) -> str:
+    """After a run: ``measured``, its ``score`` and ``logit_and_norm``; ``naive``, the
+    observation's scores; then the settings and the start."""
+    start = f"start {plan.fresh_starts} ({_origin_words(plan)})"
+    start = "warm start" if plan.warm else start
+    return (
+        f"restoration: PSNR {measured['psnr']:.2f} dB, SSIM {measured['ssim']:.3f}"
+        f" &nbsp;|&nbsp; observation: PSNR {naive['psnr']:.2f} dB, "
+        f"SSIM {naive['ssim']:.3f}<br>D's logit l(G(z)) {measured['logit']:+.2f}, "
+        f"||z|| {measured['z_norm']:.1f} (typical: 10) &nbsp;|&nbsp; lambda "
+        f"{plan.lam:.3g}, p {plan.p:g}, {_d_words(plan)}, {start}"
+    )
+
+
+def error_caption(error: Exception) -> str:
+    return f"<b>error</b>: {type(error).__name__}: {error}"
+
+
+# --- the explorer: controls wired to a runner that runs the plans -------------------
 
 
 class RestorationExplorer:
@@ -74,8 +142,8 @@ class RestorationExplorer:
     step, so that a move shows at once); a newer request is looked for after every
     step. ``restarts``, ``seed``: as in restore (the seed also draws y's noise; fresh
     start number k, by New start or a change of start, uses seed + k);
-    ``warm_start``: start each re-run from the previous z. The first run happens before the constructor returns; later ones in the
-    background:
+    ``warm_start``: start each re-run from the previous z. The first run happens before
+    the constructor returns; later ones in the background:
 
     >>> import tutorial_lib as tl
     >>> G, D = tl.models.make_dcgan(seed=0)
@@ -122,23 +190,19 @@ class RestorationExplorer:
         self.error = None  # the exception that ended the last background run, if any
         # lam, p, steps, start ("first", "warm", "fresh"), stopped, psnr, ssim per run
         self.runs: list[dict] = []
-        self.fresh_starts = (
-            0  # fresh starts asked so far (New start, a new start choice)
-        )
-        self._lock = threading.Lock()  # guards the fields below
-        self._wanted = False  # a request not yet started
+        self.fresh_starts = 0  # fresh starts asked so far (New start, a start choice)
+        # New start is pressed on the kernel's thread while a run reads these on the
+        # worker's: one lock for the three, so that a run sees them in one state
+        self._lock = threading.Lock()
         self._fresh_pending = False  # New start pressed, no fresh run finished since
         self._fresh_origin = "random"  # where that fresh run starts
-        self._busy = False  # a worker thread is serving requests
-        self._stop = threading.Event()  # set: the run in progress ends after its step
-        self._idle = threading.Event()
-        self._idle.set()
+        self._runner = LatestRunner(self._run, on_error=self._show_error)
         defaults = TUNED_SETTINGS[task]
         self.blend = defaults.blend  # previews blend as the result will
 
         self._make_controls(task, defaults, start)
         self._observed = self.op.naive_inverse(self.y)
-        self.naive_scores = self._scores(self._observed)
+        self.naive_scores = score(self._observed, self.face)
         self._run()
 
     def _make_controls(self, task: str, defaults, start: str) -> None:
@@ -197,7 +261,7 @@ class RestorationExplorer:
             ]
         )
 
-    # --- requests, served one at a time by a background thread ---------------------
+    # --- requests, served one at a time by the runner's background thread -----------
 
     def request(self, fresh: bool = False, origin: str = "random") -> None:
         """Run with the sliders' current values as soon as possible.
@@ -207,59 +271,31 @@ class RestorationExplorer:
         afresh, whatever stops it before, from ``origin``: a new random z (seed +
         number of New starts) or the encoder's guess (a new choice of start).
         """
-        with self._lock:
-            if fresh:
+        if fresh:  # before the request: the run it starts must see the fresh start
+            with self._lock:
                 self.fresh_starts += 1
-                self._fresh_pending = True
-                self._fresh_origin = origin
-            self._wanted = True
-            self._stop.set()
-            if self._busy:
-                return  # the worker takes the request when the current run stops
-            self._busy = True
-            self._idle.clear()
-        threading.Thread(target=self._serve, daemon=True).start()
+                self._fresh_pending, self._fresh_origin = True, origin
+        self._runner.request()
 
     def stop(self) -> None:
         """End the run in progress after its current step, and drop a request not yet
         started; keep the last result."""
-        with self._lock:
-            self._wanted = False
-            if self._busy:
-                self._stop.set()
+        self._runner.stop()
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until every request has run (or ``timeout`` seconds have passed)."""
-        self._idle.wait(timeout)
+        self._runner.wait(timeout)
 
-    def _serve(self) -> None:
-        while True:
-            with self._lock:
-                wanted, self._wanted = self._wanted, False
-                if not wanted:
-                    self._busy = False
-                    self._stop.clear()  # a Stop pressed at the end stops nothing later
-                    self._idle.set()
-                    return
-                self._stop.clear()
-            try:
-                self._run()
-            except _Stopped:
-                pass
-            except Exception as error:  # a thread has no cell to raise into: show it
-                self.error = error
-                self.caption.value = f"<b>error</b>: {type(error).__name__}: {error}"
+    def _show_error(self, error: Exception) -> None:
+        self.error = error  # a thread has no cell to raise into: show it
+        self.caption.value = error_caption(error)
 
     # --- one run --------------------------------------------------------------------
 
     def _preview(self, step: int, x: torch.Tensor) -> None:
-        if self._stop.is_set():  # checked after every step: a stale run ends at once
-            raise _Stopped
-        if step == 0:  # the start: for a warm start, the picture already shown
+        self._runner.check()  # after every step: a stale run ends at once
+        if not preview_due(step, self.preview_every, self.progress.max):
             return
-        last = step == self.progress.max
-        if step != 1 and step % self.preview_every and not last:
-            return  # a picture after step 1, then every preview_every steps and the last
         self.progress.value = step  # the step of the picture shown (Stop quotes it)
         shown = self.op.blend(x, self.y) if self.blend else x
         self.image.value = to_png([self.face, self._observed, shown])
@@ -274,82 +310,65 @@ class RestorationExplorer:
         self.wait()
         return self._run(steps)
 
-    def _run(self, steps: int | None = None):
-        lam, p, use_D = (
-            self.lam_slider.value,
-            self.p_slider.value,
-            self.d_checkbox.value,
-        )
+    def _budgets(self) -> dict[str, int]:
+        """Adam steps by where a run starts (read each time: a test may change them)."""
+        return {
+            "warm": self.steps,
+            "encoder": self.first_steps,
+            "random": self.random_steps,
+        }
+
+    def _plan(self, steps: int | None = None) -> RunPlan:
+        """The next run's plan, from the controls and the pending fresh start."""
         with self._lock:  # one consistent snapshot of the pending fresh start
             fresh_starts, fresh = self.fresh_starts, self._fresh_pending
-            fresh_origin = self._fresh_origin
-        warm = self.warm_start and self.result is not None and not fresh
-        start = "warm" if warm else ("fresh" if fresh else "first")
-        # a warm start from the last z; else the chooser's origin, with its budget
-        first = self.start_chooser.value
-        init = "random" if warm else (fresh_origin if fresh else first)
-        if steps is None:
-            by_origin = {"encoder": self.first_steps, "random": self.random_steps}
-            steps = self.steps if warm else by_origin[init]
-        origin = "the last z (warm start)" if warm else "a random z"
-        origin = "the encoder's guess" if init == "encoder" else origin
-        record = {"lam": lam, "p": p, "steps": steps, "start": start, "stopped": False}
-        record |= {"use_D": use_D, "init": init}
+            fresh_origin = self._fresh_origin if fresh else None
+        return plan_run(
+            self.lam_slider.value, self.p_slider.value, self.d_checkbox.value,
+            self.start_chooser.value, budgets=self._budgets(), seed=self.seed,
+            can_warm=self.warm_start and self.result is not None,
+            fresh_origin=fresh_origin, fresh_starts=fresh_starts, steps=steps,
+        )  # fmt: skip
+
+    def _first_run_plan(self, lam: float) -> RunPlan:
+        """A first run's plan at ``lam``: the chooser's origin, its budget, the seed."""
+        return plan_run(
+            lam, self.p_slider.value, self.d_checkbox.value, self.start_chooser.value,
+            budgets=self._budgets(), seed=self.seed, can_warm=False,
+        )  # fmt: skip
+
+    def _run(self, steps: int | None = None) -> Restoration:
+        """Plan, restore with previews, then show the result (or that it stopped)."""
+        plan = self._plan(steps)
+        record = dict(lam=plan.lam, p=plan.p, steps=plan.steps, start=plan.start)
+        record |= dict(stopped=False, use_D=plan.use_D, init=plan.init)
         self.runs.append(record)
-        self.progress.max, self.progress.value = steps, 0
-        self.caption.value = (
-            f"<i>running</i>: lambda {lam:.3g}, p {p:g}, D's term "
-            f"{'on' if use_D else 'off'}, {steps} Adam steps from " + origin
-        )
+        self.progress.max, self.progress.value = plan.steps, 0
+        self.caption.value = running_caption(plan)
+        last_z = self.result.z if self.result is not None else None
         try:
-            self.result = restore(
-                self.y,
-                self.op,
-                self.G,
-                self.D,
-                lam=lam,
-                p=p,
-                steps=steps,
-                restarts=self.restarts,
-                seed=self.seed + fresh_starts,
-                init=init,
-                use_D=use_D,
-                z_init=self.result.z if warm else None,
-                callback=self._preview,
-                callback_every=1,  # _preview picks the steps it draws
-            )
-        except _Stopped:
+            self.result = restore_run(
+                plan, self.y, self.op, self.G, self.D, self.restarts, last_z,
+                callback=self._preview,  # _preview picks the steps it draws
+            )  # fmt: skip
+        except Stopped:
             record["stopped"] = True
-            self.caption.value = (
-                f"<i>stopped</i> at step {self.progress.value} of {steps} "
-                f"(lambda {lam:.3g}, p {p:g}): the picture is its last preview"
-            )
+            self.caption.value = stopped_caption(plan, self.progress.value)
             raise
         with self._lock:
-            if self.fresh_starts == fresh_starts:  # no newer New start meanwhile
+            if self.fresh_starts == plan.fresh_starts:  # no newer New start meanwhile
                 self._fresh_pending = False
         self.error = None
         x = self.result.x_hat
-        self.scores = self._scores(x)
+        self.scores = score(x, self.face)
         record.update(self.scores)
         self.image.value = to_png([self.face, self._observed, x])
-        naive = self.naive_scores
-        with torch.no_grad():  # what D thinks of G(z_hat), and how typical z_hat is
-            logit = self.D(self.result.x_gan).float().item()
-        norm = self.result.z.norm().item()
-        record |= {"logit": logit, "z_norm": norm}
-        self.caption.value = (
-            f"restoration: PSNR {self.scores['psnr']:.2f} dB, SSIM {self.scores['ssim']:.3f}"
-            f" &nbsp;|&nbsp; observation: PSNR {naive['psnr']:.2f} dB, "
-            f"SSIM {naive['ssim']:.3f}<br>D's logit l(G(z)) {logit:+.2f}, ||z|| "
-            f"{norm:.1f} (typical: 10) &nbsp;|&nbsp; lambda {lam:.3g}, p {p:g}, D's term "
-            f"{'on' if use_D else 'off'}, "
-            + ("warm start" if warm else f"start {fresh_starts} ({origin})")
-        )
+        measured = self.scores | logit_and_norm(self.result, self.D)
+        record |= {k: measured[k] for k in ("logit", "z_norm")}
+        self.caption.value = finished_caption(plan, measured, self.naive_scores)
         return self.result
 
-    def _scores(self, x: torch.Tensor) -> dict[str, float]:
-        return {"psnr": psnr(x, self.face).item(), "ssim": ssim(x, self.face).item()}
+    # --- a page without a kernel ----------------------------------------------------
 
     def strip(self, lams=None):
         """The explorer as a strip of frames, for a page where no slider can move.
@@ -361,16 +380,11 @@ class RestorationExplorer:
         """
         ends = (10.0**self.lam_slider.min, 10.0**self.lam_slider.max)
         lams = lams or (ends[0], TUNED_SETTINGS[self.op.name].lam, ends[1])
-        init = self.start_chooser.value
-        steps = {"encoder": self.first_steps, "random": self.random_steps}[init]
+        plans = [self._first_run_plan(lam) for lam in lams]
         columns = {"truth": self.face, "observation": self._observed}
-        for lam in lams:
-            r = restore(
-                self.y, self.op, self.G, self.D, lam=lam, p=self.p_slider.value,
-                steps=steps, restarts=self.restarts, seed=self.seed, init=init,
-                use_D=self.d_checkbox.value,
-            )  # fmt: skip
-            columns[f"λ = {lam:.3g}"] = r.x_hat
+        for plan in plans:
+            r = restore_run(plan, self.y, self.op, self.G, self.D, self.restarts)
+            columns[f"λ = {plan.lam:.3g}"] = r.x_hat
         scores = {  # the truth against itself scores infinity: no caption there
             k: (psnr(v, self.face), ssim(v, self.face))
             for k, v in columns.items()
@@ -378,8 +392,10 @@ class RestorationExplorer:
         }
         title = (
             f"{self.op.name}: the explorer's restoration at {len(lams)} values of λ "
-            f"(p {self.p_slider.value:g}, {steps} steps from "
-            + {"encoder": "the encoder's guess)", "random": "a random z)"}[init]
+            f"(p {self.p_slider.value:g}, {plans[0].steps} steps from "
+            + {"encoder": "the encoder's guess)", "random": "a random z)"}[
+                plans[0].init
+            ]
         )
         return show_faces(columns, title, scores=scores)
 
