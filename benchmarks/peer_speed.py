@@ -11,14 +11,19 @@ venv, made from the repository root with
     runs/peer-venv/bin/pip install --no-deps -e .
 
 (tutorial_lib needs only numpy, pillow and tqdm at import, all pulled in by deepinv;
-torch stays the CPU build). torchvision 0.28.0 is the release whose wheel pins
-torch==2.13.0, but PyPI only has its CUDA build: its compiled ops (_C.so) link
-libtorch_cuda.so and cannot load beside the CPU torch, and its import then stops at
-an unguarded fake-kernel registration ("operator torchvision::nms does not exist").
-deepinv imports torchvision at its top but uses none of those ops (only transforms and
-utils, none of them on the path timed here), so `import_deepinv` below declares the two
-op schemas (nms, qnms) that registration needs, only when that exact failure happens,
-and says so; calling either op would still fail loudly (no kernel).
+torch stays the CPU build). benchmarks/peer_per_db.py (PSNR against seconds per face,
+every task) runs there too and imports this script's helpers: import_deepinv,
+deepinv_generator, deepinv_physics (deepinv's physics for each of our operators),
+deepinv_measurement (our y in its [-1, 1] range) and csgm (one CSGM answer).
+
+torchvision 0.28.0 is the release whose wheel pins torch==2.13.0, but PyPI only has
+its CUDA build: its compiled ops (_C.so) link libtorch_cuda.so and cannot load beside
+the CPU torch, and its import then stops at an unguarded fake-kernel registration
+("operator torchvision::nms does not exist"). deepinv imports torchvision at its top
+but uses none of those ops (only transforms and utils, none of them on the path timed
+here), so `import_deepinv` below declares the two op schemas (nms, qnms) that
+registration needs, only when that exact failure happens, and says so; calling either
+op would still fail loudly (no kernel).
 
 Both methods fit G(z) to the same corrupted faces: the first shipped test faces
 (tutorial_lib.load_sample_faces), inpainting corrupted with seed 0
@@ -29,14 +34,14 @@ torch threads. Rows:
     from U[-1, 1]) around a DCGANGenerator(output_size=64, nz=100), with
     deepinv.physics.Inpainting on the same mask, for one face (CSGM fits one latent).
     inf_tol=0 turns off its early stop, so it runs exactly --steps steps. deepinv's
-    generator works in [-1, 1]: it gets y' = A(2 y - 1) and its answer is mapped back
-    by (x + 1) / 2. Its generator holds the shipped G's weights when the layers match
-    (the header says so and checks G'(z) = 2 G(z) - 1): the two classes are the same
-    DCGAN stack (our net.i is its model.i), so the state_dict maps key for key and
-    the PSNR is comparable. Otherwise it stays randomly initialised (the cost does
-    not depend on the weights) and its PSNR is printed as "-". Twice: generator
-    frozen (gradients for z only, the same work as ours; the reference of the ratio
-    column) and as constructed (parameters requiring grad, so each backward also
+    generator works in [-1, 1]: it gets y' = A(2 y - 1) (deepinv_measurement) and its
+    answer is mapped back by (x + 1) / 2. Its generator holds the shipped G's weights
+    when the layers match (the header says so and checks G'(z) = 2 G(z) - 1): the two
+    classes are the same DCGAN stack (our net.i is its model.i), so the state_dict maps
+    key for key and the PSNR is comparable. Otherwise it stays randomly initialised (the
+    cost does not depend on the weights) and its PSNR is printed as "-". Twice:
+    generator frozen (gradients for z only, the same work as ours; the reference of the
+    ratio column) and as constructed (parameters requiring grad, so each backward also
     computes weight gradients); and once more frozen at our lr, 0.1 (the same cost per
     step; the PSNR it reaches in --steps steps is then comparable with ours).
   - ours: tutorial_lib.restore(y, op, G, D, steps, restarts=1, init="random") with
@@ -127,6 +132,83 @@ def deepinv_generator(dinv, G):
     return gen, gap.item()
 
 
+def deepinv_physics(dinv, op, device):
+    """deepinv's own physics for our operator ``op``, and a line that says which.
+
+    deepinv's A' must equal our A on images (it is linear, so it then maps deepinv's
+    [-1, 1] images as ours maps [0, 1] ones; ``physics_gap`` checks it):
+      - inpainting: Inpainting on our mask;
+      - colorization: Decolorize with our BT.601 weights: its own "rec601" srf is
+        0.66851 (0.4472, 0.8781, 0.1706) = (0.29896, 0.58702, 0.11405), 5e-5 from
+        ours, so our y would not be its A of the truth;
+      - super-resolution: Downsampling with a 4x4 box filter (1/16 each) and padding
+        "valid": valid convolution, then every 4th pixel, is exactly our block
+        average (it names gaussian, bilinear, bicubic and sinc filters, no box; a
+        filter tensor is its documented alternative);
+      - denoising: Denoising(GaussianNoise(2 sigma)): our sigma on [0, 1] is 2 sigma
+        on [-1, 1] (CSGM's loss uses A alone, so the noise model only labels y);
+      - quantization: deepinv has no quantizer, so Denoising(ZeroNoise()), the
+        identity, as our objective's A (the rounding is our sensor, in corrupt only).
+    """
+    physics = dinv.physics
+    if op.name == "inpainting":
+        mask = op.mask(torch.ones(1, 3, 64, 64, device=device))  # (1, 1, 64, 64)
+        made = physics.Inpainting(img_size=(3, 64, 64), mask=mask, device=device)
+        return made, "Inpainting (our mask)"
+    if op.name == "colorization":
+        made = physics.Decolorize(srf=op.gray, device=device)
+        return made, f"Decolorize (srf = our weights {op.gray})"
+    if op.name == "super_resolution":
+        if op.downsampler != "box":
+            raise ValueError(f"no deepinv filter for {op.downsampler} downsampling")
+        f = op.factor
+        box = torch.full((1, 1, f, f), 1 / f**2, device=device)
+        made = physics.Downsampling(
+            img_size=(3, 64, 64), filter=box, factor=f, padding="valid", device=device
+        )
+        return made, f"Downsampling ({f}x{f} box filter, padding valid, factor {f})"
+    if op.name == "denoising":
+        sigma = 2 * op.noise.sigma
+        made = physics.Denoising(physics.GaussianNoise(sigma=sigma), device=device)
+        return made, f"Denoising (GaussianNoise(sigma={sigma:g}) on [-1, 1])"
+    if op.name == "quantization":
+        made = physics.Denoising(physics.ZeroNoise(), device=device)
+        return made, "Denoising(ZeroNoise()): the identity (deepinv has no quantizer)"
+    raise ValueError(f"no deepinv physics for {op.name}")
+
+
+def physics_gap(physics, op, device) -> float:
+    """max |A'(v) - A(v)| over a random image v: 0 up to rounding when deepinv's
+    physics computes our operator."""
+    v = torch.rand(2, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    v = v.to(device)
+    return (physics.A(v) - op.A(v)).abs().max().item()
+
+
+def deepinv_measurement(y, physics):
+    """Our observation y of a [0, 1] face x, as deepinv's of its [-1, 1] image 2 x - 1.
+
+    A' is linear and equals our A, so A'(2 x - 1) = 2 y - A'(1) (1: the all-ones
+    image), noise included at twice its size; for inpainting mask * (2 y - 1).
+    """
+    ones = torch.ones(1, 3, 64, 64, device=y.device, dtype=y.dtype)
+    return 2 * y - physics.A(ones)
+
+
+def csgm(dinv, gen, y_dinv, physics, **options):
+    """deepinv's CSGM answer to y_dinv, mapped back to [0, 1] by (x + 1) / 2.
+
+    CSGMGenerator(gen, **options) (inf_max_iter, inf_tol, inf_lr; its own defaults
+    where not given) in eval mode, so that it optimises z (Adam on MCLoss, the MSE
+    of A'(G'(z)) against y_dinv) from z ~ U[-1, 1], drawn from torch's global
+    generator, seeded 0 here.
+    """
+    model = dinv.models.CSGMGenerator(gen, **options).eval()
+    torch.manual_seed(0)
+    with torch.no_grad():  # optimize_z turns gradients on for itself
+        return (model(y_dinv, physics) + 1) / 2
+
+
 def sync(device) -> None:
     if torch.device(device).type == "cuda":
         torch.cuda.synchronize()
@@ -160,12 +242,11 @@ def main() -> None:
     op = tl.make_operator("inpainting")
     x = tl.load_sample_faces(max(args.batch, 1)).to(device)
     y = op.corrupt(x, seed=0)
-    mask = op.mask(y)  # (1, 1, 64, 64)
 
     gen, gap = deepinv_generator(dinv, G)
     gen = gen.to(device)
-    physics = dinv.physics.Inpainting(img_size=(3, 64, 64), mask=mask, device=device)
-    y1_dinv = physics.A(2 * y[:1] - 1)  # deepinv's generator works in [-1, 1]
+    physics, _ = deepinv_physics(dinv, op, device)
+    y1_dinv = deepinv_measurement(y[:1], physics)  # deepinv's generator: [-1, 1]
     print(
         "deepinv generator: "
         + (
@@ -178,12 +259,8 @@ def main() -> None:
     def deepinv_run(frozen: bool, lr: float = args.deepinv_lr):
         def run(steps):
             gen.requires_grad_(not frozen)
-            model = dinv.models.CSGMGenerator(
-                gen, inf_max_iter=steps, inf_tol=0.0, inf_lr=lr
-            ).eval()
-            torch.manual_seed(0)  # its z ~ U[-1, 1] comes from the global generator
-            with torch.no_grad():  # optimize_z turns gradients on for itself
-                return (model(y1_dinv, physics) + 1) / 2
+            options = dict(inf_max_iter=steps, inf_tol=0.0, inf_lr=lr)
+            return csgm(dinv, gen, y1_dinv, physics, **options)
 
         return run
 
