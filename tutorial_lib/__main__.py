@@ -12,6 +12,9 @@ direct        train the direct network of one task (slide 5's other family)
 calibrate     train D further against the final G: the D the prior's derivation assumes
 handout       student copies of the notebooks, without the solution cells
 slides        the lecture's figures at projector size and a reveal.js deck
+
+train and table also run as several processes (tutorial_lib.distributed), e.g.
+  torchrun --standalone --nproc_per_node 2 -m tutorial_lib -- table --n 64
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 
 import torch
 
+from . import distributed
 from .calibrate import CalibrationConfig
 from .data import load_faces
 from .direct import DirectConfig
@@ -82,15 +86,27 @@ def cmd_sample_faces(args) -> None:
 
 
 def cmd_train(args) -> None:
-    from .models import DCGANConfig, default_device, save_weights
+    from .models import default_device
+
+    device = distributed.local_device(args.device or default_device())
+    with distributed.process_group(device):  # under torchrun; else nothing
+        _train_and_export(args, device)
+
+
+def _train_and_export(args, device) -> None:
+    """cmd_train's work, done by every process; the main one alone prints and writes."""
+    from .models import DCGANConfig, save_weights
     from .precision import resolve_precision
     from .train import TrainConfig, load_snapshot, pick_snapshot, train
 
+    main = distributed.is_main()
     weights = _begin(args, args.weights)
-    faces = load_faces(args.data, "train")
     valid_source = args.valid_data or (None if args.data.endswith(".pt") else args.data)
+    for source in filter(None, dict.fromkeys([args.data, valid_source])):
+        distributed.found_everywhere(source)  # an error if only some processes see it
+    faces = load_faces(args.data, "train")
     valid = load_faces(valid_source, "valid", n=args.valid_n) if valid_source else None
-    if valid is None:
+    if valid is None and main:
         print(
             "no validation faces (--valid-data): no quality measures, shipping the "
             "last epoch's averaged generator"
@@ -100,13 +116,18 @@ def cmd_train(args) -> None:
         seed=args.seed,
         batch_size=args.batch_size,
         # resolved here so that the weights file records what ran, not "auto"
-        precision=resolve_precision(args.precision, args.device or default_device()),
+        precision=resolve_precision(args.precision, device),
         snapshot_every=args.snapshot_every,
     )
     model_config = DCGANConfig(d_norm=args.d_norm)
-    G, D, log = train(
-        faces, args.run_dir, config, model_config, args.device, valid_faces=valid
-    )
+    try:
+        G, D, log = train(
+            faces, args.run_dir, config, model_config, device, valid_faces=valid
+        )
+    except ValueError as error:  # a batch the processes cannot share, another run's
+        sys.exit(f"error: {error}")
+    if not main:
+        return
     chosen = {"epoch": log[-1]["epoch"], "generator": "ema"}
     if valid is not None and config.snapshot_every:
         epoch, kind = pick_snapshot(args.run_dir)
@@ -127,6 +148,7 @@ def cmd_train(args) -> None:
         log=log,
         seconds=sum(entry["seconds"] for entry in log),
         device=str(args.device or "default"),
+        processes=distributed.world_size(),
         torch_version=str(torch.__version__),
     )
     print(
@@ -367,20 +389,31 @@ def _observation(photo, op, args) -> torch.Tensor:
 def _table_inputs(args, files: list[Path]):
     """What table and shift share: refuse to overwrite ``files`` without --resume or
     --force, set the threads, load the test faces and their ids, and read back the
-    rows of a resumed run (or write the CSV's header). Returns (x, ids, done)."""
-    import tutorial_lib as tl
-    from tutorial_lib.data import SAMPLE_FACES, celeba_files
-    from tutorial_lib.table import finished_rows, read_rows, write_rows
+    rows of a resumed run (or write the CSV's header). Returns (x, ids, done). Under
+    torchrun the main process alone checks, reads and writes the files; the others
+    get its answer (or its error)."""
+    distributed.on_main(_refuse_to_overwrite, args, files)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    x, ids = _test_faces(args)
+    done = distributed.on_main(_rows_so_far, args, files[0], ids)
+    return x, ids, done
 
-    out = files[0]
+
+def _refuse_to_overwrite(args, files: list[Path]) -> None:
     for path in files:
         if path.exists() and not (args.resume or args.force):
             sys.exit(
                 f"error: {path} exists; pass --resume to go on with it, or --force "
                 "to start again and overwrite it"
             )
-    if args.threads:
-        torch.set_num_threads(args.threads)
+
+
+def _test_faces(args):
+    """The first --n test faces of --data (default: the shipped sample) and their ids."""
+    import tutorial_lib as tl
+    from tutorial_lib.data import SAMPLE_FACES, celeba_files
+
     if args.data is None:  # the shipped sample: the first 64 test faces
         x = tl.load_sample_faces(args.n)
         ids = (SAMPLE_FACES.with_suffix(".txt").read_text().split())[: args.n]
@@ -392,24 +425,29 @@ def _table_inputs(args, files: list[Path]):
             if folder
             else [f"test#{i}" for i in range(len(x))]
         )
-    done = []
-    if args.resume and out.exists():
-        rows = read_rows(out)
-        if not {r["image"] for r in rows} <= set(ids):
-            sys.exit(
-                f"error: {out} holds other images than these {len(ids)}; "
-                "use another --out, or --force to start again"
-            )
-        done = finished_rows(rows, ids)
-        if len(done) < len(
-            rows
-        ):  # without the pairs to redo, or they would count twice
-            partial = out.with_name(out.name + ".partial")
-            write_rows(done, partial)
-            partial.replace(out)
-    else:
-        write_rows([], out)  # the header; rows are appended as each pair finishes
-    return x, ids, done
+    return x, ids
+
+
+def _rows_so_far(args, out: Path, ids: list[str]) -> list[dict]:
+    """The finished rows of a resumed --out (rewritten without the pairs to redo), or
+    none: then the CSV's header is written, and rows are appended as pairs finish."""
+    from tutorial_lib.table import finished_rows, read_rows, write_rows
+
+    if not (args.resume and out.exists()):
+        write_rows([], out)
+        return []
+    rows = read_rows(out)
+    if not {r["image"] for r in rows} <= set(ids):
+        sys.exit(
+            f"error: {out} holds other images than these {len(ids)}; "
+            "use another --out, or --force to start again"
+        )
+    done = finished_rows(rows, ids)
+    if len(done) < len(rows):  # without the pairs to redo, or they would count twice
+        partial = out.with_name(out.name + ".partial")
+        write_rows(done, partial)
+        partial.replace(out)
+    return done
 
 
 def _device_line(G) -> str:
@@ -422,35 +460,54 @@ def _device_line(G) -> str:
 
 
 def cmd_table(args) -> None:
+    from .models import default_device
+
+    device = distributed.local_device(args.device or default_device())
+    with distributed.process_group(device):  # under torchrun; else nothing
+        _table(args, device)
+
+
+def _table(args, device) -> None:
+    """cmd_table's work, done by every process on its share of the faces; the main
+    one alone prints and writes."""
     import time
 
     import tutorial_lib as tl
-    from tutorial_lib.table import run_table, slide_table, summarize, write_rows
+    from tutorial_lib.table import run_table_sharded, slide_table, summarize, write_rows
 
+    main = distributed.is_main()
     out, report = Path(args.out), Path(args.out).with_suffix(".md")
     if "bm3d" in args.methods and importlib.util.find_spec("bm3d") is None:
-        print("no bm3d package (pip install -e '.[bm3d]'): the BM3D row is left out")
+        if main:
+            print(
+                "no bm3d package (pip install -e '.[bm3d]'): the BM3D row is left out"
+            )
         args.methods = [m for m in args.methods if m != "bm3d"]
     x, ids, done = _table_inputs(args, [out, report])
-    G, D = tl.load_pretrained(device=args.device)
+    G, D = tl.load_pretrained(device=device)
     quick = {
         k: v for k, v in dict(steps=args.steps, restarts=args.restarts).items() if v
     }
     began = time.perf_counter()
-    rows = run_table(
-        x,
-        ids,
-        args.methods,
-        args.tasks,
-        G,
-        D,
-        done=done,
-        progress=True,
-        batch_size=args.batch_size,
-        settings={"gan": quick},
-        on_pair=lambda new: write_rows(new, out, append=True),
-    )
+    try:
+        rows = run_table_sharded(
+            x,
+            ids,
+            done=done,
+            on_pair=lambda new: write_rows(new, out, append=True),
+            batch_size=args.batch_size,
+            progress=True,
+            methods=args.methods,
+            tasks=args.tasks,
+            G=G,
+            D=D,
+            settings={"gan": quick},
+        )
+    except ValueError as error:  # more processes than batches
+        sys.exit(f"error: {error}")
     seconds = time.perf_counter() - began
+    if not main:
+        return
     table = slide_table(summarize(rows))
     report.write_text(
         f"command: {args.invocation}\n\n"
@@ -537,11 +594,31 @@ def _options_sample_faces(sub) -> None:
     p.set_defaults(run=cmd_sample_faces)
 
 
+def _several_processes(command: str) -> str:
+    """The epilog of the commands that run under torchrun."""
+    return (
+        "Several processes (tutorial_lib.distributed): torchrun --standalone "
+        f"--nproc_per_node N -m tutorial_lib -- {command} ... (the -- keeps torchrun "
+        "from reading the options as its own)"
+    )
+
+
 def _options_train(sub) -> None:
-    p = sub.add_parser("train", help="train the DCGAN and export its weights")
+    p = sub.add_parser(
+        "train",
+        help="train the DCGAN and export its weights",
+        epilog=_several_processes("train")
+        + "; --batch-size is the global batch, shared by the N processes",
+    )
     p.add_argument("--data", required=True, help="CelebA folder, or a .pt from prepare")
     p.add_argument("--epochs", type=int, default=25)
-    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=128,
+        help="the global batch (default %(default)s): under torchrun each of N "
+        "processes takes batch-size / N faces; the learning rate is for this batch",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default=None, help="cpu, cuda, ... (default: best)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's)")
@@ -707,7 +784,13 @@ def _scoring_options(p, out: str, out_help: str) -> None:
 
 
 def _options_table(sub) -> None:
-    p = sub.add_parser("table", help="the paper's table: every method on every task")
+    p = sub.add_parser(
+        "table",
+        help="the paper's table: every method on every task",
+        epilog=_several_processes("table")
+        + "; each process restores a block of whole batches, and the CSV is the one "
+        "a single process writes",
+    )
     _scoring_options(p, "table.csv", "per-image CSV (+ .md table)")
     p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     p.add_argument("--tasks", nargs="+", default=list(TASKS), choices=TASKS)
@@ -785,11 +868,18 @@ def main(argv=None) -> None:
     for add_options in SUBCOMMANDS:
         add_options(sub)
 
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    if given[:1] == ["--"]:  # torchrun's form (it drops the --) typed without torchrun
+        given = given[1:]
+    args = parser.parse_args(given)
+    if distributed.launched() and args.command not in ("train", "table"):
+        sys.exit(
+            f"error: under torchrun only train and table share their work; run "
+            f"{args.command} as python -m tutorial_lib {args.command}"
+        )
     # The records name the command that wrote them: the arguments given, not sys.argv
     # (which is another program's when main() is called from Python, as the tests do).
-    given = sys.argv[1:] if argv is None else list(argv)
-    args.invocation = shlex.join(["python", "-m", "tutorial_lib", *given])
+    args.invocation = shlex.join([*distributed.command_words(), *given])
     try:
         args.run(args)
     except (FileNotFoundError, FileExistsError) as error:  # one line, no trace

@@ -12,16 +12,23 @@ the paper's numbers (slide 15) beside ours. As in the paper, the hand-made basel
 are not run on colorization; BM3D (a denoiser, not in the paper) runs on denoising and
 quantization only (``skipped``).
 
+``run_table_sharded`` shares the faces among the processes of torchrun, in whole
+batches, and gives every process all the rows, the same as one process's:
+
+    torchrun --standalone --nproc_per_node 2 -m tutorial_lib -- table --n 64
+
 Used by ``python -m tutorial_lib table`` and notebook 10.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import torch
 
+from . import distributed
 from .baselines import PRIORS
 from .baselines.bm3d import TASKS as BM3D_TASKS
 from .evaluate import METHODS, evaluate_method
@@ -99,6 +106,7 @@ def run_table(
     settings: dict | None = None,
     on_pair=None,
     operators: dict | None = None,
+    seed: int = 0,
 ) -> list[dict]:
     """One row per (method, task, image): the scores of every method on every task.
 
@@ -108,7 +116,10 @@ def run_table(
     defaults (a quick look, or a retuned lambda; the table uses none). ``on_pair(new
     rows)`` is called after each pair (to save as it goes). ``operators``: name ->
     operator, for rows under names of their own (tutorial_lib.shift's changed
-    corruptions); a name not there is a task with the paper's settings.
+    corruptions); a name not there is a task with the paper's settings. ``seed``: the
+    batch that starts at face s is corrupted and restored with seed + s
+    (``evaluate_method``); a share of the faces that starts at face a of a longer run
+    passes seed=a to get that run's numbers.
     """
     if len(ids) != len(x):
         raise ValueError(f"got {len(x)} faces but {len(ids)} ids")
@@ -134,6 +145,7 @@ def run_table(
             method,
             G,
             D,
+            seed=seed,
             device=device,
             batch_size=batch_size,
             progress=progress,
@@ -154,6 +166,64 @@ def run_table(
         rows += new
         if on_pair is not None:
             on_pair(new)
+    return rows
+
+
+def run_table_sharded(
+    x: torch.Tensor,
+    ids: list[str],
+    done=(),
+    on_pair=None,
+    batch_size: int = 16,
+    progress: bool = False,
+    **options,
+) -> list[dict]:
+    """`run_table` with the faces shared among the processes (tutorial_lib.distributed);
+    every process returns all the rows, the same rows in the same order as one process.
+
+    The share is a block of whole batches, restored as one process restores them:
+    ``evaluate_method`` seeds each batch by its first face, and the solver's random
+    starts depend on the batch (its size and that seed), so a split inside a batch
+    would change the numbers. After each (method, task) pair the processes gather
+    their rows in rank order, which is the faces' order; ``on_pair(the pair's rows)``
+    runs on the main process only (it writes them). ``options``: as `run_table`'s.
+    With one process this is `run_table`:
+
+    >>> from tutorial_lib.data import load_sample_faces
+    >>> x, ids = load_sample_faces(3), ["a.jpg", "b.jpg", "c.jpg"]
+    >>> options = dict(methods=["naive"], tasks=["denoising"], batch_size=2)
+    >>> rows = run_table_sharded(x, ids, **options)
+    >>> [(r["image"], r["psnr"]) for r in rows] == [
+    ...     (r["image"], r["psnr"]) for r in run_table(x, ids, **options)]
+    True
+    """
+    batches, world = math.ceil(len(x) / batch_size), distributed.world_size()
+    if batches < world:
+        raise ValueError(
+            f"{len(x)} faces in batches of {batch_size} make {batches} batch(es), "
+            f"fewer than the {world} processes: use a smaller --batch-size"
+        )
+    mine = distributed.block(batches)
+    start, stop = mine.start * batch_size, min(mine.stop * batch_size, len(x))
+    my_ids = set(ids[start:stop])
+    rows = finished_rows(done, ids)
+
+    def gather(new: list[dict]) -> None:
+        pair = [row for part in distributed.all_gather(new) for row in part]
+        rows.extend(pair)
+        if on_pair is not None and distributed.is_main():
+            on_pair(pair)
+
+    run_table(
+        x[start:stop],
+        ids[start:stop],
+        done=[r for r in done if r["image"] in my_ids],  # this block's part of them
+        on_pair=gather,
+        batch_size=batch_size,
+        progress=progress and distributed.is_main(),
+        seed=start,
+        **options,
+    )
     return rows
 
 

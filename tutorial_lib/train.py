@@ -31,6 +31,21 @@ samples_final.png from G_ema. The run is deterministic under its seed: data orde
 flips and z are drawn from generators seeded by (seed, epoch), so a resumed run
 continues exactly.
 
+Several processes (tutorial_lib.distributed) train one GAN together:
+
+    torchrun --standalone --nproc_per_node N -m tutorial_lib -- train --data faces.pt
+
+The batch (128) and the learning rate are those of the global batch, whatever N: each
+step, every process draws the same global batch (the epoch's order, the flips and z
+come from the same seeded generators) and keeps its share, every N-th face (torch's
+DistributedSampler split), so the N shares make up the batch one process would take.
+DDP averages the N gradients, and batch norm normalises over the global batch
+(`distributed.GlobalBatchNorm2d`), so one step of N processes is the step of one
+process, up to the order of float sums. Every process updates its G_ema the same way
+(its G's weights and statistics are the same everywhere), so any of them could save
+the run; rank 0 alone writes the files and shows progress. A run resumes only with the
+number of processes it was started with (the checkpoint records it).
+
 Introduced in notebook 11; `python -m tutorial_lib train` is its command line.
 """
 
@@ -45,6 +60,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from . import distributed
 from .averaging import ema_decay_at, recalibrate_batch_norm, shipped_copy, update_ema
 from .data import save_png
 from .models import DCGANConfig, Discriminator, Generator, default_device, make_dcgan
@@ -65,8 +81,8 @@ class TrainConfig:
     """
 
     epochs: int = 25
-    batch_size: int = 128
-    lr: float = 2e-4
+    batch_size: int = 128  # the global batch: N processes take batch_size / N each
+    lr: float = 2e-4  # for the global batch, whatever the number of processes
     beta1: float = 0.5  # Adam's momentum; 0.9 makes the DCGAN game oscillate
     ema_decay: float = 0.999  # generator weight averaging (with warm-up); 0 disables it
     seed: int = 0
@@ -83,9 +99,11 @@ def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progres
     """One pass over ``faces`` (N, 3, 64, 64) in [0, 1]; returns the epoch's mean stats.
 
     ``config.precision`` must be resolved ("fp32" or "bf16"), see `resolve_precision`.
-    ``G_ema``: the average, updated after every step; ``opt_G``, ``opt_D``: their
-    Adam optimizers; ``epoch``: seeds the order, the flips and z; ``progress``: a tqdm
-    bar or None. A fresh D is a coin toss: its loss is near 2 log 2 = 1.39.
+    ``G``, ``D``: the networks, or their `distributed.data_parallel` wrappers when
+    several processes train (each then takes its share of every batch); ``G_ema``: the
+    average, updated after every step; ``opt_G``, ``opt_D``: their Adam optimizers;
+    ``epoch``: seeds the order, the flips and z; ``progress``: a tqdm bar or None. A
+    fresh D is a coin toss: its loss is near 2 log 2 = 1.39.
 
     >>> G, D = make_dcgan(DCGANConfig(ngf=8, ndf=8), seed=0)
     >>> opt_G, opt_D = (torch.optim.Adam(m.parameters(), 2e-4, betas=(0.5, 0.999))
@@ -99,57 +117,82 @@ def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progres
     >>> abs(stats["loss_D"] - 1.386) < 0.2  # 2 log 2
     True
     """
-    N = len(faces)
     cpu_gen = _epoch_generator(config.seed, epoch, "cpu")
     dev_gen = _epoch_generator(config.seed, epoch, device)
-    order = torch.randperm(N, generator=cpu_gen)
-    B = config.batch_size
+    order = torch.randperm(len(faces), generator=cpu_gen)
     totals = torch.zeros(4, device=device)  # loss_D, loss_G, acc_real, acc_fake
-    steps = N // B  # the last, incomplete batch is dropped
+    steps = len(faces) // config.batch_size  # the last, incomplete batch is dropped
+    nz = _bare(G).config.nz
     G.train(), D.train()
     for step in range(steps):
-        x = faces[order[step * B : (step + 1) * B]].to(device, non_blocking=True)
-        flip = torch.rand(B, generator=cpu_gen).to(device) < 0.5
-        x = torch.where(flip[:, None, None, None], x.flip(-1), x)
-        if config.channels_last:
-            x = x.contiguous(memory_format=torch.channels_last)
-        z = torch.randn(B, G.config.nz, generator=dev_gen, device=device)
-        with autocast(config.precision, device):
-            fake = G(z)
-            l_real, l_fake = D(x).float(), D(fake.detach()).float()
-        loss_D = F.binary_cross_entropy_with_logits(
-            l_real, torch.ones_like(l_real)
-        ) + F.binary_cross_entropy_with_logits(l_fake, torch.zeros_like(l_fake))
-        opt_D.zero_grad(set_to_none=True)
-        loss_D.backward()
-        opt_D.step()
-
-        # G step. D's weights get no gradient here (it would be thrown away): that
-        # skips a third of D's backward convolutions, about 10 % of the step.
-        D.requires_grad_(False)
-        with autocast(config.precision, device):
-            l_gen = D(fake).float()
-        loss_G = F.binary_cross_entropy_with_logits(l_gen, torch.ones_like(l_gen))
-        opt_G.zero_grad(set_to_none=True)
-        loss_G.backward()
-        opt_G.step()
-        D.requires_grad_(True)
+        x, z = _batch(faces, order, step, config, nz, (cpu_gen, dev_gen), device)
+        totals += _gan_step(G, D, opt_G, opt_D, x, z, config, device)
         if config.ema_decay > 0:
-            update_ema(G_ema, G, ema_decay_at(epoch * steps + step, config.ema_decay))
-
-        with torch.no_grad():
-            totals += torch.stack(
-                [
-                    loss_D.detach(),
-                    loss_G.detach(),
-                    (l_real > 0).float().mean(),
-                    (l_fake < 0).float().mean(),
-                ]
-            )
+            decay = ema_decay_at(epoch * steps + step, config.ema_decay)
+            update_ema(G_ema, _bare(G), decay)
         if progress is not None:
             progress.update(1)
+    # each process's means are over its share: their mean is the global batch's
+    totals = distributed.sum_over_processes(totals) / distributed.world_size()
     means = (totals / steps).tolist()
     return dict(zip(["loss_D", "loss_G", "acc_real", "acc_fake"], means))
+
+
+def _bare(net):
+    """The network inside a DistributedDataParallel wrapper (or ``net`` itself)."""
+    return getattr(net, "module", net)
+
+
+def _batch(faces, order, step, config, nz, generators, device):
+    """This process's share of the step's global batch: faces x (flipped at random)
+    and codes z. The whole batch's faces, flips and z are drawn, whatever the number
+    of processes, so that the generators stay in step; `distributed.shard` keeps
+    every N-th (all of them for one process). ``generators``: (CPU's, device's)."""
+    cpu_gen, dev_gen = generators
+    B = config.batch_size
+    picked = distributed.shard(order[step * B : (step + 1) * B])
+    x = faces[picked].to(device, non_blocking=True)
+    flip = distributed.shard(torch.rand(B, generator=cpu_gen)).to(device) < 0.5
+    x = torch.where(flip[:, None, None, None], x.flip(-1), x)
+    if config.channels_last:
+        x = x.contiguous(memory_format=torch.channels_last)
+    z = torch.randn(B, nz, generator=dev_gen, device=device)
+    return x, distributed.shard(z)
+
+
+def _gan_step(G, D, opt_G, opt_D, x, z, config, device) -> torch.Tensor:
+    """One D step and one G step on real faces ``x`` and codes ``z``; returns
+    (loss_D, loss_G, D's accuracy on x, on G(z)), detached."""
+    with autocast(config.precision, device):
+        fake = G(z)
+        l_real, l_fake = D(x).float(), D(fake.detach()).float()
+    loss_D = F.binary_cross_entropy_with_logits(
+        l_real, torch.ones_like(l_real)
+    ) + F.binary_cross_entropy_with_logits(l_fake, torch.zeros_like(l_fake))
+    opt_D.zero_grad(set_to_none=True)
+    loss_D.backward()
+    opt_D.step()
+
+    # G step. D's weights get no gradient here (it would be thrown away): that
+    # skips a third of D's backward convolutions, about 10 % of the step. The bare D:
+    # with no gradient of D's to average, DDP has nothing to do.
+    D.requires_grad_(False)
+    with autocast(config.precision, device):
+        l_gen = _bare(D)(fake).float()
+    loss_G = F.binary_cross_entropy_with_logits(l_gen, torch.ones_like(l_gen))
+    opt_G.zero_grad(set_to_none=True)
+    loss_G.backward()
+    opt_G.step()
+    D.requires_grad_(True)
+    with torch.no_grad():
+        return torch.stack(
+            [
+                loss_D.detach(),
+                loss_G.detach(),
+                (l_real > 0).float().mean(),
+                (l_fake < 0).float().mean(),
+            ]
+        )
 
 
 @torch.no_grad()
@@ -212,7 +255,15 @@ def _save_snapshot(shipped: dict, D, path: Path) -> None:
 
 
 def _check_faces(faces, config: TrainConfig, valid_faces=None) -> None:
-    """Clear errors for faces that are not (N, 3, 64, 64) or fewer than one batch."""
+    """Clear errors for faces that are not (N, 3, 64, 64) or fewer than one batch, and
+    for a batch that the processes cannot share evenly."""
+    world = distributed.world_size()
+    if config.batch_size % world:
+        fits = world * max(1, round(config.batch_size / world))
+        raise ValueError(
+            f"the batch size {config.batch_size} is the global batch, shared by "
+            f"{world} processes: it must be a multiple of {world} (say {fits})"
+        )
     if faces.ndim != 4 or faces.shape[1:] != (3, 64, 64):
         raise ValueError(f"faces must be (N, 3, 64, 64), got {tuple(faces.shape)}")
     if len(faces) < config.batch_size:
@@ -254,9 +305,16 @@ def _networks(config: TrainConfig, model_config: DCGANConfig, device) -> dict:
 
 def _resume(checkpoint: Path, state: dict, config, model_config, device):
     """Load ``checkpoint`` into ``state`` (name -> network or optimizer), after checking
-    that it was made with the same settings (the number of epochs may grow); returns
-    (log, epochs done)."""
+    that it was made with the same settings and number of processes (the number of
+    epochs may grow); returns (log, epochs done)."""
     saved = torch.load(checkpoint, map_location=device, weights_only=True)
+    world = distributed.world_size()
+    if saved.get("world_size", 1) != world:  # older runs: one process
+        raise ValueError(
+            f"{checkpoint} was trained by {saved.get('world_size', 1)} process(es), "
+            f"this run has {world}: resume it with as many (torchrun --nproc_per_node "
+            f"{saved.get('world_size', 1)}), or use another run folder"
+        )
     if saved["train_config"] | {"epochs": 0} != asdict(config) | {"epochs": 0}:
         raise ValueError(
             f"{checkpoint} was made with {saved['train_config']}, not {asdict(config)};"
@@ -314,7 +372,8 @@ def train(
     checkpoint there is resumed, and its config must match this one.
     ``valid_faces``: held-out faces for the per-epoch quality measures (optional).
     ``model_config``: the networks' sizes; ``device``: default `default_device`;
-    ``progress``: a tqdm bar over the steps. One epoch of two steps on a tiny DCGAN:
+    ``progress``: a tqdm bar over the steps. Under torchrun every process calls it
+    with the same arguments (module docstring). One epoch of two steps on a tiny DCGAN:
 
     >>> import tempfile
     >>> faces = torch.rand(32, 3, 64, 64, generator=torch.Generator().manual_seed(0))
@@ -332,51 +391,71 @@ def train(
     _check_faces(faces, config, valid_faces)
     device = torch.device(device) if device is not None else default_device()
     config = replace(config, precision=resolve_precision(config.precision, device))
-    run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir, main = Path(run_dir), distributed.is_main()
+    if main:  # the other processes write nothing
+        run_dir.mkdir(parents=True, exist_ok=True)
     state = _networks(config, model_config, device)
-    G, D, G_ema, opt_G, opt_D = state.values()
     log, start = [], 0
-
     checkpoint = run_dir / "checkpoint.pt"
-    if checkpoint.is_file():
+    if distributed.found_everywhere(checkpoint):
         log, start = _resume(checkpoint, state, config, model_config, device)
+    # what trains: G and D themselves, or over several processes their DDP wrappers
+    G, D = (distributed.data_parallel(state[name], device) for name in ("G", "D"))
 
     fixed_z = torch.randn(
         64, model_config.nz, generator=torch.Generator().manual_seed(config.seed)
     ).to(device)
     steps_left = (config.epochs - start) * (len(faces) // config.batch_size)
-    bar = _steps_bar(steps_left) if progress else None
+    bar = _steps_bar(steps_left) if progress and main else None
     for epoch in range(start, config.epochs):
         tic = time.perf_counter()
         stats = train_epoch(
-            G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, bar
-        )
+            G, D, state["G_ema"], state["opt_G"], state["opt_D"], faces, config,
+            epoch, device, bar,
+        )  # fmt: skip
         stats = {"epoch": epoch + 1, **stats, "seconds": time.perf_counter() - tic}
+        if not main:
+            log.append(stats)
+            continue
         log.append(_record_epoch(stats, state, config, valid_faces, fixed_z, run_dir))
         if bar is not None:
             bar.set_postfix(
                 loss_D=f"{stats['loss_D']:.3f}", loss_G=f"{stats['loss_G']:.3f}"
             )
-        torch.save(
-            {
-                **{name: obj.state_dict() for name, obj in state.items()},
-                "epoch": epoch + 1,
-                "log": log,
-                "train_config": asdict(config),
-                "model_config": asdict(model_config),
-            },
-            checkpoint,
-        )
+        _save_checkpoint(state, log, config, model_config, checkpoint)
         write_log(log, run_dir / "log.csv")
     if bar is not None:
         bar.close()
+    return _finish(state, config, fixed_z, run_dir, main), state["D"], log
+
+
+def _save_checkpoint(state, log, config, model_config, path: Path) -> None:
+    """Everything a resumed run needs: the networks, the optimizers, the log, the
+    settings and the number of processes."""
+    torch.save(
+        {
+            **{name: obj.state_dict() for name, obj in state.items()},
+            "epoch": log[-1]["epoch"],
+            "log": log,
+            "train_config": asdict(config),
+            "model_config": asdict(model_config),
+            "world_size": distributed.world_size(),
+        },
+        path,
+    )
+
+
+def _finish(state, config, fixed_z, run_dir: Path, main: bool):
+    """The generator to ship, G_ema (or G without averaging) with its batch norm
+    recalibrated; the main process draws samples_final.png from it."""
+    G_ema = state["G_ema"]
     if config.ema_decay == 0:
-        G_ema.load_state_dict(G.state_dict())
+        G_ema.load_state_dict(state["G"].state_dict())
     recalibrate_batch_norm(G_ema, config.seed)
-    with torch.no_grad():
-        save_png(G_ema(fixed_z).float(), run_dir / "samples_final.png")
-    return G_ema, D, log
+    if main:
+        with torch.no_grad():
+            save_png(G_ema(fixed_z).float(), run_dir / "samples_final.png")
+    return G_ema
 
 
 def write_log(log: list[dict], path: Path) -> None:
