@@ -5,6 +5,10 @@
 #   bash benchmarks/gpu_session.sh run        # there: what the device tool launches
 #   bash benchmarks/gpu_session.sh sampler    # there, a second call: the latent sampler
 #   bash benchmarks/gpu_session.sh ablation   # there: the D ablation (done on the CPU)
+#   bash benchmarks/gpu_session.sh ddp        # there, on a machine with 2+ GPUs: torchrun
+#   DEVICE=cpu NGPU=2 N=8 PYTHON=.venv/bin/python DDP_TRAIN_ARGS="--epochs 1 --threads 1" \
+#     DDP_TABLE_ARGS="--methods naive gan --tasks denoising --steps 2 --batch-size 4 --threads 1" \
+#     bash benchmarks/gpu_session.sh ddp    # its dry run: 2 CPU processes
 #   DEVICE=cpu N=8 SIZES="1 4" PYTHON=.venv/bin/python bash benchmarks/gpu_session.sh run
 #                                             # the dry run on a CPU
 #
@@ -83,8 +87,39 @@ ablation)
         --device "$DEVICE" --cache runs/ablation-gpu --out "$OUT/ablation_valid64" \
         ${ABLATION_ARGS:-} 2>&1 | tail -80 | tee "$OUT/ablation.log"
     ;;
+ddp)
+    # Past one GPU: the same commands under torchrun on every GPU of the machine
+    # (NGPU, default all), beside one process, so each ratio is measured in one call.
+    # Training runs 2 epochs on the validation faces runs/gpu/faces_valid.pt (the train
+    # faces do not travel), at the global batch 128; the table's CSV must equal the
+    # one-process CSV of `run` row for row (all columns but the seconds).
+    mkdir -p "$OUT"
+    NGPU=${NGPU:-$($PY -c "import torch; print(torch.cuda.device_count())")}
+    if [ "$NGPU" -lt 2 ] && [ "$DEVICE" = cuda ]; then
+        echo "ddp: $NGPU GPU(s) here; it needs 2 or more" | tee "$OUT/ddp.log"; exit 0
+    fi
+    TRAIN="train --data runs/gpu/faces_valid.pt --epochs 2 --batch-size 128 --device $DEVICE --snapshot-every 0 --force ${DDP_TRAIN_ARGS:-}"
+    echo "== training, 1 process then $NGPU" | tee "$OUT/ddp.log"
+    timeout 150 $PY -m tutorial_lib $TRAIN --run-dir "$OUT/ddp1" --weights "$OUT/ddp1.pt" \
+        2>&1 | tail -4 | tee -a "$OUT/ddp.log"
+    timeout 150 $PY -m torch.distributed.run --standalone --nproc_per_node "$NGPU" \
+        -m tutorial_lib -- $TRAIN --run-dir "$OUT/ddpN" --weights "$OUT/ddpN.pt" \
+        2>&1 | tail -4 | tee -a "$OUT/ddp.log"
+    echo "== the table on $N test faces, $NGPU processes" | tee -a "$OUT/ddp.log"
+    timeout 200 $PY -m torch.distributed.run --standalone --nproc_per_node "$NGPU" \
+        -m tutorial_lib -- table --data runs/gpu/celeba --n "$N" --device "$DEVICE" \
+        --batch-size 256 --out "$OUT/table_ddp_test$N.csv" --force ${DDP_TABLE_ARGS:-} \
+        2>"$OUT/table_ddp.err" | tee -a "$OUT/ddp.log"
+    if [ -f "$OUT/table_test$N.csv" ]; then  # `run` wrote the one-process table
+        $PY -c "import csv, sys
+rows = [[{k: v for k, v in r.items() if k != 'seconds'} for r in csv.DictReader(open(f))]
+        for f in sys.argv[1:]]
+print('table: one process and several, equal row for row (seconds aside):', rows[0] == rows[1])
+" "$OUT/table_test$N.csv" "$OUT/table_ddp_test$N.csv" | tee -a "$OUT/ddp.log"
+    fi
+    ;;
 *)
-    echo "usage: bash benchmarks/gpu_session.sh pack|run|sampler|ablation" >&2
+    echo "usage: bash benchmarks/gpu_session.sh pack|run|sampler|ablation|ddp" >&2
     exit 2
     ;;
 esac

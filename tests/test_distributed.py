@@ -21,7 +21,7 @@ from tutorial_lib import distributed
 from tutorial_lib.__main__ import main
 from tutorial_lib.data import load_sample_faces
 from tutorial_lib.models import DCGANConfig, make_dcgan
-from tutorial_lib.train import TrainConfig, _gan_step, train
+from tutorial_lib.train import TrainConfig, gan_step, train
 
 ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1"}
 
@@ -105,13 +105,13 @@ def _global_batch_norm(rank: int) -> dict:
 
 
 def _tiny_gan_step(G, D, x, z):
-    """One `_gan_step` (Adam, lr 2e-4) of G and D on faces x and codes z; the
+    """One `gan_step` (Adam, lr 2e-4) of G and D on faces x and codes z; the
     resulting weights."""
     opt_G, opt_D = (
         torch.optim.Adam(net.parameters(), 2e-4, betas=(0.5, 0.999)) for net in (G, D)
     )
     config = TrainConfig(precision="fp32", channels_last=False)
-    _gan_step(G, D, opt_G, opt_D, x, z, config, "cpu")
+    gan_step(G, D, opt_G, opt_D, x, z, config, "cpu")
 
 
 def _step_of_two(rank: int) -> dict:

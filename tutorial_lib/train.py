@@ -126,7 +126,7 @@ def train_epoch(G, D, G_ema, opt_G, opt_D, faces, config, epoch, device, progres
     G.train(), D.train()
     for step in range(steps):
         x, z = _batch(faces, order, step, config, nz, (cpu_gen, dev_gen), device)
-        totals += _gan_step(G, D, opt_G, opt_D, x, z, config, device)
+        totals += gan_step(G, D, opt_G, opt_D, x, z, config, device)
         if config.ema_decay > 0:
             decay = ema_decay_at(epoch * steps + step, config.ema_decay)
             update_ema(G_ema, _bare(G), decay)
@@ -160,9 +160,14 @@ def _batch(faces, order, step, config, nz, generators, device):
     return x, distributed.shard(z)
 
 
-def _gan_step(G, D, opt_G, opt_D, x, z, config, device) -> torch.Tensor:
-    """One D step and one G step on real faces ``x`` and codes ``z``; returns
-    (loss_D, loss_G, D's accuracy on x, on G(z)), detached."""
+def gan_step(G, D, opt_G, opt_D, x, z, config, device) -> torch.Tensor:
+    """One D step and one G step on real faces ``x`` and codes ``z``, the GAN's own
+    work (train_epoch adds the batch, the flips, z and the average around it); returns
+    (loss_D, loss_G, D's accuracy on x, on G(z)), detached. ``config``: its precision.
+
+        D: minimise  BCE(l(x), 1) + BCE(l(G(z)), 0),   l = D's logit
+        G: minimise  BCE(l(G(z)), 1)                   (the non-saturating loss)
+    """
     with autocast(config.precision, device):
         fake = G(z)
         l_real, l_fake = D(x).float(), D(fake.detach()).float()
