@@ -147,19 +147,19 @@ gain.mean().item()
 
 
 # %%
-def compare(op, name, **gan_settings):
+def compare(op):
     """The naive inverse, the direct network (trained on the task's own corruption)
     and the GAN prior (with op as its A) on the validation faces x, corrupted by op."""
     y = op.corrupt(x, seed=0)
     answers = {
         "naive": op.naive_inverse(y),
         "direct network": restore_direct(y, op),
-        "GAN prior": tl.restore(y, op, G, D, **{**fast, **gan_settings}).x_hat,
+        "GAN prior": tl.restore(y, op, G, D, **fast).x_hat,
     }
     return y, answers, metric_table(answers, x)
 
 
-y_02, answers_02, table_02 = compare(tl.make_operator("denoising", sigma=0.2), "σ 0.2")
+y_02, answers_02, table_02 = compare(tl.make_operator("denoising", sigma=0.2))
 Markdown(markdown_table(table_02))
 
 # %% [markdown]
@@ -188,7 +188,7 @@ assert 0 < lead_02 < gain.mean().item() / 2  # still ahead, by less than half th
 # %%
 moved = SHIFTS["inpainting_moved_hole"]
 op_moved = moved.operator()
-y_moved, answers_moved, table_moved = compare(op_moved, moved.what)
+y_moved, answers_moved, table_moved = compare(op_moved)
 hole = 1 - op_moved.mask(x)  # (1, 1, 64, 64): 1 in the hole
 
 

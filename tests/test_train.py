@@ -138,19 +138,30 @@ def test_quality_is_logged_and_the_best_snapshot_is_picked(tmp_path, faces):
         "margin_generated_ema",
     ):
         assert key in rows[0] and all(math.isfinite(float(r[key])) for r in rows)
+    # every second epoch, and the last
     assert sorted(p.name for p in (tmp_path / "snapshots").iterdir()) == [
-        "epoch_002.pt"
+        "epoch_002.pt",
+        "epoch_003.pt",
     ]
     epoch, kind = pick_snapshot(tmp_path)
-    row = rows[1]  # epoch 2, the only snapshot
-    best = "ema" if float(row["swd_ema"]) <= float(row["swd_plain"]) else "plain"
-    assert (epoch, kind) == (2, best)
+    candidates = [
+        (float(rows[e - 1][f"swd_{k}"]), e, k) for e in (2, 3) for k in ("ema", "plain")
+    ]
+    assert (epoch, kind) == min(candidates)[1:]  # epoch 1 had no snapshot
+    row = rows[epoch - 1]
     # the snapshot's generator is the one that was measured: same SWD again
     G, D = load_snapshot(tmp_path, epoch, kind)
     z = torch.randn(len(valid), G.config.nz, generator=torch.Generator().manual_seed(1))
     with torch.no_grad():
         again = swd(G(z), valid, seed=1, per_image=64, directions=128)["swd"]
     assert again == pytest.approx(float(row[f"swd_{kind}"]), rel=0.05)
+
+
+def test_a_run_shorter_than_snapshot_every_ships_its_last_epoch(tmp_path, faces):
+    config = TrainConfig(epochs=1, batch_size=16, seed=1, snapshot_every=5)
+    train(faces, tmp_path, config, device="cpu", progress=False, valid_faces=faces[:24])
+    assert [p.name for p in (tmp_path / "snapshots").iterdir()] == ["epoch_001.pt"]
+    assert pick_snapshot(tmp_path)[0] == 1
 
 
 def test_pick_snapshot_without_a_quality_log_says_why(tmp_path, faces):

@@ -25,8 +25,8 @@ chosen by that distance (`pick_snapshot`), never on test faces.
 
 Every epoch writes to the run folder: checkpoint.pt (resumed from automatically),
 log.csv (losses, D's accuracy, the quality measures, seconds) and samples_EEE.png (64
-faces from fixed z); every `snapshot_every` epochs, snapshots/epoch_EEE.pt keeps that
-epoch's G, G_ema and D for the final choice. The end of the run writes
+faces from fixed z); every `snapshot_every` epochs and at the last, snapshots/epoch_EEE.pt
+keeps that epoch's G, G_ema and D for the final choice. The end of the run writes
 samples_final.png from G_ema. The run is deterministic under its seed: data order,
 flips and z are drawn from generators seeded by (seed, epoch), so a resumed run
 continues exactly.
@@ -355,7 +355,11 @@ def _record_epoch(stats, state, config, valid_faces, fixed_z, run_dir: Path) -> 
         stats["eval_seconds"] = time.perf_counter() - tic
     with torch.no_grad():
         save_png(shipped["ema"](fixed_z), run_dir / f"samples_{epoch:03d}.png")
-    if config.snapshot_every and epoch % config.snapshot_every == 0:
+    # the last epoch is always a candidate: a run shorter than snapshot_every (or one
+    # that ends between two snapshots) still has its final weights to choose from
+    if config.snapshot_every and (
+        epoch % config.snapshot_every == 0 or epoch == config.epochs
+    ):
         path = run_dir / "snapshots" / f"epoch_{epoch:03d}.pt"
         _save_snapshot(shipped, state["D"], path)
     return stats
