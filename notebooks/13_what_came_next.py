@@ -27,7 +27,7 @@
 # (`data/weights/direct/`, trained with `python -m tutorial_lib direct --task TASK`),
 # and the runs on all 460 test faces are read from `data/results/`, each made by the
 # command its `.md` file names. The live cells use a few validation faces; with the real
-# settings the whole notebook takes about two minutes on one CPU core, under
+# settings the whole notebook takes about a minute and a half on one CPU core, under
 # `TUTORIAL_FAST=1` less (fewer faces and steps).
 
 # %%
