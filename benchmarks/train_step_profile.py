@@ -22,30 +22,18 @@ training faces at batch 128) of each, the figure the issue asks for.
 from __future__ import annotations
 
 import argparse
-import copy
 import statistics
 import time
 
 import torch
 from _cli import add_machine_options, parse_on_machine
 
-from tutorial_lib.models import make_dcgan
+from tutorial_lib.models import DCGANConfig
 from tutorial_lib.precision import resolve_precision
-from tutorial_lib.train import TrainConfig, gan_step, train_epoch
+from tutorial_lib.train import TrainConfig, gan_step, train_epoch, training_state
 
 BATCH = 128
 EPOCH_STEPS = 14_283 // BATCH  # 111
-
-
-def networks(config: TrainConfig, device):
-    """G, D, G's average and both Adam optimizers, as train() makes them."""
-    G, D = make_dcgan(seed=0)
-    fmt = torch.channels_last if config.channels_last else torch.contiguous_format
-    G, D = G.to(device, memory_format=fmt), D.to(device, memory_format=fmt)
-    betas = (config.beta1, 0.999)
-    opt_G = torch.optim.Adam(G.parameters(), lr=config.lr, betas=betas)
-    opt_D = torch.optim.Adam(D.parameters(), lr=config.lr, betas=betas)
-    return G, D, copy.deepcopy(G), opt_G, opt_D
 
 
 def bare_steps(G, D, opt_G, opt_D, x, z, config, device) -> None:
@@ -78,7 +66,7 @@ def main() -> None:
     gen = torch.Generator().manual_seed(0)
     S = max(args.steps, EPOCH_STEPS if args.epoch else 0)
     faces = torch.rand(S * BATCH, 3, 64, 64, generator=gen)
-    G, D, G_ema, opt_G, opt_D = networks(config, device)
+    G, D, G_ema, opt_G, opt_D = training_state(config, DCGANConfig(), device).values()
     # the bare step's batches, made before the clock starts
     x = faces.to(device).view(S, BATCH, 3, 64, 64)
     x = [b.contiguous(memory_format=torch.channels_last) for b in x]

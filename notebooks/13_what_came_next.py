@@ -156,10 +156,10 @@ def compare(op):
         "direct network": restore_direct(y, op),
         "GAN prior": tl.restore(y, op, G, D, **fast).x_hat,
     }
-    return y, answers, metric_table(answers, x)
+    return answers, metric_table(answers, x)
 
 
-y_02, answers_02, table_02 = compare(tl.make_operator("denoising", sigma=0.2))
+_, table_02 = compare(tl.make_operator("denoising", sigma=0.2))
 Markdown(markdown_table(table_02))
 
 # %% [markdown]
@@ -188,7 +188,7 @@ assert 0 < lead_02 < gain.mean().item() / 2  # still ahead, by less than half th
 # %%
 moved = SHIFTS["inpainting_moved_hole"]
 op_moved = moved.operator()
-y_moved, answers_moved, table_moved = compare(op_moved)
+answers_moved, table_moved = compare(op_moved)
 hole = 1 - op_moved.mask(x)  # (1, 1, 64, 64): 1 in the hole
 
 
@@ -465,11 +465,12 @@ plt.show()
 
 # %%
 with open(RESULTS / "beyond_test64.csv") as f:
-    beyond_rows = [
-        {**r, **{k: float(r[k]) for k in ("psnr", "ssim", "seconds")}}
-        for r in csv.DictReader(f)
-        if r["method"] != "truth"
-    ]
+    record = list(csv.DictReader(f))  # per face: method, task, psnr, ssim, d_logit, ..
+beyond_rows = [
+    {**r, **{k: float(r[k]) for k in ("psnr", "ssim", "seconds")}}
+    for r in record
+    if r["method"] != "truth"
+]
 beyond = summarize(beyond_rows)
 closed = {}
 for task in ("super_resolution", "denoising", "quantization"):
@@ -527,8 +528,6 @@ assert (
     is_measured(swd_change["denoising"]["ilo"])
     and swd_change["denoising"]["ilo"][0] > 0
 )
-with open(RESULTS / "beyond_test64.csv") as f:
-    record = list(csv.DictReader(f))
 
 
 def mean_logit(method, task):

@@ -289,9 +289,10 @@ def _steps_bar(total: int):
     return tqdm(total=total, unit="step")
 
 
-def _networks(config: TrainConfig, model_config: DCGANConfig, device) -> dict:
+def training_state(config: TrainConfig, model_config: DCGANConfig, device) -> dict:
     """A fresh G and D (seeded), G's running average and the two Adam optimizers, by
-    name (the checkpoint's keys)."""
+    name (the checkpoint's keys): what `train` starts from, and what
+    benchmarks/train_step_profile.py times."""
     G, D = make_dcgan(model_config, seed=config.seed)
     memory_format = (
         torch.channels_last if config.channels_last else torch.contiguous_format
@@ -403,7 +404,7 @@ def train(
     run_dir, main = Path(run_dir), distributed.is_main()
     if main:  # the other processes write nothing
         run_dir.mkdir(parents=True, exist_ok=True)
-    state = _networks(config, model_config, device)
+    state = training_state(config, model_config, device)
     log, start = [], 0
     checkpoint = run_dir / "checkpoint.pt"
     if distributed.found_everywhere(checkpoint):
